@@ -1,0 +1,202 @@
+// Environment configuration: parsed and validated once at start, with one clear line per
+// missing or malformed variable. Everything outside this file reads the typed AppConfig.
+import { z } from "zod";
+
+const DEV_SECRET = "frontdesk-dev-secret-do-not-use-in-production-0000";
+const DEV_TWILIO_AUTH_TOKEN = "frontdesk-dev-twilio-auth-token";
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .refine((v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    }, `must be a URL starting with ${protocols.map((p) => p + "//").join(" or ")}`);
+
+const optionalUrl = (protocols: string[]) =>
+  optionalString.pipe(url(protocols).optional());
+
+const port = (fallback: number) =>
+  optionalString.pipe(
+    z.coerce.number<string | undefined>().int().min(1, "must be a port number (1-65535)").max(65535, "must be a port number (1-65535)").default(fallback),
+  );
+
+const int = (fallback: number, min: number, max: number) =>
+  optionalString.pipe(z.coerce.number<string | undefined>().int().min(min).max(max).default(fallback));
+
+const EnvSchema = z
+  .object({
+    NODE_ENV: optionalString.pipe(z.enum(["development", "test", "production"]).default("development")),
+    LOG_LEVEL: optionalString.pipe(
+      z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    ),
+    HOST: optionalString.pipe(z.string().default("127.0.0.1")),
+    PORT: optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).max(65535).optional()),
+    API_PORT: port(3000),
+    REALTIME_PORT: port(3001),
+    DASHBOARD_PORT: port(3002),
+    DATABASE_URL: optionalUrl(["postgres:", "postgresql:"]),
+    DATABASE_POOL_MAX: int(10, 1, 500),
+    REDIS_URL: optionalUrl(["redis:", "rediss:"]),
+    CACHE_PREFIX: optionalString.pipe(z.string().default("fd:")),
+    APP_SECRET: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
+    PUBLIC_BASE_URL: optionalUrl(["http:", "https:"]),
+    API_PUBLIC_URL: optionalUrl(["http:", "https:"]),
+    DASHBOARD_URL: optionalUrl(["http:", "https:"]),
+    TWILIO_ACCOUNT_SID: optionalString.pipe(
+      z.string().regex(/^AC[0-9a-fA-F]{32}$/, "must look like AC followed by 32 hex digits").optional(),
+    ),
+    TWILIO_AUTH_TOKEN: optionalString,
+    TWILIO_API_BASE_URL: optionalUrl(["http:", "https:"]),
+    OPENAI_API_KEY: optionalString,
+    OPENAI_BASE_URL: optionalUrl(["http:", "https:"]),
+    OPENAI_REALTIME_URL: optionalUrl(["ws:", "wss:"]),
+    OPENAI_REALTIME_MODEL: optionalString.pipe(z.string().default("gpt-realtime")),
+    OPENAI_TRANSCRIPTION_MODEL: optionalString.pipe(z.string().default("gpt-4o-mini-transcribe")),
+    OPENAI_EMBEDDING_MODEL: optionalString.pipe(z.string().default("text-embedding-3-small")),
+    OPENAI_ANALYSIS_MODEL: optionalString.pipe(z.string().default("gpt-4o-mini")),
+    PINECONE_API_KEY: optionalString,
+    PINECONE_INDEX_HOST: optionalUrl(["http:", "https:"]),
+    PINECONE_CONTROLLER_URL: optionalUrl(["http:", "https:"]),
+    STRIPE_SECRET_KEY: optionalString,
+    STRIPE_WEBHOOK_SECRET: optionalString,
+    STRIPE_API_BASE_URL: optionalUrl(["http:", "https:"]),
+    MAX_CALLS_PER_INSTANCE: int(200, 1, 100_000),
+    DRAIN_TIMEOUT_MS: int(30 * 60_000, 0, 24 * 3_600_000),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== "production") return;
+    const required: [keyof typeof env, string][] = [
+      ["DATABASE_URL", "production needs a real PostgreSQL"],
+      ["APP_SECRET", "production signs sessions and stream tokens with it"],
+      ["PUBLIC_BASE_URL", "Twilio must reach the relay at a public https URL"],
+    ];
+    for (const [key, why] of required) {
+      if (!env[key]) ctx.addIssue({ code: "custom", path: [key], message: `is required when NODE_ENV=production (${why})` });
+    }
+    if (env.TWILIO_ACCOUNT_SID && !env.TWILIO_AUTH_TOKEN) {
+      ctx.addIssue({ code: "custom", path: ["TWILIO_AUTH_TOKEN"], message: "is required when TWILIO_ACCOUNT_SID is set" });
+    }
+    if (env.PINECONE_API_KEY && !env.PINECONE_INDEX_HOST) {
+      ctx.addIssue({ code: "custom", path: ["PINECONE_INDEX_HOST"], message: "is required when PINECONE_API_KEY is set" });
+    }
+  });
+
+export type Env = z.infer<typeof EnvSchema>;
+
+/** Thrown when the environment is invalid; `message` lists one line per variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+export interface AppConfig {
+  env: "development" | "test" | "production";
+  logLevel: Env["LOG_LEVEL"];
+  host: string;
+  /** The PORT variable, which overrides the port of whichever process reads it. */
+  port: number | undefined;
+  ports: { api: number; realtime: number; dashboard: number };
+  databaseUrl: string | undefined;
+  databasePoolMax: number;
+  redisUrl: string | undefined;
+  cachePrefix: string;
+  /** Signs sessions, stream tokens and widget tokens. */
+  appSecret: string;
+  /** Origin Twilio reaches the relay at; the stream URL is derived from it. */
+  publicBaseUrl: string;
+  apiPublicUrl: string;
+  dashboardUrl: string;
+  twilio: { accountSid: string | undefined; authToken: string; apiBaseUrl: string | undefined; configured: boolean };
+  openai: {
+    apiKey: string | undefined;
+    baseUrl: string | undefined;
+    realtimeUrl: string;
+    realtimeModel: string;
+    transcriptionModel: string;
+    embeddingModel: string;
+    analysisModel: string;
+  };
+  pinecone: { apiKey: string; indexHost: string; controllerUrl: string | undefined } | undefined;
+  stripe: { secretKey: string; webhookSecret: string | undefined; apiBaseUrl: string | undefined } | undefined;
+  limits: { maxCallsPerInstance: number; drainTimeoutMs: number };
+}
+
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => {
+        const key = String(i.path[0] ?? "environment");
+        const given = source[key];
+        return `${key} ${i.message}${given !== undefined && given !== "" ? ` (got "${redact(key, given)}")` : ""}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  const host = e.HOST === "0.0.0.0" || e.HOST === "::" ? "localhost" : e.HOST;
+  return {
+    env: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
+    host: e.HOST,
+    port: e.PORT,
+    ports: { api: e.API_PORT, realtime: e.REALTIME_PORT, dashboard: e.DASHBOARD_PORT },
+    databaseUrl: e.DATABASE_URL,
+    databasePoolMax: e.DATABASE_POOL_MAX,
+    redisUrl: e.REDIS_URL,
+    cachePrefix: e.CACHE_PREFIX,
+    appSecret: e.APP_SECRET ?? DEV_SECRET,
+    publicBaseUrl: stripSlash(e.PUBLIC_BASE_URL ?? `http://${host}:${e.REALTIME_PORT}`),
+    apiPublicUrl: stripSlash(e.API_PUBLIC_URL ?? `http://${host}:${e.API_PORT}`),
+    dashboardUrl: stripSlash(e.DASHBOARD_URL ?? `http://${host}:${e.DASHBOARD_PORT}`),
+    twilio: {
+      accountSid: e.TWILIO_ACCOUNT_SID,
+      authToken: e.TWILIO_AUTH_TOKEN ?? DEV_TWILIO_AUTH_TOKEN,
+      apiBaseUrl: e.TWILIO_API_BASE_URL,
+      configured: Boolean(e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN),
+    },
+    openai: {
+      apiKey: e.OPENAI_API_KEY,
+      baseUrl: e.OPENAI_BASE_URL,
+      realtimeUrl: e.OPENAI_REALTIME_URL ?? "wss://api.openai.com/v1/realtime",
+      realtimeModel: e.OPENAI_REALTIME_MODEL,
+      transcriptionModel: e.OPENAI_TRANSCRIPTION_MODEL,
+      embeddingModel: e.OPENAI_EMBEDDING_MODEL,
+      analysisModel: e.OPENAI_ANALYSIS_MODEL,
+    },
+    pinecone:
+      e.PINECONE_API_KEY && e.PINECONE_INDEX_HOST
+        ? { apiKey: e.PINECONE_API_KEY, indexHost: e.PINECONE_INDEX_HOST, controllerUrl: e.PINECONE_CONTROLLER_URL }
+        : undefined,
+    stripe: e.STRIPE_SECRET_KEY
+      ? { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiBaseUrl: e.STRIPE_API_BASE_URL }
+      : undefined,
+    limits: { maxCallsPerInstance: e.MAX_CALLS_PER_INSTANCE, drainTimeoutMs: e.DRAIN_TIMEOUT_MS },
+  };
+}
+
+/** True when the app runs on the built-in development secret (warn loudly). */
+export function usesDevSecret(config: AppConfig): boolean {
+  return config.appSecret === DEV_SECRET;
+}
+
+function stripSlash(u: string): string {
+  return u.replace(/\/+$/, "");
+}
+
+function redact(key: string, value: string): string {
+  if (/KEY|SECRET|TOKEN|PASSWORD/.test(key)) return "***";
+  if (key.endsWith("_URL")) return value.replace(/\/\/([^@/]*)@/, "//***@");
+  return value.length > 60 ? value.slice(0, 57) + "..." : value;
+}
