@@ -1,0 +1,64 @@
+// Call events: what happens on a business's calls, as the dashboard's live view and the
+// business's webhooks see it. Published on the cache for live listeners (any instance);
+// the webhook-worthy ones are also written to the durable job table for delivery.
+import type { Db } from "../db/client.ts";
+import type { Cache, Unsubscribe } from "../cache/cache.ts";
+import { enqueueJob } from "../jobs/job-queue.ts";
+
+export type CallEventType =
+  | "call.started"
+  | "call.transcript" // one finished utterance; live view only, not a webhook
+  | "call.ended"
+  | "call.analysed"
+  | "message.taken";
+
+export interface CallEvent {
+  /** evt_…, unique: webhook receivers dedupe on it. */
+  id: string;
+  type: CallEventType;
+  businessId: string;
+  callId: string;
+  /** ISO time the event happened. */
+  at: string;
+  data: Record<string, unknown>;
+}
+
+export const WEBHOOK_EVENT_TYPES: readonly CallEventType[] = ["call.started", "call.ended", "call.analysed", "message.taken"];
+export const WEBHOOK_FANOUT_JOB = "webhook.fanout";
+
+const channel = (businessId: string) => `calls:${businessId}`;
+
+export function newEventId(): string {
+  return `evt_${Date.now().toString(16).padStart(12, "0")}${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
+}
+
+export async function emitCallEvent(
+  deps: { db: Pick<Db, "job">; cache: Pick<Cache, "publish"> },
+  event: Omit<CallEvent, "id" | "at"> & { id?: string; at?: string },
+): Promise<CallEvent> {
+  const full: CallEvent = { ...event, id: event.id ?? newEventId(), at: event.at ?? new Date().toISOString() };
+  if (WEBHOOK_EVENT_TYPES.includes(full.type)) {
+    await enqueueJob(deps.db, {
+      businessId: full.businessId,
+      kind: WEBHOOK_FANOUT_JOB,
+      payload: full as unknown as Record<string, string>,
+      dedupeKey: `webhook:${full.id}`,
+    });
+  }
+  await deps.cache.publish(channel(full.businessId), JSON.stringify(full)).catch(() => {});
+  return full;
+}
+
+export function subscribeCallEvents(
+  cache: Pick<Cache, "subscribe">,
+  businessId: string,
+  onEvent: (e: CallEvent) => void,
+): Promise<Unsubscribe> {
+  return cache.subscribe(channel(businessId), (m) => {
+    try {
+      onEvent(JSON.parse(m) as CallEvent);
+    } catch {
+      /* a malformed message is dropped, never thrown into the publisher */
+    }
+  });
+}
