@@ -1,0 +1,108 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { randomUUID } from "node:crypto";
+import type { Cache } from "./cache.ts";
+import { createMemoryCache } from "./memory-cache.ts";
+import { createRedisCache } from "./redis-cache.ts";
+
+// The in-process cache must behave exactly like Redis: one suite, both implementations.
+const caches: [string, Cache][] = [
+  ["redis", createRedisCache({ url: process.env.REDIS_URL!, prefix: process.env.CACHE_PREFIX })],
+  ["memory", createMemoryCache("mem:")],
+];
+afterAll(async () => {
+  for (const [, c] of caches) await c.close();
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe.each(caches)("%s cache", (_name, cache) => {
+  const key = () => `k:${randomUUID()}`;
+
+  it("stores, reads, overwrites and deletes values", async () => {
+    const k = key();
+    expect(await cache.get(k)).toBeNull();
+    await cache.set(k, "one");
+    expect(await cache.get(k)).toBe("one");
+    await cache.set(k, "two");
+    expect(await cache.get(k)).toBe("two");
+    await cache.del(k);
+    expect(await cache.get(k)).toBeNull();
+  });
+
+  it("forgets a value when its time to live runs out", async () => {
+    const k = key();
+    await cache.set(k, "v", 80);
+    const ttl = await cache.ttl(k);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(80);
+    await sleep(120);
+    expect(await cache.get(k)).toBeNull();
+    expect(await cache.ttl(k)).toBe(-2);
+    await cache.set(k, "forever");
+    expect(await cache.ttl(k)).toBe(-1);
+  });
+
+  it("setIfAbsent stores only once until the marker expires", async () => {
+    const k = key();
+    expect(await cache.setIfAbsent(k, "a", 80)).toBe(true);
+    expect(await cache.setIfAbsent(k, "b", 80)).toBe(false);
+    expect(await cache.get(k)).toBe("a");
+    await sleep(120);
+    expect(await cache.setIfAbsent(k, "c", 80)).toBe(true);
+  });
+
+  it("counters add atomically under concurrency and keep their first window", async () => {
+    const k = key();
+    const results = await Promise.all(Array.from({ length: 50 }, () => cache.incrBy(k, 1, 1000)));
+    expect(new Set(results).size).toBe(50);
+    expect(Math.max(...results)).toBe(50);
+    const ttl1 = await cache.ttl(k);
+    await sleep(30);
+    await cache.incrBy(k, 5, 1000);
+    expect(await cache.ttl(k)).toBeLessThan(ttl1);
+    expect(await cache.get(k)).toBe("55");
+  });
+
+  it("leases cap concurrent holders, and an expired lease frees its place", async () => {
+    const k = key();
+    expect(await cache.acquireLease(k, "call-1", 2, 100)).toBe(true);
+    expect(await cache.acquireLease(k, "call-2", 2, 1000)).toBe(true);
+    expect(await cache.acquireLease(k, "call-3", 2, 1000)).toBe(false);
+    expect(await cache.acquireLease(k, "call-1", 2, 100)).toBe(true); // re-acquire by a holder is fine
+    expect(await cache.countLeases(k)).toBe(2);
+    await sleep(150); // call-1's holder crashed and never renewed
+    expect(await cache.countLeases(k)).toBe(1);
+    expect(await cache.renewLease(k, "call-1", 1000)).toBe(false);
+    expect(await cache.acquireLease(k, "call-3", 2, 1000)).toBe(true);
+    await cache.releaseLease(k, "call-2");
+    expect(await cache.renewLease(k, "call-3", 1000)).toBe(true);
+    expect(await cache.countLeases(k)).toBe(1);
+  });
+
+  it("only as many leases as the limit are granted when many ask at once", async () => {
+    const k = key();
+    const granted = await Promise.all(Array.from({ length: 20 }, (_, i) => cache.acquireLease(k, `c${i}`, 5, 5000)));
+    expect(granted.filter(Boolean)).toHaveLength(5);
+  });
+
+  it("delivers published messages to every subscriber of the channel, and stops after unsubscribe", async () => {
+    const ch = `ch:${randomUUID()}`;
+    const a: string[] = [];
+    const b: string[] = [];
+    const unsubA = await cache.subscribe(ch, (m) => a.push(m));
+    const unsubB = await cache.subscribe(ch, (m) => b.push(m));
+    await cache.publish(ch, "hello");
+    await cache.publish(`${ch}:other`, "not for you");
+    await expect.poll(() => b.length).toBe(1);
+    expect(a).toEqual(["hello"]);
+    await unsubA();
+    await cache.publish(ch, "again");
+    await expect.poll(() => b.length).toBe(2);
+    expect(a).toEqual(["hello"]);
+    await unsubB();
+  });
+
+  it("answers its health probe", async () => {
+    expect(await cache.ping()).toBe(true);
+  });
+});
