@@ -1,0 +1,307 @@
+// A local server standing in for the part of Twilio's REST API we call: fetching and updating a
+// live call (`POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}.json` with `Status=completed`
+// or `Twiml=...`). It checks HTTP basic auth like Twilio, answers with Twilio's call resource and
+// error body shapes, and records every request with its arrival time so a test can assert that a
+// transfer was dialled only after the hand-off audio had played.
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { randomBytes } from "node:crypto";
+
+export interface TwilioRestRequest {
+  /** Date.now() when the request arrived. */
+  at: number;
+  /** performance.now() when the request arrived, for ordering against in-process marks. */
+  atHr: number;
+  method: string;
+  path: string;
+  accountSid: string | undefined;
+  callSid: string | undefined;
+  /** The form-encoded body, decoded. */
+  params: Record<string, string>;
+  authorized: boolean;
+  /** The HTTP status the stand-in answered with. */
+  status: number;
+}
+
+export type StandInCallStatus = "queued" | "ringing" | "in-progress" | "completed" | "canceled";
+
+export interface StandInCall {
+  sid: string;
+  from: string;
+  to: string;
+  status: StandInCallStatus;
+  direction: "inbound" | "outbound-api";
+  startedAt: Date;
+  endedAt: Date | undefined;
+  /** The last TwiML the call was redirected to (a transfer's `<Dial>`). */
+  twiml: string | undefined;
+}
+
+export interface TwilioErrorBody {
+  code: number;
+  message: string;
+  more_info: string;
+  status: number;
+}
+
+export interface TwilioRestStandIn {
+  /** Base URL to hand to the SDK (TWILIO_API_BASE_URL). */
+  url: string;
+  accountSid: string;
+  authToken: string;
+  /** Every request, in arrival order. */
+  requests: TwilioRestRequest[];
+  calls: Map<string, StandInCall>;
+  /** Registers a live call (in progress unless told otherwise). */
+  addCall(sid?: string, init?: Partial<Pick<StandInCall, "from" | "to" | "status">>): StandInCall;
+  /** The next `count` call requests fail with this HTTP status (an outage, a 429). */
+  failNext(count: number, status?: 429 | 500 | 503): void;
+  /** Called after each successful call update (the Twilio simulator can end its stream). */
+  onCallUpdated(listener: (call: StandInCall, params: Record<string, string>) => void): () => void;
+  /** Resolves with the first request (already seen or future) that matches. */
+  waitForRequest(match: (r: TwilioRestRequest) => boolean, timeoutMs?: number): Promise<TwilioRestRequest>;
+  close(): Promise<void>;
+}
+
+export interface TwilioRestStandInOptions {
+  accountSid?: string;
+  authToken?: string;
+  /**
+   * Treat any well-formed CallSid never seen before as a live inbound call, so tests whose
+   * calls come from the Twilio simulator need not register them. Off: unknown calls are 404.
+   */
+  acceptUnknownCalls?: boolean;
+}
+
+const CALL_PATH = /^\/2010-04-01\/Accounts\/([^/]+)\/Calls\/([^/]+)\.json$/;
+const CALL_SID = /^CA[0-9a-f]{32}$/;
+/** Twilio's documented cap on the Twiml parameter. */
+const MAX_TWIML_CHARS = 4000;
+
+export function newCallSid(): string {
+  return "CA" + randomBytes(16).toString("hex");
+}
+
+export async function startTwilioRestStandIn(opts: TwilioRestStandInOptions = {}): Promise<TwilioRestStandIn> {
+  const accountSid = opts.accountSid ?? "AC" + randomBytes(16).toString("hex");
+  const authToken = opts.authToken ?? randomBytes(16).toString("hex");
+  const acceptUnknownCalls = opts.acceptUnknownCalls ?? true;
+  const requests: TwilioRestRequest[] = [];
+  const calls = new Map<string, StandInCall>();
+  const updateListeners = new Set<(call: StandInCall, params: Record<string, string>) => void>();
+  const waiters = new Set<{ match: (r: TwilioRestRequest) => boolean; resolve: (r: TwilioRestRequest) => void }>();
+  const failures: number[] = [];
+
+  function addCall(sid = newCallSid(), init: Partial<Pick<StandInCall, "from" | "to" | "status">> = {}): StandInCall {
+    const call: StandInCall = {
+      sid,
+      from: init.from ?? "+15005550006",
+      to: init.to ?? "+15005550001",
+      status: init.status ?? "in-progress",
+      direction: "inbound",
+      startedAt: new Date(),
+      endedAt: undefined,
+      twiml: undefined,
+    };
+    calls.set(sid, call);
+    return call;
+  }
+
+  function errorBody(status: number, code: number, message: string): TwilioErrorBody {
+    return { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status };
+  }
+
+  function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+    res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
+    res.end(JSON.stringify(body));
+  }
+
+  function callResource(call: StandInCall) {
+    const uri = `/2010-04-01/Accounts/${accountSid}/Calls/${call.sid}`;
+    const rfc2822 = (d: Date | undefined) => (d ? d.toUTCString().replace("GMT", "+0000") : null);
+    const durationSec = call.endedAt ? Math.round((call.endedAt.getTime() - call.startedAt.getTime()) / 1000) : null;
+    return {
+      sid: call.sid,
+      account_sid: accountSid,
+      api_version: "2010-04-01",
+      annotation: null,
+      answered_by: null,
+      caller_name: null,
+      date_created: rfc2822(call.startedAt),
+      date_updated: rfc2822(new Date()),
+      direction: call.direction,
+      duration: durationSec === null ? null : String(durationSec),
+      start_time: rfc2822(call.startedAt),
+      end_time: rfc2822(call.endedAt),
+      forwarded_from: null,
+      from: call.from,
+      from_formatted: call.from,
+      group_sid: null,
+      parent_call_sid: null,
+      phone_number_sid: null,
+      price: null,
+      price_unit: "USD",
+      queue_time: "0",
+      status: call.status,
+      to: call.to,
+      to_formatted: call.to,
+      trunk_sid: null,
+      uri: `${uri}.json`,
+      subresource_uris: {
+        notifications: `${uri}/Notifications.json`,
+        recordings: `${uri}/Recordings.json`,
+        payments: `${uri}/Payments.json`,
+        events: `${uri}/Events.json`,
+        siprec: `${uri}/Siprec.json`,
+        streams: `${uri}/Streams.json`,
+        transcriptions: `${uri}/Transcriptions.json`,
+        user_defined_message_subscriptions: `${uri}/UserDefinedMessageSubscriptions.json`,
+        user_defined_messages: `${uri}/UserDefinedMessages.json`,
+      },
+    };
+  }
+
+  function authorized(req: IncomingMessage): boolean {
+    const header = req.headers.authorization ?? "";
+    const [scheme, encoded] = header.split(" ");
+    if (scheme !== "Basic" || !encoded) return false;
+    const decoded = Buffer.from(encoded, "base64").toString("utf8");
+    const colon = decoded.indexOf(":");
+    return decoded.slice(0, colon) === accountSid && decoded.slice(colon + 1) === authToken;
+  }
+
+  /** Applies an update as Twilio does; returns an error to answer with, or undefined. */
+  function applyUpdate(call: StandInCall, params: Record<string, string>): { status: number; body: TwilioErrorBody } | undefined {
+    const { Status: status, Twiml: twiml, Url: url } = params;
+    if (status !== undefined && status !== "completed" && status !== "canceled") {
+      return { status: 400, body: errorBody(400, 20001, `Invalid parameter: Status must be completed or canceled, got '${status}'`) };
+    }
+    if (twiml !== undefined) {
+      if (twiml.length > MAX_TWIML_CHARS) {
+        return { status: 400, body: errorBody(400, 20001, `Invalid parameter: Twiml is longer than ${MAX_TWIML_CHARS} characters`) };
+      }
+      if (!/^\s*(<\?xml[^>]*\?>\s*)?<Response\b[\s\S]*<\/Response>\s*$|^\s*(<\?xml[^>]*\?>\s*)?<Response\s*\/>\s*$/.test(twiml)) {
+        return { status: 400, body: errorBody(400, 20001, "Invalid parameter: Twiml must be a <Response> document") };
+      }
+    }
+    const live = call.status === "in-progress" || call.status === "ringing" || call.status === "queued";
+    if ((twiml !== undefined || url !== undefined) && !live) {
+      return { status: 400, body: errorBody(400, 21220, "Call is not in-progress. Cannot redirect.") };
+    }
+    if (status === "completed" && live) {
+      call.status = "completed";
+      call.endedAt = new Date();
+    } else if (status === "canceled" && (call.status === "queued" || call.status === "ringing")) {
+      // Twilio cancels only calls not yet answered; on a live call `canceled` changes nothing.
+      call.status = "canceled";
+      call.endedAt = new Date();
+    } else if (twiml !== undefined) {
+      call.twiml = twiml;
+    }
+    return undefined;
+  }
+
+  async function readForm(req: IncomingMessage): Promise<Record<string, string>> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks).toString("utf8");
+    return Object.fromEntries(new URLSearchParams(body));
+  }
+
+  const server = createServer(async (req, res) => {
+    const at = Date.now();
+    const atHr = performance.now();
+    const path = new URL(req.url ?? "/", "http://stand-in").pathname;
+    const match = CALL_PATH.exec(path);
+    const params = req.method === "POST" ? await readForm(req).catch(() => ({})) : {};
+    const record: TwilioRestRequest = {
+      at,
+      atHr,
+      method: req.method ?? "GET",
+      path,
+      accountSid: match?.[1],
+      callSid: match?.[2],
+      params,
+      authorized: authorized(req),
+      status: 0,
+    };
+    const answer = (status: number, body: unknown, headers?: Record<string, string>) => {
+      record.status = status;
+      requests.push(record);
+      for (const w of waiters) {
+        if (w.match(record)) {
+          waiters.delete(w);
+          w.resolve(record);
+        }
+      }
+      send(res, status, body, headers);
+    };
+
+    if (!record.authorized) {
+      return answer(401, errorBody(401, 20003, "Authenticate"), { "www-authenticate": 'Basic realm="Twilio API"' });
+    }
+    const notFound = () => answer(404, errorBody(404, 20404, `The requested resource ${path} was not found`));
+    if (!match || match[1] !== accountSid) return notFound();
+    if (req.method !== "POST" && req.method !== "GET") {
+      return answer(405, errorBody(405, 20004, "Method not allowed"));
+    }
+    const failure = failures.shift();
+    if (failure !== undefined) {
+      const message = failure === 429 ? "Too Many Requests" : "Service Unavailable";
+      return answer(failure, errorBody(failure, failure === 429 ? 20429 : 20500, message));
+    }
+    const sid = match[2]!;
+    let call = calls.get(sid);
+    if (!call && acceptUnknownCalls && CALL_SID.test(sid)) call = addCall(sid);
+    if (!call) return notFound();
+    if (req.method === "POST") {
+      const error = applyUpdate(call, params);
+      if (error) return answer(error.status, error.body);
+      for (const listener of updateListeners) listener(call, params);
+    }
+    return answer(200, callResource(call));
+  });
+
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    accountSid,
+    authToken,
+    requests,
+    calls,
+    addCall,
+    failNext(count, status = 503) {
+      for (let i = 0; i < count; i++) failures.push(status);
+    },
+    onCallUpdated(listener) {
+      updateListeners.add(listener);
+      return () => updateListeners.delete(listener);
+    },
+    waitForRequest(match, timeoutMs = 5000) {
+      const seen = requests.find(match);
+      if (seen) return Promise.resolve(seen);
+      return new Promise((resolve, reject) => {
+        const waiter = {
+          match,
+          resolve: (r: TwilioRestRequest) => {
+            clearTimeout(timer);
+            resolve(r);
+          },
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(waiter);
+          reject(new Error(`no matching Twilio REST request within ${timeoutMs} ms`));
+        }, timeoutMs);
+        waiters.add(waiter);
+      });
+    },
+    close() {
+      return new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      });
+    },
+  };
+}
