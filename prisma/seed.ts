@@ -1,0 +1,91 @@
+// The demo business `npm start` creates on first run: a dental practice with a phone number,
+// knowledge, agent settings and an owner login. Idempotent: run it as often as you like.
+import type { Db } from "@frontdesk/core/db/client";
+import { forBusiness } from "@frontdesk/core/db/tenant";
+import { writeAgentConfig } from "@frontdesk/core/agent/agent-config";
+import { hashPassword } from "@frontdesk/core/auth/password";
+
+export const DEMO = {
+  slug: "sunrise-dental",
+  name: "Sunrise Dental",
+  phoneNumber: "+15555550100",
+  email: "demo@frontdesk.local",
+  password: "frontdesk-demo",
+};
+
+const KNOWLEDGE = [
+  {
+    title: "Opening hours",
+    category: "practice",
+    content:
+      "Sunrise Dental is open Monday to Friday from 8 am to 6 pm and on Saturday from 9 am to 1 pm. We are closed on Sundays and public holidays.",
+  },
+  {
+    title: "Location and parking",
+    category: "practice",
+    content:
+      "We are at 42 Harbor Street, Suite 3, Portland, Maine. Free parking is behind the building; the entrance is on Harbor Street. The number 8 bus stops outside.",
+  },
+  {
+    title: "Services and prices",
+    category: "services",
+    content:
+      "A routine check-up and cleaning costs $120. Teeth whitening costs $350. An emergency exam costs $95. Fillings start at $150 and crowns at $900. Children under 12 get a 20% discount on cleanings.",
+  },
+  {
+    title: "Insurance and payment",
+    category: "billing",
+    content:
+      "We accept Delta Dental, Cigna, Aetna and MetLife insurance. We take cash, all major cards and Apple Pay. Interest-free payment plans are available for treatments over $500.",
+  },
+  {
+    title: "Appointments and cancellations",
+    category: "appointments",
+    content:
+      "New patients should arrive 15 minutes early with their insurance card. Please give at least 24 hours notice to cancel or reschedule; late cancellations cost $50.",
+  },
+  {
+    title: "Dental emergencies",
+    category: "appointments",
+    content:
+      "We keep same-day emergency slots every weekday morning. For severe pain, swelling or a knocked-out tooth, call us right away and ask to be transferred to the dentist on call.",
+  },
+];
+
+export interface SeedDeps {
+  db: Db;
+  /** Indexes each new document; the knowledge engine's createContent. */
+  createContent(businessId: string, doc: { title: string; content: string; category?: string; isPublic?: boolean }): Promise<unknown>;
+}
+
+/** Creates the demo business unless it exists; returns whether it created it. */
+export async function seedDemo({ db, createContent }: SeedDeps): Promise<boolean> {
+  if (await db.business.findUnique({ where: { slug: DEMO.slug } })) return false;
+  const owner = await db.user.upsert({
+    where: { email: DEMO.email },
+    create: { email: DEMO.email, name: "Demo Owner", passwordHash: await hashPassword(DEMO.password) },
+    update: {},
+  });
+  const business = await db.business.create({
+    data: {
+      slug: DEMO.slug,
+      name: DEMO.name,
+      description: "A family dental practice in Portland, Maine: check-ups, cleanings, whitening and same-day emergencies.",
+      website: "https://sunrise-dental.example",
+      industry: "dental",
+      timezone: "America/New_York",
+      hours: { mon: [["08:00", "18:00"]], tue: [["08:00", "18:00"]], wed: [["08:00", "18:00"]], thu: [["08:00", "18:00"]], fri: [["08:00", "18:00"]], sat: [["09:00", "13:00"]] },
+      memberships: { create: { userId: owner.id, role: "owner" } },
+      subscription: { create: { plan: "free", status: "active" } },
+    },
+  });
+  const scoped = forBusiness(db, business.id);
+  await scoped.phoneNumber.create({ data: { businessId: business.id, e164: DEMO.phoneNumber, label: "Main line" } });
+  await writeAgentConfig(scoped, business.id, {
+    prompt: "You are the friendly receptionist of Sunrise Dental. Keep answers short. Offer to take a message when you cannot help.",
+    greeting: "Thanks for calling {business}, this is the virtual receptionist. How can I help you today?",
+    transferNumber: "+15555550199",
+  });
+  for (const doc of KNOWLEDGE) await createContent(business.id, { ...doc, isPublic: true });
+  return true;
+}
