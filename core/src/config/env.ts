@@ -63,6 +63,7 @@ const EnvSchema = z
     OPENAI_REALTIME_MODEL: optionalString.pipe(z.string().default("gpt-realtime")),
     OPENAI_TRANSCRIPTION_MODEL: optionalString.pipe(z.string().default("gpt-4o-mini-transcribe")),
     OPENAI_EMBEDDING_MODEL: optionalString.pipe(z.string().default("text-embedding-3-small")),
+    OPENAI_EMBEDDING_DIMENSIONS: int(1536, 1, 1536),
     OPENAI_ANALYSIS_MODEL: optionalString.pipe(z.string().default("gpt-4o-mini")),
     PINECONE_API_KEY: optionalString,
     PINECONE_INDEX_HOST: optionalUrl(["http:", "https:"]),
@@ -126,6 +127,8 @@ export interface AppConfig {
     realtimeModel: string;
     transcriptionModel: string;
     embeddingModel: string;
+    /** Width asked of text-embedding-3 models; stored vectors are zero-padded to 1536. */
+    embeddingDimensions: number;
     analysisModel: string;
   };
   pinecone: { apiKey: string; indexHost: string; controllerUrl: string | undefined } | undefined;
@@ -173,6 +176,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       realtimeModel: e.OPENAI_REALTIME_MODEL,
       transcriptionModel: e.OPENAI_TRANSCRIPTION_MODEL,
       embeddingModel: e.OPENAI_EMBEDDING_MODEL,
+      embeddingDimensions: e.OPENAI_EMBEDDING_DIMENSIONS,
       analysisModel: e.OPENAI_ANALYSIS_MODEL,
     },
     pinecone:
