@@ -55,6 +55,8 @@ export interface JobWorkerOptions {
   staleAfterMs?: number;
   /** Called once a job has used up its attempts. */
   onGiveUp?: (job: Job, error: unknown) => Promise<void>;
+  /** Only claim jobs of these businesses (a reindex command, a test); default: all. */
+  businessIds?: string[];
 }
 
 export interface JobWorker {
@@ -74,6 +76,7 @@ export function createJobWorker(opts: JobWorkerOptions): JobWorker {
   const pollMs = opts.pollMs ?? 1000;
   const batchSize = opts.batchSize ?? 10;
   const staleAfterMs = opts.staleAfterMs ?? 5 * 60_000;
+  const businessIds = opts.businessIds ?? null;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
   let stopped = false;
@@ -85,6 +88,7 @@ export function createJobWorker(opts: JobWorkerOptions): JobWorker {
       WHERE id IN (
         SELECT id FROM "Job"
         WHERE kind = ANY(${kinds}::text[])
+          AND (${businessIds}::text[] IS NULL OR "businessId" = ANY(${businessIds}::text[]))
           AND ((status = 'queued' AND "runAt" <= now())
             OR (status = 'running' AND "lockedAt" < now() - make_interval(secs => ${staleAfterMs / 1000})))
         ORDER BY "runAt" LIMIT ${batchSize}
@@ -97,13 +101,14 @@ export function createJobWorker(opts: JobWorkerOptions): JobWorker {
     try {
       if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
       await handler(job);
-      await db.job.update({ where: { id: job.id }, data: { status: "done", lockedAt: null, lockedBy: null, lastError: null } });
+      // Only while still ours: a job enqueued again (same dedupe key) while it ran stays queued.
+      await db.job.updateMany({ where: { id: job.id, status: "running", lockedBy: workerId }, data: { status: "done", lockedAt: null, lockedBy: null, lastError: null } });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       const giveUp = job.attempts >= job.maxAttempts;
       logger.warn({ jobId: job.id, kind: job.kind, businessId: job.businessId, attempts: job.attempts, giveUp, err: message }, "job failed");
-      await db.job.update({
-        where: { id: job.id },
+      await db.job.updateMany({
+        where: { id: job.id, status: "running", lockedBy: workerId },
         data: {
           status: giveUp ? "failed" : "queued",
           runAt: new Date(Date.now() + backoffMs(job.attempts)),
