@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Cache } from "../../cache/cache.ts";
 import { forBusiness } from "../../db/tenant.ts";
@@ -64,17 +64,15 @@ async function recordEndedCall(businessId: string, input: AnalysisInput) {
 }
 
 /**
- * Runs one call's analysis job through the real job worker. The job is queued as the relay
- * queues it, then given a kind of its own so that job workers in other test files sharing the
- * run's database never claim it (and ours never claims theirs).
+ * Runs one call's analysis job, queued as the relay queues it, through the real job worker
+ * limited to the test's business (other test files share the run's database). The job is
+ * queued not yet due and made due only when the test runs it, so no other worker takes it.
  */
 async function analysisRun(businessId: string, callId: string, deps: Omit<AnalysisJobDeps, "db" | "cache" | "logger">, maxAttempts?: number) {
   const dedupeKey = `analyse:${callId}`;
-  const kind = `${CALL_ANALYSE_JOB}.test-${randomUUID()}`;
   await queueCallAnalysis(db, { businessId, callId, maxAttempts, runAt: new Date(Date.now() + 3_600_000) });
-  await db.job.update({ where: { dedupeKey }, data: { kind } });
-  const handler = analysisJobHandlers({ db, cache, logger, ...deps })[CALL_ANALYSE_JOB]!;
-  const worker = createJobWorker({ db, logger, handlers: { [kind]: handler }, pollMs: 3_600_000 });
+  const handlers = analysisJobHandlers({ db, cache, logger, ...deps });
+  const worker = createJobWorker({ db, logger, handlers, businessIds: [businessId], pollMs: 3_600_000 });
   return {
     /** Runs the job now (skipping the backoff wait); returns how many jobs ran. */
     async attempt() {
@@ -228,6 +226,22 @@ describe("post-call analysis job", () => {
     expect(analysed.summary).toContain("A message was taken from Dana Fox");
     const [event] = await webhookEvents(business.id, call.id);
     expect(event?.data).toMatchObject({ analyser: "local" });
+  });
+
+  it("a call that has not ended yet is analysed later, not from half a transcript", async () => {
+    const { business } = await createTestBusiness(db);
+    const call = await recordEndedCall(business.id, thankfulOilChangeCall);
+    await forBusiness(db, business.id).callLog.update({ where: { id: call.id }, data: { endedAt: null, status: "in_progress" } });
+
+    const run = await analysisRun(business.id, call.id, { config: withoutOpenAI() });
+    await run.attempt();
+    expect(await run.job()).toMatchObject({ status: "queued", lastError: expect.stringContaining("has not ended yet") });
+    expect(await readCall(business.id, call.id)).toMatchObject({ analysisStatus: "pending", analysisAttempts: 0 });
+
+    await forBusiness(db, business.id).callLog.update({ where: { id: call.id }, data: { endedAt: new Date(), status: "completed" } });
+    await run.attempt();
+    await run.stop();
+    expect(await readCall(business.id, call.id)).toMatchObject({ analysisStatus: "done", analysisAttempts: 1, sentiment: "positive" });
   });
 
   it("a job never analyses another business's call", async () => {

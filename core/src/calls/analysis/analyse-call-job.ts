@@ -22,7 +22,10 @@ const PayloadSchema = z.object({ callId: z.string().min(1) });
 
 type JobWriter = Parameters<typeof enqueueJob>[0];
 
-/** Queues (or re-arms) the analysis of one call; at most one is pending per call. */
+/**
+ * Queues (or re-arms) the analysis of one call; at most one is pending per call. Queue it in
+ * the transaction that finalises the call (`endedAt` set), so it is never lost nor early.
+ */
 export async function queueCallAnalysis(
   db: JobWriter,
   opts: { businessId: string; callId: string; maxAttempts?: number; runAt?: Date },
@@ -85,7 +88,7 @@ async function loadInput(deps: AnalysisJobDeps, businessId: string, callId: stri
       durationSec,
     },
   };
-  return { scoped, input };
+  return { scoped, input, ended: call.endedAt !== null };
 }
 
 async function analyseCall(deps: AnalysisJobDeps, analyser: CallAnalyser, fallback: CallAnalyser | undefined, job: Job): Promise<void> {
@@ -97,9 +100,12 @@ async function analyseCall(deps: AnalysisJobDeps, analyser: CallAnalyser, fallba
     log.warn("call to analyse no longer exists; nothing to do");
     return;
   }
-  const { scoped, input } = loaded;
-  await scoped.callLog.update({ where: { id: callId }, data: { analysisAttempts: { increment: 1 } } });
+  const { scoped, input, ended } = loaded;
   const lastAttempt = job.attempts >= job.maxAttempts;
+  // A call still live has half a transcript; wait for it to end (on the last attempt, what we
+  // have is all we will get: a relay that died never finalises its call).
+  if (!ended && !lastAttempt) throw new Error(`call ${callId} has not ended yet; analysing it later`);
+  await scoped.callLog.update({ where: { id: callId }, data: { analysisAttempts: { increment: 1 } } });
 
   let analysis: CallAnalysis;
   let by: AnalyserName = analyser.name;
