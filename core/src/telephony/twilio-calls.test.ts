@@ -104,6 +104,16 @@ describe("Twilio REST seam", () => {
     expect(err.details.code).toBe(21220);
   });
 
+  it("passes on Twilio's refusal of something that is not TwiML", async () => {
+    const call = twilioRest.addCall();
+    const err = await failure(callsWith().redirect(call.sid, "<Dial>+15551234567</Dial>"));
+
+    expect(err.kind).toBe("rejected");
+    expect(err.details.status).toBe(400);
+    expect(err.message).toContain("Twiml must be a <Response> document");
+    expect(call.twiml).toBeUndefined();
+  });
+
   it("retries a rate-limited hang-up and then succeeds", async () => {
     const call = twilioRest.addCall();
     twilioRest.failNext(1, 429);
