@@ -1,9 +1,8 @@
 // Call events: what happens on a business's calls, as the dashboard's live view and the
 // business's webhooks see it. Published on the cache for live listeners (any instance);
 // the webhook-worthy ones are also written to the durable job table for delivery.
-import type { Db } from "../db/client.ts";
 import type { Cache, Unsubscribe } from "../cache/cache.ts";
-import { enqueueJob } from "../jobs/job-queue.ts";
+import { enqueueJob, type JobWriter } from "../jobs/job-queue.ts";
 
 export type CallEventType =
   | "call.started"
@@ -33,7 +32,7 @@ export function newEventId(): string {
 }
 
 export async function emitCallEvent(
-  deps: { db: Pick<Db, "job">; cache: Pick<Cache, "publish"> },
+  deps: { db: JobWriter; cache: Pick<Cache, "publish"> },
   event: Omit<CallEvent, "id" | "at"> & { id?: string; at?: string },
 ): Promise<CallEvent> {
   const full: CallEvent = { ...event, id: event.id ?? newEventId(), at: event.at ?? new Date().toISOString() };

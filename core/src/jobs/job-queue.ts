@@ -5,7 +5,17 @@ import type { Job, Prisma } from "@prisma/client";
 import type { Db } from "../db/client.ts";
 import type { Logger } from "../observability/logger.ts";
 
-type JobWriter = { job: Pick<Db["job"], "create" | "upsert"> };
+/** Any client that can write jobs: the plain client, a transaction, or a tenant scope. */
+export interface JobWriter {
+  job: {
+    create(args: { data: Prisma.JobUncheckedCreateInput }): PromiseLike<unknown>;
+    upsert(args: {
+      where: { dedupeKey: string };
+      create: Prisma.JobUncheckedCreateInput;
+      update: Prisma.JobUncheckedUpdateInput;
+    }): PromiseLike<unknown>;
+  };
+}
 
 export interface EnqueueOptions {
   businessId: string;

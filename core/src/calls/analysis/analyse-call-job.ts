@@ -134,8 +134,7 @@ async function analyseCall(deps: AnalysisJobDeps, analyser: CallAnalyser, fallba
       data: { ...analysis, analysisStatus: "done", analysedAt: new Date() },
     });
     await emitCallEvent(
-      // The scoped transaction's job delegate is the same delegate under an extension's type.
-      { db: { job: tx.job } as unknown as Pick<Db, "job">, cache: { publish: async (channel, message) => void published.push([channel, message]) } },
+      { db: tx, cache: { publish: async (channel, message) => void published.push([channel, message]) } },
       { type: "call.analysed", businessId, callId, data: { ...analysis, analyser: by } },
     );
   });
