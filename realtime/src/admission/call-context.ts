@@ -1,0 +1,51 @@
+// Everything the relay knows about a call it has agreed to answer: read once at the voice
+// webhook and handed to the stream (or read again if the stream lands on another instance).
+import type { Plan } from "@prisma/client";
+import type { Db } from "@frontdesk/core/db/client";
+import { forBusiness } from "@frontdesk/core/db/tenant";
+import { readAgentConfig, type AgentConfig } from "@frontdesk/core/agent/agent-config";
+import { WeeklyHoursSchema } from "@frontdesk/core/business/hours";
+import type { BusinessProfile } from "../session/session-config.ts";
+
+export interface CallContext {
+  callId: string;
+  callSid: string;
+  businessId: string;
+  direction: "inbound" | "web";
+  fromNumber: string;
+  toNumber: string;
+  plan: Plan;
+  business: BusinessProfile;
+  agent: AgentConfig;
+}
+
+type BusinessRow = {
+  id: string; name: string; description: string; industry: string | null; address: string | null;
+  website: string | null; timezone: string; hours: unknown;
+};
+
+export function businessProfile(b: BusinessRow): BusinessProfile {
+  const hours = WeeklyHoursSchema.safeParse(b.hours);
+  return {
+    id: b.id, name: b.name, description: b.description, industry: b.industry, address: b.address,
+    website: b.website, timezone: b.timezone, hours: hours.success ? hours.data : {},
+  };
+}
+
+/** Rebuilds a call's context from the database (the stream reached another instance). */
+export async function loadCallContext(db: Db, businessId: string, callId: string): Promise<CallContext | null> {
+  const scoped = forBusiness(db, businessId);
+  const call = await scoped.callLog.findFirst({ where: { id: callId }, include: { business: true } });
+  if (!call) return null;
+  return {
+    callId: call.id,
+    callSid: call.callSid,
+    businessId,
+    direction: call.direction === "web" ? "web" : "inbound",
+    fromNumber: call.fromNumber,
+    toNumber: call.toNumber,
+    plan: call.business.plan,
+    business: businessProfile(call.business),
+    agent: await readAgentConfig(scoped),
+  };
+}

@@ -1,0 +1,61 @@
+// WS /browser/stream?token=…[&format=binary]: the dashboard's test call. The token (minted
+// by the API for a signed-in member) is checked before the upgrade; the call is admitted and
+// run on the same session as a phone call.
+import type WebSocket from "ws";
+import type { AppConfig } from "@frontdesk/core/config/env";
+import type { Cache } from "@frontdesk/core/cache/cache";
+import type { Db } from "@frontdesk/core/db/client";
+import type { Logger } from "@frontdesk/core/observability/logger";
+import { verifyStreamToken, type StreamTokenClaims } from "@frontdesk/core/calls/stream-token";
+import { admitBrowserCall } from "../admission/admit-browser-call.ts";
+import type { CallContext } from "../admission/call-context.ts";
+import type { LiveCalls } from "../admission/live-calls.ts";
+import type { RelayMetrics } from "../metrics.ts";
+import { BrowserTransport, type BrowserAudioFormat } from "../transports/browser.ts";
+import type { CallTransport } from "../transports/transport.ts";
+import type { AgentTool } from "../tools/tool.ts";
+import type { ModelSocket } from "../session/model-socket.ts";
+import { prepareModel } from "../session/prepare-model.ts";
+
+export interface BrowserUpgrade {
+  claims: StreamTokenClaims;
+  format: BrowserAudioFormat;
+}
+
+export function verifyBrowserUpgrade(appSecret: string, url: string): BrowserUpgrade | null {
+  const params = new URL(url, "http://relay").searchParams;
+  const r = verifyStreamToken(appSecret, params.get("token"), "browser-stream");
+  return r.ok ? { claims: r.claims, format: params.get("format") === "binary" ? "binary" : "json" } : null;
+}
+
+export interface BrowserStreamDeps {
+  config: Pick<AppConfig, "openai">;
+  db: Db;
+  cache: Pick<Cache, "acquireLease">;
+  liveCalls: LiveCalls;
+  logger: Logger;
+  metrics: RelayMetrics;
+  tools: readonly AgentTool[];
+  runCall: (call: { transport: CallTransport; context: CallContext; model?: ModelSocket }) => Promise<unknown>;
+}
+
+export async function acceptBrowserStream(ws: WebSocket, { claims, format }: BrowserUpgrade, deps: BrowserStreamDeps): Promise<void> {
+  const log = deps.logger.child({ businessId: claims.businessId, userId: claims.userId });
+  const transport = new BrowserTransport(ws, { logger: log, format });
+  try {
+    const admission = await admitBrowserCall(deps, claims.businessId);
+    if (!admission.ok) {
+      deps.metrics.streamRejected(admission.reason);
+      transport.sendError(admission.message);
+      return transport.close(4403, admission.reason);
+    }
+    const { context } = admission;
+    const model = prepareModel({ config: deps.config, logger: log, tools: deps.tools }, context);
+    transport.ready({ callId: context.callId });
+    await deps.runCall({ transport, context, model });
+  } catch (err) {
+    log.error({ err }, "browser call failed");
+    transport.sendError("The test call could not start.");
+    transport.close(1011, "error");
+  }
+}

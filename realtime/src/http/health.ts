@@ -1,0 +1,24 @@
+// /healthz (the process is up), /readyz (database and cache answer), /metrics (Prometheus).
+import { Router } from "express";
+import type { Cache } from "@frontdesk/core/cache/cache";
+import type { Db } from "@frontdesk/core/db/client";
+import type { Registry } from "@frontdesk/core/observability/metrics";
+
+export function healthRoutes(deps: { db: Db; cache: Pick<Cache, "ping">; registry: Registry; draining: () => boolean }) {
+  const r = Router();
+  r.get("/healthz", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+  r.get("/readyz", async (_req, res) => {
+    const [db, cache] = await Promise.all([
+      deps.db.$queryRaw`SELECT 1`.then(() => true, () => false),
+      deps.cache.ping().catch(() => false),
+    ]);
+    const ready = db && cache && !deps.draining();
+    res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "unavailable", db, cache, draining: deps.draining() });
+  });
+  r.get("/metrics", async (_req, res) => {
+    res.type(deps.registry.contentType).send(await deps.registry.metrics());
+  });
+  return r;
+}

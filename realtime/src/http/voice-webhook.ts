@@ -1,0 +1,64 @@
+// POST /twilio/voice: Twilio asks what to do with an incoming call. Signed requests get
+// TwiML, always — connect to our stream, or a short message and a hang-up (or the business's
+// fallback number) — never a 5xx, which Twilio would turn into its own error for the caller.
+import type { Request, Response } from "express";
+import type { AppConfig } from "@frontdesk/core/config/env";
+import type { Logger } from "@frontdesk/core/observability/logger";
+import { signStreamToken } from "@frontdesk/core/calls/stream-token";
+import { admitCall, type AdmissionDeps } from "../admission/admit-call.ts";
+import type { CallContext } from "../admission/call-context.ts";
+import type { RelayMetrics } from "../metrics.ts";
+import type { ModelSocket } from "../session/model-socket.ts";
+import { isSignedByTwilio, publicUrl, streamUrl } from "./twilio-signature.ts";
+import { connectStreamTwiml, sayAndEndTwiml } from "./twiml.ts";
+
+export interface VoiceWebhookDeps extends AdmissionDeps {
+  config: Pick<AppConfig, "openai" | "appSecret" | "publicBaseUrl" | "twilio">;
+  logger: Logger;
+  metrics: RelayMetrics;
+  /** Opens and configures the model socket while Twilio connects the stream. */
+  prepareModel: (context: CallContext) => ModelSocket | undefined;
+}
+
+const CALL_SID = /^CA[0-9a-fA-F]{32}$/;
+const TROUBLE = "Sorry, we can't take your call right now. Please try again in a few minutes. Goodbye.";
+
+export function voiceWebhook(deps: VoiceWebhookDeps) {
+  return async (req: Request, res: Response) => {
+    const params = (req.body ?? {}) as Record<string, string>;
+    const signed = isSignedByTwilio({
+      authToken: deps.config.twilio.authToken,
+      signature: req.headers["x-twilio-signature"],
+      url: publicUrl(deps.config.publicBaseUrl, req.originalUrl),
+      params,
+    });
+    if (!signed) {
+      deps.metrics.refused("bad_signature");
+      res.status(403).type("text/plain").send("Forbidden: missing or invalid X-Twilio-Signature");
+      return;
+    }
+    const twiml = (xml: string) => res.status(200).type("text/xml").send(xml);
+    const callSid = String(params.CallSid ?? "");
+    const toNumber = String(params.To ?? "").trim();
+    if (!CALL_SID.test(callSid) || !toNumber) return twiml(sayAndEndTwiml(TROUBLE));
+    const log = deps.logger.child({ callSid });
+    try {
+      const admission = await admitCall(deps, { callSid, toNumber, fromNumber: String(params.From ?? "").trim() });
+      if (admission.kind === "refuse") {
+        deps.metrics.refused(admission.reason);
+        log.info({ reason: admission.reason, callId: admission.callId }, "call refused");
+        return twiml(sayAndEndTwiml(admission.message, admission.fallbackNumber));
+      }
+      const { context } = admission;
+      const token = signStreamToken(deps.config.appSecret, {
+        aud: "twilio-stream", businessId: context.businessId, callId: context.callId, callSid,
+      });
+      deps.liveCalls.hold(context, deps.prepareModel(context));
+      log.info({ businessId: context.businessId, callId: context.callId }, "call admitted");
+      return twiml(connectStreamTwiml({ streamUrl: streamUrl(deps.config.publicBaseUrl), token, fallbackNumber: context.agent.fallbackNumber }));
+    } catch (err) {
+      log.error({ err }, "voice webhook failed");
+      return twiml(sayAndEndTwiml(TROUBLE));
+    }
+  };
+}

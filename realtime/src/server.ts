@@ -1,0 +1,156 @@
+// The realtime relay: Twilio's voice webhook and status callback, the Media Streams socket
+// and the browser test-call socket, health and metrics. A factory, so `npm start` can host
+// it beside the API in one process and `realtime/src/main.ts` can run it alone.
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { Duplex } from "node:stream";
+import express from "express";
+import { WebSocketServer } from "ws";
+import type { AppConfig } from "@frontdesk/core/config/env";
+import type { Cache } from "@frontdesk/core/cache/cache";
+import type { Db } from "@frontdesk/core/db/client";
+import type { Logger } from "@frontdesk/core/observability/logger";
+import type { Registry } from "@frontdesk/core/observability/metrics";
+import type { KnowledgeSearch } from "@frontdesk/core/knowledge/knowledge-search";
+import { LiveCalls } from "./admission/live-calls.ts";
+import { createRelayMetrics } from "./metrics.ts";
+import { healthRoutes } from "./http/health.ts";
+import { voiceWebhook } from "./http/voice-webhook.ts";
+import { statusCallback } from "./http/status-callback.ts";
+import { acceptTwilioStream } from "./http/twilio-stream.ts";
+import { acceptBrowserStream, verifyBrowserUpgrade } from "./http/browser-stream.ts";
+import { isSignedByTwilio, streamUrl } from "./http/twilio-signature.ts";
+import { AGENT_TOOL_REGISTRY } from "./tools/index.ts";
+import type { AgentTool } from "./tools/tool.ts";
+import { createTwilioCalls } from "@frontdesk/core/telephony/twilio-calls";
+import { prepareModel } from "./session/prepare-model.ts";
+import { runCall, type CallHooks } from "./session/run-call.ts";
+
+export interface RealtimeServerDeps {
+  config: AppConfig;
+  db: Db;
+  cache: Cache;
+  logger: Logger;
+  knowledge: KnowledgeSearch;
+  /** The agent's tool registry (defaults to every tool shipped in realtime/src/tools). */
+  tools?: readonly AgentTool[];
+  hooks?: CallHooks;
+}
+
+export interface RealtimeServer {
+  server: Server;
+  listen(port: number, host?: string): Promise<{ port: number }>;
+  /** Refuses new calls and streams, and resolves when live calls have ended (or the drain timeout passed). */
+  drain(): Promise<void>;
+  /** Ends every call now and stops listening. */
+  close(): Promise<void>;
+  metrics: Registry;
+  readonly liveCalls: number;
+}
+
+export function createRealtimeServer(deps: RealtimeServerDeps): RealtimeServer {
+  const { config, db, cache, logger } = deps;
+  const tools = deps.tools ?? AGENT_TOOL_REGISTRY;
+  const hooks = deps.hooks ?? {};
+  const liveCalls = new LiveCalls(config.limits.maxCallsPerInstance, cache);
+  const metrics = createRelayMetrics(() => liveCalls.liveCount);
+  const rest = createTwilioCalls(config);
+  let draining = false;
+
+  const callDeps = { config, db, cache, logger, knowledge: deps.knowledge, liveCalls, tools, metrics, hooks };
+  const run = (call: Parameters<typeof runCall>[1]) =>
+    runCall(callDeps, call).catch((err) => logger.error({ err, callSid: call.context.callSid }, "call failed"));
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", false);
+  const form = express.urlencoded({ extended: false, limit: "64kb" });
+  app.post(
+    "/twilio/voice",
+    form,
+    voiceWebhook({
+      db, cache, config, logger, metrics, liveCalls,
+      draining: () => draining,
+      prepareModel: (context) => prepareModel({ config, logger: logger.child({ callSid: context.callSid }), tools }, context),
+    }),
+  );
+  app.post("/twilio/status", form, statusCallback({ config, db, cache, liveCalls, logger }));
+  app.use(healthRoutes({ db, cache, registry: metrics.registry, draining: () => draining }));
+  app.use((_req, res) => {
+    res.status(404).type("text/plain").send("Not Found");
+  });
+  app.use((err: Error & { status?: number; type?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
+    if (status === 500) logger.error({ err }, "request failed");
+    res.status(status).type("text/plain").send(status === 413 ? "Payload Too Large" : status === 500 ? "Internal Server Error" : "Bad Request");
+  });
+
+  const server = createServer(app);
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, skipUTF8Validation: true, maxPayload: 256 * 1024 });
+  const twilioStreamUrl = streamUrl(config.publicBaseUrl);
+
+  function refuseUpgrade(socket: Duplex, status: number, text: string) {
+    socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`);
+  }
+
+  server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on("error", () => {});
+    const url = req.url ?? "/";
+    const path = url.split("?")[0];
+    if (path === "/twilio/stream") {
+      if (draining) return refuseUpgrade(socket, 503, "Service Unavailable");
+      const query = url.includes("?") ? url.slice(url.indexOf("?")) : "";
+      const signed = isSignedByTwilio({ authToken: config.twilio.authToken, signature: req.headers["x-twilio-signature"], url: twilioStreamUrl + query, params: {} });
+      if (!signed) {
+        metrics.streamRejected("bad_signature");
+        return refuseUpgrade(socket, 403, "Forbidden");
+      }
+      return wss.handleUpgrade(req, socket, head, (ws) => {
+        void acceptTwilioStream(ws, { appSecret: config.appSecret, db, liveCalls, logger, metrics, rest, runCall: run });
+      });
+    }
+    if (path === "/browser/stream") {
+      if (draining) return refuseUpgrade(socket, 503, "Service Unavailable");
+      const upgrade = verifyBrowserUpgrade(config.appSecret, url);
+      if (!upgrade) {
+        metrics.streamRejected("browser_token");
+        return refuseUpgrade(socket, 401, "Unauthorized");
+      }
+      return wss.handleUpgrade(req, socket, head, (ws) => {
+        void acceptBrowserStream(ws, upgrade, { config, db, cache, liveCalls, logger, metrics, tools, runCall: run });
+      });
+    }
+    refuseUpgrade(socket, 404, "Not Found");
+  });
+
+  return {
+    server,
+    metrics: metrics.registry,
+    get liveCalls() {
+      return liveCalls.liveCount;
+    },
+    listen(port, host = config.host) {
+      return new Promise((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, host, () => {
+          server.off("error", reject);
+          const a = server.address();
+          resolve({ port: typeof a === "object" && a ? a.port : port });
+        });
+      });
+    },
+    async drain() {
+      draining = true;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([liveCalls.idle(), new Promise<void>((r) => (timer = setTimeout(r, config.limits.drainTimeoutMs)))]);
+      clearTimeout(timer);
+    },
+    async close() {
+      draining = true;
+      await liveCalls.endAll("shutdown");
+      for (const ws of wss.clients) ws.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,61 @@
+// Reads OpenAI Realtime server events. Audio deltas are most of the traffic (dozens a
+// second per call), so they are picked out of the raw frame with a few byte searches
+// instead of a JSON.parse; everything else is parsed normally.
+
+export interface AudioDelta {
+  responseId: string;
+  itemId: string;
+  /** base64 μ-law, passed to the caller untouched. */
+  delta: string;
+}
+
+export type ServerEvent = { type: string; [key: string]: any };
+
+const GA_DELTA = Buffer.from('"type":"response.output_audio.delta"');
+const BETA_DELTA = Buffer.from('"type":"response.audio.delta"');
+const RESPONSE_ID = Buffer.from('"response_id":"');
+const ITEM_ID = Buffer.from('"item_id":"');
+const DELTA = Buffer.from('"delta":"');
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+function stringAt(data: Buffer, key: Buffer): string | undefined {
+  const at = data.indexOf(key);
+  if (at === -1) return undefined;
+  const start = at + key.length;
+  const end = data.indexOf(QUOTE, start);
+  if (end === -1) return undefined;
+  const back = data.indexOf(BACKSLASH, start);
+  if (back !== -1 && back < end) return undefined; // an escape: leave it to JSON.parse
+  return data.toString("latin1", start, end);
+}
+
+/** The audio delta in `data`, or null when `data` is some other event (or unusual JSON). */
+export function readAudioDelta(data: Buffer): AudioDelta | null {
+  if (data.indexOf(GA_DELTA) === -1 && data.indexOf(BETA_DELTA) === -1) return null;
+  const delta = stringAt(data, DELTA);
+  const responseId = stringAt(data, RESPONSE_ID);
+  const itemId = stringAt(data, ITEM_ID);
+  if (delta === undefined || responseId === undefined || itemId === undefined) return null;
+  return { responseId, itemId, delta };
+}
+
+export function parseServerEvent(data: Buffer | string): ServerEvent | null {
+  try {
+    const e = JSON.parse(typeof data === "string" ? data : data.toString("utf8")) as unknown;
+    return typeof e === "object" && e !== null && typeof (e as ServerEvent).type === "string" ? (e as ServerEvent) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Beta event names still seen on some deployments, mapped to the GA ones. */
+export const BETA_EVENT_NAMES: Record<string, string> = {
+  "response.audio.delta": "response.output_audio.delta",
+  "response.audio.done": "response.output_audio.done",
+  "response.audio_transcript.delta": "response.output_audio_transcript.delta",
+  "response.audio_transcript.done": "response.output_audio_transcript.done",
+  "response.text.delta": "response.output_text.delta",
+  "response.text.done": "response.output_text.done",
+  "conversation.item.created": "conversation.item.added",
+};

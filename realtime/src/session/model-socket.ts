@@ -1,0 +1,122 @@
+// The call's WebSocket to OpenAI Realtime. Opened as early as possible (while Twilio is
+// still connecting the stream); everything sent before it is open — the session setup and
+// the caller's first words — is queued and sent, in order, the moment it opens.
+import WebSocket from "ws";
+import type { Logger } from "@frontdesk/core/observability/logger";
+
+export interface ModelSocketOptions {
+  url: string;
+  model: string;
+  apiKey: string;
+  logger: Logger;
+  connectTimeoutMs?: number;
+  /** Upper bound on what is queued while connecting (bytes of JSON). */
+  maxQueuedBytes?: number;
+}
+
+export interface ModelClose {
+  code: number;
+  reason: string;
+  /** The socket had opened: a drop mid-call rather than a failure to connect. */
+  wasOpen: boolean;
+  /** We closed it. */
+  byUs: boolean;
+}
+
+export interface ModelSocket {
+  send(message: string): void;
+  onMessage(fn: (data: Buffer) => void): void;
+  onClose(fn: (info: ModelClose) => void): void;
+  readonly isOpen: boolean;
+  /** ms from creation to open, once open. */
+  readonly connectMs: number | undefined;
+  close(): void;
+}
+
+export function realtimeUrl(base: string, model: string): string {
+  const u = new URL(base);
+  if (!u.searchParams.has("model")) u.searchParams.set("model", model);
+  return u.toString();
+}
+
+export function connectModel(opts: ModelSocketOptions): ModelSocket {
+  const createdAt = performance.now();
+  const maxQueued = opts.maxQueuedBytes ?? 2_000_000;
+  const ws = new WebSocket(realtimeUrl(opts.url, opts.model), {
+    headers: { Authorization: `Bearer ${opts.apiKey}` },
+    perMessageDeflate: false,
+    skipUTF8Validation: true,
+    handshakeTimeout: opts.connectTimeoutMs ?? 10_000,
+  });
+  let queue: string[] = [];
+  let queuedBytes = 0;
+  let overflowLogged = false;
+  let onMessage: ((data: Buffer) => void) | undefined;
+  let early: Buffer[] = [];
+  let onClose: ((info: ModelClose) => void) | undefined;
+  let closeInfo: ModelClose | undefined;
+  let wasOpen = false;
+  let byUs = false;
+  let connectMs: number | undefined;
+
+  ws.on("open", () => {
+    wasOpen = true;
+    connectMs = Math.round(performance.now() - createdAt);
+    const socket = (ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+    socket?.cork();
+    for (const m of queue) ws.send(m);
+    socket?.uncork();
+    queue = [];
+    queuedBytes = 0;
+  });
+  ws.on("message", (data: Buffer) => {
+    if (onMessage) onMessage(data);
+    else early.push(data);
+  });
+  ws.on("error", (err) => {
+    if (!byUs) opts.logger.warn({ err: err.message }, "model socket error");
+  });
+  ws.on("unexpected-response", (_req, res) => {
+    opts.logger.warn({ status: res.statusCode }, "model socket refused");
+    ws.terminate();
+  });
+  ws.on("close", (code, reason) => {
+    closeInfo = { code, reason: reason.toString(), wasOpen, byUs };
+    onClose?.(closeInfo);
+  });
+
+  return {
+    send(message) {
+      if (ws.readyState === WebSocket.OPEN) return ws.send(message);
+      if (ws.readyState !== WebSocket.CONNECTING) return;
+      if (queuedBytes + message.length > maxQueued) {
+        if (!overflowLogged) opts.logger.warn({ queuedBytes }, "model still connecting: dropping audio past the queue limit");
+        overflowLogged = true;
+        return;
+      }
+      queue.push(message);
+      queuedBytes += message.length;
+    },
+    onMessage(fn) {
+      onMessage = fn;
+      const replay = early;
+      early = [];
+      for (const d of replay) fn(d);
+    },
+    onClose(fn) {
+      onClose = fn;
+      if (closeInfo) fn(closeInfo);
+    },
+    get isOpen() {
+      return ws.readyState === WebSocket.OPEN;
+    },
+    get connectMs() {
+      return connectMs;
+    },
+    close() {
+      byUs = true;
+      if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
+      else if (ws.readyState === WebSocket.OPEN) ws.close(1000);
+    },
+  };
+}

@@ -1,0 +1,262 @@
+// Agent audio on its way to the caller. Coalesces the model's small, irregular deltas into
+// chunks of up to ~100 ms without adding delay (a chunk goes out at once while the caller's
+// queue is short), marks the audio as it goes, learns from echoed marks what the caller has
+// heard, and on a barge-in says exactly how far each unfinished item got — never more than
+// was sent. Per-item state starts from zero for every item, so the tenth interruption is
+// as exact as the first.
+
+export interface PlaybackSink {
+  sendAudio(payloadB64: string): void;
+  mark(name: string): void;
+  clearAudio(): void;
+}
+
+export interface ItemHeard {
+  itemId: string;
+  responseId: string;
+  /** What the caller heard (for a barge-in: the truncation point sent to the model). */
+  heardMs: number;
+  sentMs: number;
+  producedMs: number;
+  interrupted: boolean;
+  /** Clock time the item's first audio went to the caller (undefined: none did). */
+  firstSentAt: number | undefined;
+}
+
+export interface PlaybackOptions {
+  clock?: () => number;
+  /** Largest chunk sent while the caller's queue is long. */
+  maxChunkMs?: number;
+  /** Below this much queued audio a delta goes out at once. */
+  lowWaterMs?: number;
+  /** A mark at least this often (ms of audio); the last chunk of an item is always marked. */
+  markEveryMs?: number;
+  /** Slack granted past the last echoed mark on a barge-in: the frame playing at the time. */
+  frameMs?: number;
+}
+
+interface ItemState {
+  no: number;
+  itemId: string;
+  responseId: string;
+  producedBytes: number;
+  sentBytes: number;
+  markedBytes: number;
+  ackedBytes: number;
+  audioDone: boolean;
+  firstSentAt: number | undefined;
+}
+
+const BYTES_PER_MS = 8;
+
+/** Decoded length of a base64 string. */
+export function base64Bytes(b64: string): number {
+  const len = b64.length;
+  if (len === 0) return 0;
+  const pad = b64.charCodeAt(len - 1) === 61 ? (b64.charCodeAt(len - 2) === 61 ? 2 : 1) : 0;
+  return Math.floor((len * 3) / 4) - pad;
+}
+
+export class AgentPlayback {
+  /** Items not yet fully heard, in play order. */
+  private items: ItemState[] = [];
+  private current: ItemState | undefined;
+  private epoch = 0;
+  private nextNo = 1;
+  private pending: string[] = [];
+  private pendingBytes = 0;
+  private bufferedUntil = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private droppedResponses: string[] = [];
+  private readonly clock: () => number;
+  private readonly maxChunkBytes: number;
+  private readonly lowWaterMs: number;
+  private readonly markEveryBytes: number;
+  private readonly frameBytes: number;
+  /** Called once per item when the caller has heard all of it, or it was cut off. */
+  onItemHeard: (heard: ItemHeard) => void = () => {};
+
+  constructor(
+    private readonly sink: PlaybackSink,
+    opts: PlaybackOptions = {},
+  ) {
+    this.clock = opts.clock ?? (() => performance.now());
+    this.maxChunkBytes = (opts.maxChunkMs ?? 100) * BYTES_PER_MS;
+    this.lowWaterMs = opts.lowWaterMs ?? 60;
+    this.markEveryBytes = (opts.markEveryMs ?? 40) * BYTES_PER_MS;
+    this.frameBytes = (opts.frameMs ?? 20) * BYTES_PER_MS;
+  }
+
+  /** Agent audio is queued or playing. */
+  get outstanding(): boolean {
+    return this.items.length > 0;
+  }
+
+  /** One model delta. Returns false when it was dropped (a late delta of an interrupted response). */
+  onDelta(responseId: string, itemId: string, b64: string): boolean {
+    if (this.droppedResponses.includes(responseId)) return false;
+    let item = this.current;
+    if (!item || item.itemId !== itemId) item = this.startItem(responseId, itemId);
+    const bytes = base64Bytes(b64);
+    item.producedBytes += bytes;
+    const now = this.clock();
+    if (this.pendingBytes === 0 && this.bufferedUntil - now < this.lowWaterMs) {
+      this.send(item, b64, bytes, now, false);
+      return true;
+    }
+    this.pending.push(b64);
+    this.pendingBytes += bytes;
+    if (this.pendingBytes >= this.maxChunkBytes) this.flush(false);
+    else if (!this.timer) {
+      const delay = Math.max(0, this.bufferedUntil - now - this.lowWaterMs);
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.flush(false);
+      }, delay);
+    }
+    return true;
+  }
+
+  /** The model finished an item's audio: send the remainder and mark its end. */
+  onItemAudioDone(itemId: string): void {
+    const item = this.items.find((i) => i.itemId === itemId);
+    if (!item) return;
+    if (item === this.current) {
+      this.flush(true);
+      this.current = undefined;
+    }
+    item.audioDone = true;
+    if (item.markedBytes < item.sentBytes) this.markItem(item);
+    this.settle(item);
+  }
+
+  /** The model finished a response: its items' audio is done too. */
+  onResponseDone(responseId: string): void {
+    for (const item of [...this.items]) if (item.responseId === responseId && !item.audioDone) this.onItemAudioDone(item.itemId);
+  }
+
+  /** A mark came back from the caller's side. */
+  onMark(name: string): void {
+    const [epoch, no, bytes] = name.split(".");
+    if (Number(epoch) !== this.epoch) return; // dropped by a clear, not played
+    const item = this.items.find((i) => i.no === Number(no));
+    if (!item) return;
+    item.ackedBytes = Math.max(item.ackedBytes, Number(bytes));
+    this.settle(item);
+  }
+
+  /**
+   * The caller talked over the agent. Clears the caller's queue if anything is in it and
+   * returns, per unfinished item, how much was heard: the audio before the last echoed
+   * mark, plus the frame that was playing for the item in play — capped at what was sent.
+   */
+  interrupt(): ItemHeard[] {
+    if (this.items.length === 0) return [];
+    this.cancelTimer();
+    this.pending = [];
+    this.pendingBytes = 0;
+    if (this.items.some((i) => i.sentBytes > i.ackedBytes)) this.sink.clearAudio();
+    this.epoch++;
+    const cut = this.items.map((item, index) => {
+      const slack = index === 0 ? this.frameBytes : 0;
+      this.dropResponse(item.responseId);
+      return this.heard(item, Math.min(item.sentBytes, item.ackedBytes + slack), true);
+    });
+    this.items = [];
+    this.current = undefined;
+    this.bufferedUntil = this.clock();
+    for (const h of cut) this.onItemHeard(h);
+    return cut;
+  }
+
+  /** The call ended: reports every unfinished item as heard up to its last echoed mark. */
+  finish(): ItemHeard[] {
+    this.cancelTimer();
+    const cut = this.items.map((item) => this.heard(item, item.ackedBytes, item.ackedBytes < item.producedBytes));
+    this.items = [];
+    this.current = undefined;
+    for (const h of cut) this.onItemHeard(h);
+    return cut;
+  }
+
+  private startItem(responseId: string, itemId: string): ItemState {
+    if (this.current) {
+      // A new item without an audio.done for the previous one: close the previous out.
+      this.flush(true);
+      this.current.audioDone = true;
+      if (this.current.markedBytes < this.current.sentBytes) this.markItem(this.current);
+    }
+    const item: ItemState = {
+      no: this.nextNo++, itemId, responseId,
+      producedBytes: 0, sentBytes: 0, markedBytes: 0, ackedBytes: 0, audioDone: false, firstSentAt: undefined,
+    };
+    this.items.push(item);
+    this.current = item;
+    return item;
+  }
+
+  private send(item: ItemState, b64: string, bytes: number, now: number, forceMark: boolean) {
+    this.sink.sendAudio(b64);
+    item.sentBytes += bytes;
+    item.firstSentAt ??= now;
+    this.bufferedUntil = Math.max(now, this.bufferedUntil) + bytes / BYTES_PER_MS;
+    if (forceMark || item.sentBytes - item.markedBytes >= this.markEveryBytes) this.markItem(item);
+  }
+
+  private flush(forceMark: boolean) {
+    this.cancelTimer();
+    const item = this.current;
+    if (!item || this.pendingBytes === 0) return;
+    const parts = this.pending;
+    const bytes = this.pendingBytes;
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.send(item, joinBase64(parts), bytes, this.clock(), forceMark);
+  }
+
+  private markItem(item: ItemState) {
+    item.markedBytes = item.sentBytes;
+    this.sink.mark(`${this.epoch}.${item.no}.${item.sentBytes}`);
+  }
+
+  /** An item is finished once its audio is done and every byte sent has been heard. */
+  private settle(item: ItemState) {
+    if (!item.audioDone || item.ackedBytes < item.sentBytes || (item === this.current && this.pendingBytes > 0)) return;
+    const at = this.items.indexOf(item);
+    if (at === -1) return;
+    // Marks come back in order: items before this one have been heard in full too.
+    const done = this.items.splice(0, at + 1);
+    for (const d of done) this.onItemHeard(this.heard(d, d.sentBytes, false));
+  }
+
+  private heard(item: ItemState, heardBytes: number, interrupted: boolean): ItemHeard {
+    return {
+      itemId: item.itemId,
+      responseId: item.responseId,
+      heardMs: Math.floor(heardBytes / BYTES_PER_MS),
+      sentMs: Math.floor(item.sentBytes / BYTES_PER_MS),
+      producedMs: Math.floor(item.producedBytes / BYTES_PER_MS),
+      interrupted,
+      firstSentAt: item.firstSentAt,
+    };
+  }
+
+  private dropResponse(responseId: string) {
+    if (this.droppedResponses.includes(responseId)) return;
+    this.droppedResponses.push(responseId);
+    if (this.droppedResponses.length > 16) this.droppedResponses.shift();
+  }
+
+  private cancelTimer() {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
+
+/** Joins base64 chunks; re-encodes only when a chunk before the last carries padding. */
+export function joinBase64(parts: string[]): string {
+  if (parts.length === 1) return parts[0]!;
+  const clean = parts.every((p, i) => i === parts.length - 1 || (p.length % 4 === 0 && p.charCodeAt(p.length - 1) !== 61));
+  if (clean) return parts.join("");
+  return Buffer.concat(parts.map((p) => Buffer.from(p, "base64"))).toString("base64");
+}

@@ -1,0 +1,61 @@
+// The agent's tools: one per file, each a name, a description, a JSON schema for its
+// arguments and a handler. The session offers the business's enabled tools to the model
+// and runs whichever one the model calls; the relay itself knows none of them.
+import { z } from "zod";
+import type { AgentConfig } from "@frontdesk/core/agent/agent-config";
+import type { TenantDb } from "@frontdesk/core/db/tenant";
+import type { KnowledgeSearch } from "@frontdesk/core/knowledge/knowledge-search";
+import type { Logger } from "@frontdesk/core/observability/logger";
+
+export interface ToolContext {
+  businessId: string;
+  callId: string;
+  callSid: string;
+  /** The business's data, tenant-scoped. */
+  db: TenantDb;
+  knowledge: KnowledgeSearch;
+  agent: AgentConfig;
+  logger: Logger;
+  /** Ends the call once the agent's current words have been heard. */
+  hangUpAfterPlayback(reason?: string): void;
+  /** Transfers the caller once the agent's current words have been heard. */
+  transferAfterPlayback(toE164: string): void;
+  /** Aborted when the call ends or the tool times out. */
+  signal: AbortSignal;
+}
+
+export interface AgentTool<Args = any> {
+  name: string;
+  description: string;
+  /** JSON schema of the arguments, as offered to the model. */
+  parameters: Record<string, unknown>;
+  /** Validates the model's arguments (throws a readable error). */
+  parse(args: unknown): Args;
+  /** The result goes back to the model as JSON. */
+  handler(args: Args, ctx: ToolContext): Promise<unknown>;
+  /** A line for the agent's instructions about when to use the tool. */
+  instructions?: string;
+}
+
+/** Builds a tool from a zod schema: the JSON schema and the validation come from one place. */
+export function defineTool<S extends z.ZodType>(def: {
+  name: string;
+  description: string;
+  schema: S;
+  instructions?: string;
+  handler(args: z.infer<S>, ctx: ToolContext): Promise<unknown>;
+}): AgentTool<z.infer<S>> {
+  const { $schema: _ignored, ...parameters } = z.toJSONSchema(def.schema) as Record<string, unknown>;
+  return {
+    name: def.name,
+    description: def.description,
+    parameters,
+    instructions: def.instructions,
+    parse: (args) => {
+      const r = def.schema.safeParse(args);
+      if (!r.success) throw new Error(r.error.issues.map((i) => `${i.path.join(".") || "arguments"}: ${i.message}`).join("; "));
+      return r.data;
+    },
+    handler: def.handler,
+  };
+}

@@ -1,0 +1,193 @@
+// Twilio Media Streams as a CallTransport: Twilio's framing (events, streamSid, marks,
+// clear) stays here. Media and mark frames — nearly all the traffic — are read with byte
+// searches instead of JSON.parse, outgoing frames are built from prefixes, and everything
+// sent in one turn of the event loop leaves in one write.
+import WebSocket from "ws";
+import type { Logger } from "@frontdesk/core/observability/logger";
+import { dialTwiml, type TwilioCalls } from "@frontdesk/core/telephony/twilio-calls";
+import type { CallTransport, TransportEndReason } from "./transport.ts";
+
+export interface TwilioStart {
+  streamSid: string;
+  callSid: string;
+  accountSid: string;
+  customParameters: Record<string, string>;
+}
+
+const MEDIA_EVENT = Buffer.from('"event":"media"');
+const MARK_EVENT = Buffer.from('"event":"mark"');
+const PAYLOAD = Buffer.from('"payload":"');
+const NAME = Buffer.from('"name":"');
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+/** Caller audio kept while the session is being set up (~10 s of 20 ms frames). */
+const MAX_EARLY_FRAMES = 500;
+
+function stringAt(data: Buffer, key: Buffer): string | undefined {
+  const at = data.indexOf(key);
+  if (at === -1) return undefined;
+  const start = at + key.length;
+  const end = data.indexOf(QUOTE, start);
+  if (end === -1) return undefined;
+  const back = data.indexOf(BACKSLASH, start);
+  if (back !== -1 && back < end) return undefined;
+  return data.toString("latin1", start, end);
+}
+
+type Corkable = { cork(): void; uncork(): void };
+
+export class TwilioTransport implements CallTransport {
+  readonly kind = "twilio" as const;
+  readonly started: Promise<TwilioStart>;
+  start: TwilioStart | undefined;
+  private resolveStart!: (s: TwilioStart) => void;
+  private rejectStart!: (e: Error) => void;
+  private mediaPrefix = "";
+  private markPrefix = "";
+  private clearMessage = "";
+  private onAudioFn: ((b64: string) => void) | undefined;
+  private earlyAudio: string[] = [];
+  private onMarkFn: ((name: string) => void) | undefined;
+  private onDtmfFn: ((digit: string) => void) | undefined;
+  private onEndFn: ((reason: TransportEndReason) => void) | undefined;
+  private endReason: TransportEndReason | undefined;
+  private corked = false;
+  private readonly socket: Corkable | undefined;
+  private readonly uncork = () => {
+    this.corked = false;
+    this.socket?.uncork();
+  };
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly opts: { logger: Logger; rest?: Pick<TwilioCalls, "configured" | "hangUp" | "redirect">; startTimeoutMs?: number },
+  ) {
+    this.socket = (ws as unknown as { _socket?: Corkable })._socket;
+    this.started = new Promise((resolve, reject) => {
+      this.resolveStart = resolve;
+      this.rejectStart = reject;
+    });
+    this.started.catch(() => {});
+    const timer = setTimeout(() => this.rejectStart(new Error("no start event")), opts.startTimeoutMs ?? 10_000);
+    this.started.finally(() => clearTimeout(timer)).catch(() => {});
+    ws.on("message", (data: Buffer, isBinary: boolean) => {
+      if (!isBinary) this.onMessage(data);
+    });
+    ws.on("close", () => {
+      this.rejectStart(new Error("stream closed before start"));
+      this.ended("stream_closed");
+    });
+    ws.on("error", (err) => opts.logger.warn({ err: err.message }, "twilio stream error"));
+  }
+
+  sendAudio(payloadB64: string): void {
+    this.send(this.mediaPrefix + payloadB64 + '"}}');
+  }
+  mark(name: string): void {
+    this.send(this.markPrefix + name + '"}}');
+  }
+  clearAudio(): void {
+    this.send(this.clearMessage);
+  }
+  onAudio(fn: (b64: string) => void): void {
+    this.onAudioFn = fn;
+    const early = this.earlyAudio;
+    this.earlyAudio = [];
+    for (const b64 of early) fn(b64);
+  }
+  onMarkPlayed(fn: (name: string) => void): void {
+    this.onMarkFn = fn;
+  }
+  onDtmf(fn: (digit: string) => void): void {
+    this.onDtmfFn = fn;
+  }
+  onEnd(fn: (reason: TransportEndReason) => void): void {
+    this.onEndFn = fn;
+    if (this.endReason) fn(this.endReason);
+  }
+
+  async hangUp(): Promise<void> {
+    if (this.opts.rest?.configured && this.start) await this.opts.rest.hangUp(this.start.callSid);
+    // Without REST access, closing the stream ends <Connect> and Twilio plays what follows it.
+    this.close(1000, "hang up");
+  }
+
+  async transfer(toE164: string): Promise<void> {
+    if (!this.opts.rest?.configured || !this.start) throw new Error("transferring needs Twilio REST credentials (TWILIO_ACCOUNT_SID)");
+    await this.opts.rest.redirect(this.start.callSid, dialTwiml(toE164));
+    this.close(1000, "transferred");
+  }
+
+  close(code = 1000, reason = ""): void {
+    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(code, reason.slice(0, 120));
+  }
+
+  private send(message: string) {
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    if (!this.corked && this.socket) {
+      this.corked = true;
+      this.socket.cork();
+      queueMicrotask(this.uncork);
+    }
+    this.ws.send(message);
+  }
+
+  private ended(reason: TransportEndReason) {
+    if (this.endReason) return;
+    this.endReason = reason;
+    this.onEndFn?.(reason);
+  }
+
+  private onMessage(data: Buffer) {
+    if (data.indexOf(MEDIA_EVENT) !== -1) {
+      const payload = stringAt(data, PAYLOAD);
+      if (payload !== undefined) return this.onMedia(payload);
+    } else if (data.indexOf(MARK_EVENT) !== -1) {
+      const name = stringAt(data, NAME);
+      if (name !== undefined) return this.onMarkFn?.(name);
+    }
+    let msg: { event?: string; [k: string]: any };
+    try {
+      msg = JSON.parse(data.toString("utf8"));
+    } catch {
+      return this.opts.logger.warn("twilio stream: unreadable frame");
+    }
+    switch (msg.event) {
+      case "start":
+        return this.onStart(msg as { streamSid?: string; start?: Record<string, any> });
+      case "media":
+        if (typeof msg.media?.payload === "string") this.onMedia(msg.media.payload);
+        return;
+      case "mark":
+        if (typeof msg.mark?.name === "string") this.onMarkFn?.(msg.mark.name);
+        return;
+      case "dtmf":
+        if (typeof msg.dtmf?.digit === "string") this.onDtmfFn?.(msg.dtmf.digit);
+        return;
+      case "stop":
+        this.ended("caller_hangup");
+        return this.close(1000, "stop");
+      default:
+        return; // connected, and events we do not use
+    }
+  }
+
+  private onMedia(payload: string) {
+    if (this.onAudioFn) this.onAudioFn(payload);
+    else if (this.start && this.earlyAudio.length < MAX_EARLY_FRAMES) this.earlyAudio.push(payload);
+  }
+
+  private onStart(msg: { streamSid?: string; start?: Record<string, any> }) {
+    if (this.start) return;
+    const s = msg.start ?? {};
+    const streamSid = String(s.streamSid ?? msg.streamSid ?? "");
+    if (!/^MZ[0-9a-zA-Z]{8,64}$/.test(streamSid)) return this.rejectStart(new Error("start without a valid streamSid"));
+    const customParameters: Record<string, string> = {};
+    for (const [k, v] of Object.entries(s.customParameters ?? {})) if (typeof v === "string") customParameters[k] = v;
+    this.start = { streamSid, callSid: String(s.callSid ?? ""), accountSid: String(s.accountSid ?? ""), customParameters };
+    this.mediaPrefix = `{"event":"media","streamSid":"${streamSid}","media":{"payload":"`;
+    this.markPrefix = `{"event":"mark","streamSid":"${streamSid}","mark":{"name":"`;
+    this.clearMessage = `{"event":"clear","streamSid":"${streamSid}"}`;
+    this.resolveStart(this.start);
+  }
+}

@@ -1,0 +1,450 @@
+// A stand-in for Twilio: signs and posts the voice webhook and status callbacks exactly as
+// Twilio does, reads the TwiML answer, opens the Media Stream with a signed upgrade, sends
+// real 8 kHz μ-law frames on a steady clock (real time or faster), and behaves like a phone
+// on the way back: plays the agent's audio at the same pace, echoes marks when the audio
+// before them has played (promptly or late), honours `clear` (dropping queued audio and
+// echoing its marks), sends DTMF and stop. (Twilio's REST API has its own stand-in,
+// test/stand-ins/twilio-rest.ts.)
+import { randomBytes } from "node:crypto";
+import { getExpectedTwilioSignature } from "twilio/lib/webhooks/webhooks.js";
+import WebSocket from "ws";
+import { BYTES_PER_MS, FRAME_BYTES, FRAME_MS, MULAW_SILENCE, silence, speechLike } from "./audio.ts";
+
+export const sid = (prefix: string) => prefix + randomBytes(16).toString("hex");
+
+export interface ParsedTwiml {
+  xml: string;
+  says: string[];
+  hangup: boolean;
+  dial: string | null;
+  stream: { url: string; parameters: Record<string, string> } | null;
+}
+
+const unescapeXml = (s: string) =>
+  s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, "&");
+
+/** Reads the TwiML verbs the relay uses. */
+export function parseTwiml(xml: string): ParsedTwiml {
+  const attr = (tag: string, name: string) => {
+    const m = new RegExp(`${name}="([^"]*)"`).exec(tag);
+    return m ? unescapeXml(m[1]!) : undefined;
+  };
+  const says = [...xml.matchAll(/<Say[^>]*>([\s\S]*?)<\/Say>/g)].map((m) => unescapeXml(m[1]!));
+  const dialMatch = /<Dial[^>]*>([\s\S]*?)<\/Dial>/.exec(xml);
+  const dialNumber = dialMatch ? /<Number[^>]*>([\s\S]*?)<\/Number>/.exec(dialMatch[1]!)?.[1] ?? dialMatch[1]! : null;
+  const streamTag = /<Connect[^>]*>\s*<Stream([^>]*)>([\s\S]*?)<\/Stream>/.exec(xml) ?? /<Connect[^>]*>\s*<Stream([^>]*)\/>/.exec(xml);
+  let stream: ParsedTwiml["stream"] = null;
+  if (streamTag) {
+    const parameters: Record<string, string> = {};
+    for (const p of (streamTag[2] ?? "").matchAll(/<Parameter([^>]*)\/>/g)) parameters[attr(p[1]!, "name")!] = attr(p[1]!, "value") ?? "";
+    stream = { url: attr(streamTag[1]!, "url")!, parameters };
+  }
+  return { xml, says, hangup: /<Hangup\s*\/>/.test(xml), dial: dialNumber ? unescapeXml(dialNumber.trim()) : null, stream };
+}
+
+export interface TwilioSimulatorOptions {
+  /** Where the relay really listens, e.g. http://127.0.0.1:4321. */
+  relayUrl: string;
+  /** The relay's PUBLIC_BASE_URL: what Twilio signs. */
+  publicBaseUrl: string;
+  authToken: string;
+  accountSid?: string;
+}
+
+export interface MarkPolicy {
+  /** Extra delay (ms, wall clock) before a played mark is echoed: 0 = promptly. */
+  lateByMs?: number;
+  /**
+   * Hold echoes that fall due after the caller starts talking until the relay's `clear`
+   * (or until the caller stops): no echo is then in flight across the barge-in, so a test
+   * knows exactly which marks the relay had seen before it cleared.
+   */
+  holdWhileCallerSpeaks?: boolean;
+}
+
+export interface CallOptions {
+  from?: string;
+  to: string;
+  callSid?: string;
+  /** Frames per 20 ms of audio time: 1 = real time, 4 = four times faster. */
+  speed?: number;
+  marks?: MarkPolicy;
+  /** Send a signature made with the wrong token. */
+  forgeSignature?: boolean;
+  /** Replace the token the TwiML gave. */
+  tokenOverride?: string;
+  /** Open the stream but send no `start` yet. */
+  holdStart?: boolean;
+}
+
+export type TraceEvent =
+  | { kind: "media"; bytes: number }
+  | { kind: "mark"; name: string }
+  | { kind: "clear" }
+  | { kind: "echo"; name: string; afterClear: boolean }
+  | { kind: "speech"; started: boolean };
+
+export class TwilioSimulator {
+  private calls = new Map<string, PhoneCall>();
+  readonly accountSid: string;
+
+  constructor(readonly opts: TwilioSimulatorOptions) {
+    this.accountSid = opts.accountSid ?? sid("AC");
+  }
+
+  sign(url: string, params: Record<string, string>, token = this.opts.authToken): string {
+    return getExpectedTwilioSignature(token, url, params);
+  }
+
+  /** POSTs a form to the relay the way Twilio does (signed over the public URL). */
+  async post(path: string, params: Record<string, string>, { forge = false, signature }: { forge?: boolean; signature?: string | null } = {}) {
+    const headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded" };
+    const sig = signature === undefined ? this.sign(this.opts.publicBaseUrl + path, params, forge ? "not-the-auth-token" : this.opts.authToken) : signature;
+    if (sig !== null) headers["x-twilio-signature"] = sig;
+    const res = await fetch(this.opts.relayUrl + path, { method: "POST", headers, body: new URLSearchParams(params).toString() });
+    return { status: res.status, contentType: res.headers.get("content-type") ?? "", body: await res.text() };
+  }
+
+  voiceParams(o: { callSid: string; from: string; to: string; status?: string }): Record<string, string> {
+    return {
+      AccountSid: this.accountSid, ApiVersion: "2010-04-01", CallSid: o.callSid, CallStatus: o.status ?? "ringing",
+      Called: o.to, Caller: o.from, Direction: "inbound", From: o.from, To: o.to, FromCountry: "US", ToCountry: "US",
+    };
+  }
+
+  async postVoice(o: { callSid: string; from: string; to: string }, opts: { forge?: boolean; signature?: string | null } = {}) {
+    const r = await this.post("/twilio/voice", this.voiceParams(o), opts);
+    return { ...r, twiml: r.status === 200 ? parseTwiml(r.body) : null };
+  }
+
+  async postStatus(o: { callSid: string; status: string; durationSec?: number; from?: string; to?: string }, opts: { forge?: boolean } = {}) {
+    const params = { ...this.voiceParams({ callSid: o.callSid, from: o.from ?? "+15550000001", to: o.to ?? "+15550000002", status: o.status }) };
+    if (o.durationSec !== undefined) params.CallDuration = String(o.durationSec);
+    return this.post("/twilio/status", params, opts);
+  }
+
+  /** Dials: voice webhook, then (if the TwiML connects a stream) the media stream. */
+  async call(o: CallOptions): Promise<PhoneCall> {
+    const callSid = o.callSid ?? sid("CA");
+    const from = o.from ?? "+15557654321";
+    const voice = await this.postVoice({ callSid, from, to: o.to }, { forge: o.forgeSignature });
+    const call = new PhoneCall(this, callSid, voice.status, voice.twiml, o);
+    this.calls.set(callSid, call);
+    if (voice.twiml?.stream) await call.openStream();
+    return call;
+  }
+
+  /** Opens a media stream straight away (no webhook): for tests of forged streams. */
+  async openRawStream(o: CallOptions & { streamUrl: string; token: string; signature?: string | null }): Promise<PhoneCall> {
+    const callSid = o.callSid ?? sid("CA");
+    const twiml: ParsedTwiml = { xml: "", says: [], hangup: false, dial: null, stream: { url: o.streamUrl, parameters: { token: o.token } } };
+    const call = new PhoneCall(this, callSid, 200, twiml, o);
+    this.calls.set(callSid, call);
+    await call.openStream(o.signature);
+    return call;
+  }
+
+  close() {
+    for (const c of this.calls.values()) c.close();
+  }
+}
+
+type QueueEntry = { audio: Buffer } | { mark: string };
+
+export class PhoneCall {
+  readonly streamSid = sid("MZ");
+  readonly trace: TraceEvent[] = [];
+  readonly received: Record<string, unknown>[] = [];
+  ws: WebSocket | undefined;
+  closeCode: number | undefined;
+  /** Total agent audio played to the caller. */
+  playedBytes = 0;
+  /** Agent audio played since the caller last stopped talking (or the call began). */
+  playedSinceSpeechBytes = 0;
+  receivedBytes = 0;
+  private queue: QueueEntry[] = [];
+  private queueOffset = 0;
+  private outgoing: Buffer[] = [];
+  private outgoingOffset = 0;
+  private speaking = false;
+  private held: string[] = [];
+  private seq = 0;
+  private mediaMs = 0;
+  private chunk = 0;
+  private clock: NodeJS.Timeout | undefined;
+  private clockStart = 0;
+  private ticks = 0;
+  private closed: Promise<void> | undefined;
+  private waiters: { pred: () => boolean; resolve: () => void }[] = [];
+
+  constructor(
+    readonly sim: TwilioSimulator,
+    readonly callSid: string,
+    readonly voiceStatus: number,
+    readonly twiml: ParsedTwiml | null,
+    readonly opts: CallOptions,
+  ) {}
+
+  get speed() {
+    return this.opts.speed ?? 1;
+  }
+  get playedMs() {
+    return this.playedBytes / BYTES_PER_MS;
+  }
+  get playedSinceSpeechMs() {
+    return this.playedSinceSpeechBytes / BYTES_PER_MS;
+  }
+  get clears() {
+    return this.trace.filter((e) => e.kind === "clear").length;
+  }
+
+  /** Connects the stream the TwiML named, signed as Twilio signs it, and sends connected + start. */
+  async openStream(signature?: string | null): Promise<void> {
+    const stream = this.twiml!.stream!;
+    const local = new URL(stream.url);
+    const target = this.sim.opts.relayUrl.replace(/^http/, "ws") + local.pathname + local.search;
+    const sig = signature === undefined ? this.sim.sign(stream.url, {}, this.opts.forgeSignature ? "forged" : this.sim.opts.authToken) : signature;
+    const ws = new WebSocket(target, { headers: sig === null ? {} : { "x-twilio-signature": sig }, perMessageDeflate: false });
+    this.ws = ws;
+    this.closed = new Promise((resolve) => ws.on("close", (code) => ((this.closeCode = code), this.stopClock(), this.check(), resolve())));
+    ws.on("message", (data: Buffer) => this.onMessage(data));
+    await new Promise<void>((resolve) => {
+      ws.once("open", () => resolve());
+      ws.once("error", () => resolve());
+      ws.once("unexpected-response", (_req, res) => ((this.closeCode = res.statusCode), resolve()));
+    });
+    if (ws.readyState !== WebSocket.OPEN) return;
+    this.send({ event: "connected", protocol: "Call", version: "1.0.0" });
+    if (!this.opts.holdStart) this.start();
+  }
+
+  /** Sends `start` and begins the steady frame clock. */
+  start(customParameters: Record<string, string> = this.twiml!.stream!.parameters) {
+    const params = this.opts.tokenOverride !== undefined ? { ...customParameters, token: this.opts.tokenOverride } : customParameters;
+    this.send({
+      event: "start", sequenceNumber: String(++this.seq),
+      start: {
+        accountSid: this.sim.accountSid, streamSid: this.streamSid, callSid: this.callSid, tracks: ["inbound"],
+        customParameters: params, mediaFormat: { encoding: "audio/x-mulaw", sampleRate: 8000, channels: 1 },
+      },
+      streamSid: this.streamSid,
+    });
+    this.clockStart = performance.now();
+    this.scheduleTick();
+  }
+
+  /** The caller talks for `ms` (speech-like audio), then is quiet for `silenceAfterMs`. */
+  say(ms: number, silenceAfterMs = 700, seed = 1) {
+    this.outgoing.push(speechLike(ms, { seed }), silence(silenceAfterMs));
+  }
+
+  /** Queues arbitrary caller audio (μ-law). */
+  sendAudio(audio: Buffer) {
+    this.outgoing.push(audio);
+  }
+
+  dtmf(digit: string) {
+    this.send({ event: "dtmf", streamSid: this.streamSid, sequenceNumber: String(++this.seq), dtmf: { track: "inbound_track", digit } });
+  }
+
+  /** The caller hangs up: Twilio sends stop and closes the socket. */
+  async hangUp() {
+    this.stopClock();
+    this.send({ event: "stop", sequenceNumber: String(++this.seq), streamSid: this.streamSid, stop: { accountSid: this.sim.accountSid, callSid: this.callSid } });
+    this.ws?.close(1000);
+    await this.closed;
+  }
+
+  close() {
+    this.stopClock();
+    this.ws?.terminate();
+  }
+
+  waitFor(pred: () => boolean, timeoutMs = 10_000, what = "condition"): Promise<void> {
+    if (pred()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`phone: timed out waiting for ${what}`)), timeoutMs);
+      this.waiters.push({ pred, resolve: () => (clearTimeout(t), resolve()) });
+    });
+  }
+  waitForClose(timeoutMs = 10_000) {
+    return this.waitFor(() => this.closeCode !== undefined, timeoutMs, "the stream to close");
+  }
+  /** Resolves once the caller has heard `ms` of agent audio since they last spoke. */
+  waitForHeard(ms: number, timeoutMs = 10_000) {
+    return this.waitFor(() => this.playedSinceSpeechMs >= ms, timeoutMs, `${ms} ms of agent audio`);
+  }
+  /** Resolves once everything queued for the caller has been said and played out. */
+  waitForQuiet(timeoutMs = 10_000) {
+    return this.waitFor(() => this.outgoing.length === 0 && !this.speaking, timeoutMs, "the caller to finish talking");
+  }
+
+  private check() {
+    this.waiters = this.waiters.filter((w) => (w.pred() ? (w.resolve(), false) : true));
+  }
+
+  private send(msg: Record<string, unknown>) {
+    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(msg));
+  }
+
+  private onMessage(data: Buffer) {
+    const msg = JSON.parse(data.toString("utf8")) as { event: string; streamSid?: string; media?: { payload: string }; mark?: { name: string } };
+    if (msg.event !== "media") this.received.push(msg);
+    if (msg.streamSid !== this.streamSid) throw new Error(`relay sent ${msg.event} with streamSid ${msg.streamSid}`);
+    if (msg.event === "media") {
+      const audio = Buffer.from(msg.media!.payload, "base64");
+      this.receivedBytes += audio.length;
+      this.trace.push({ kind: "media", bytes: audio.length });
+      this.queue.push({ audio });
+    } else if (msg.event === "mark") {
+      this.trace.push({ kind: "mark", name: msg.mark!.name });
+      this.queue.push({ mark: msg.mark!.name });
+      this.playUntilAudio(); // a mark with nothing before it is due now
+    } else if (msg.event === "clear") {
+      this.trace.push({ kind: "clear" });
+      // Twilio drops the queued audio and echoes the marks that were waiting on it.
+      const dropped = this.queue.flatMap((e) => ("mark" in e ? [e.mark] : []));
+      this.queue = [];
+      this.queueOffset = 0;
+      for (const name of [...this.held, ...dropped]) this.echo(name);
+      this.held = [];
+    }
+    this.check();
+  }
+
+  private echo(name: string) {
+    const lastClear = this.trace.map((e) => e.kind).lastIndexOf("clear");
+    const markAt = this.trace.findIndex((e) => e.kind === "mark" && e.name === name);
+    this.trace.push({ kind: "echo", name, afterClear: lastClear > markAt });
+    this.send({ event: "mark", sequenceNumber: String(++this.seq), streamSid: this.streamSid, mark: { name } });
+  }
+
+  private markPlayed(name: string) {
+    const late = this.opts.marks?.lateByMs ?? 0;
+    const due = () => {
+      if (this.speaking && this.opts.marks?.holdWhileCallerSpeaks) this.held.push(name);
+      else this.echo(name);
+    };
+    if (late > 0) setTimeout(due, late);
+    else due();
+  }
+
+  /** Echoes marks at the head of the queue (their audio has played). */
+  private playUntilAudio() {
+    while (this.queue[0] && "mark" in this.queue[0]) this.markPlayed((this.queue.shift() as { mark: string }).mark);
+  }
+
+  /** Plays up to one frame of agent audio. */
+  private play(bytes: number) {
+    while (bytes > 0) {
+      this.playUntilAudio();
+      const head = this.queue[0];
+      if (!head) return;
+      const audio = (head as { audio: Buffer }).audio;
+      const take = Math.min(bytes, audio.length - this.queueOffset);
+      this.queueOffset += take;
+      bytes -= take;
+      this.playedBytes += take;
+      this.playedSinceSpeechBytes += take;
+      if (this.queueOffset >= audio.length) {
+        this.queue.shift();
+        this.queueOffset = 0;
+      }
+    }
+    this.playUntilAudio();
+  }
+
+  /** Next 20 ms of caller audio: queued speech, else silence. */
+  private nextFrame(): { frame: Buffer; speech: boolean } {
+    const head = this.outgoing[0];
+    if (!head) return { frame: Buffer.alloc(FRAME_BYTES, MULAW_SILENCE), speech: false };
+    const frame = Buffer.alloc(FRAME_BYTES, MULAW_SILENCE);
+    let filled = 0;
+    let loud = false;
+    while (filled < FRAME_BYTES && this.outgoing.length) {
+      const cur = this.outgoing[0]!;
+      const take = Math.min(FRAME_BYTES - filled, cur.length - this.outgoingOffset);
+      cur.copy(frame, filled, this.outgoingOffset, this.outgoingOffset + take);
+      for (let i = this.outgoingOffset; i < this.outgoingOffset + take && !loud; i++) if ((cur[i]! & 0x7f) < 0x60) loud = true;
+      filled += take;
+      this.outgoingOffset += take;
+      if (this.outgoingOffset >= cur.length) {
+        this.outgoing.shift();
+        this.outgoingOffset = 0;
+      }
+    }
+    return { frame, speech: loud };
+  }
+
+  private scheduleTick() {
+    const periodMs = FRAME_MS / this.speed;
+    const due = this.clockStart + this.ticks * periodMs;
+    this.clock = setTimeout(() => this.tick(), Math.max(0, due - performance.now()));
+  }
+
+  private tick() {
+    if (this.ws?.readyState !== WebSocket.OPEN) return;
+    this.ticks++;
+    this.play(FRAME_BYTES);
+    const { frame, speech } = this.nextFrame();
+    if (speech && !this.speaking) {
+      this.speaking = true;
+      this.trace.push({ kind: "speech", started: true });
+    } else if (!speech && this.speaking) {
+      this.speaking = false;
+      this.playedSinceSpeechBytes = 0;
+      this.trace.push({ kind: "speech", started: false });
+      for (const name of this.held.splice(0)) this.echo(name);
+    }
+    this.mediaMs += FRAME_MS;
+    this.send({
+      event: "media", sequenceNumber: String(++this.seq),
+      media: { track: "inbound", chunk: String(++this.chunk), timestamp: String(this.mediaMs), payload: frame.toString("base64") },
+      streamSid: this.streamSid,
+    });
+    this.check();
+    this.scheduleTick();
+  }
+
+  private stopClock() {
+    clearTimeout(this.clock);
+    this.clock = undefined;
+  }
+}
+
+export interface AgentTurnOnPhone {
+  /** Agent audio the phone received for the item, ms. */
+  sentMs: number;
+  /** Agent audio covered by marks the phone echoed before the relay's clear, ms. */
+  ackedMs: number;
+  /** Ended by a clear (barge-in). */
+  cleared: boolean;
+}
+
+/**
+ * Splits the phone's trace into the agent's audio items, given each item's produced length
+ * in order (from the model stand-in): an item ends after its produced audio, or at a clear.
+ */
+export function agentTurnsOnPhone(trace: TraceEvent[], producedMs: number[]): AgentTurnOnPhone[] {
+  const turns: AgentTurnOnPhone[] = [];
+  let i = 0;
+  for (const produced of producedMs) {
+    const turn: AgentTurnOnPhone = { sentMs: 0, ackedMs: 0, cleared: false };
+    const markAt = new Map<string, number>();
+    for (; i < trace.length; i++) {
+      const e = trace[i]!;
+      if (e.kind === "media") {
+        if (turn.sentMs >= produced) break;
+        turn.sentMs += e.bytes / BYTES_PER_MS;
+      } else if (e.kind === "mark") markAt.set(e.name, turn.sentMs);
+      else if (e.kind === "echo" && !e.afterClear && markAt.has(e.name)) turn.ackedMs = Math.max(turn.ackedMs, markAt.get(e.name)!);
+      else if (e.kind === "clear") {
+        turn.cleared = true;
+        i++;
+        break;
+      }
+    }
+    turns.push(turn);
+  }
+  return turns;
+}
