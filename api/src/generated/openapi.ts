@@ -305,9 +305,15 @@ export interface paths {
         put?: never;
         /**
          * Import many knowledge documents at once
-         * @description `data` holds the whole file: a JSON array of `{title, content, category?, isPublic?}`,
-         *     Markdown (each `#`/`##` heading starts a document), or CSV with a header row naming
-         *     `title`, `content` and optionally `category`, `isPublic`.
+         * @description `data` holds the whole file as text, in one of three formats:
+         *     - `json`: an array of `{title, content, category?, isPublic?}` (or `{"documents": [...]}`);
+         *     - `markdown`: each level-1 heading (`# Title`) starts a document; front matter between
+         *       `---` lines may set `title`, `category` and `public`;
+         *     - `csv`: a header row naming the columns `question` and `answer` (and optionally
+         *       `category`, `public`), then one document per row.
+         *
+         *     Everything is checked before anything is written (at most 500 documents per import);
+         *     problems are answered with `400`, one entry per document, file or CSV line.
          */
         post: operations["importKnowledge"];
         delete?: never;

@@ -1,0 +1,143 @@
+// The API as an Express app: createApiApp(deps) wires the middleware chain in its one order
+// — request id, CORS, route match (from openapi.yaml), authenticate, tenant, rate limit, body,
+// validation, handler, problem+json — plus /healthz, /readyz, /metrics, /docs, /openapi.yaml.
+import express, { type Express, type RequestHandler } from "express";
+import cookieParser from "cookie-parser";
+import swaggerUi from "swagger-ui-express";
+import type { AppConfig } from "@frontdesk/core/config/env";
+import type { Db } from "@frontdesk/core/db/client";
+import type { Cache } from "@frontdesk/core/cache/cache";
+import type { Logger } from "@frontdesk/core/observability/logger";
+import { createMetricsRegistry, type Registry } from "@frontdesk/core/observability/metrics";
+import { createLoginThrottle } from "@frontdesk/core/auth/login-throttle";
+import { DEFAULT_PASSWORD_COST } from "@frontdesk/core/auth/password";
+import { createKnowledgeService } from "@frontdesk/core/knowledge/knowledge-service";
+import { loadSpec, matchOperation, type LoadedSpec } from "./spec/spec.ts";
+import { requestId } from "./http/request-id.ts";
+import { cors } from "./http/cors.ts";
+import { errorHandler, problemBody, sendProblem } from "./http/problem.ts";
+import { openApiValidator, rejectNulCharacters } from "./http/validation.ts";
+import { mountOperations } from "./http/operation.ts";
+import { requestMetrics } from "./http/metrics.ts";
+import { authenticate } from "./auth/authenticate.ts";
+import { createKeyResolver } from "./auth/key-resolver.ts";
+import { createSessionStore } from "./auth/session-store.ts";
+import { createTenantDbCache, resolveTenant } from "./auth/resolve-tenant.ts";
+import { createRateLimiter, type RateLimitSettings } from "./limits/rate-limit.ts";
+import { allOperations } from "./routes/index.ts";
+import type { ApiServices, KnowledgeApi } from "./services.ts";
+
+export interface ApiAppDeps {
+  config: AppConfig;
+  db: Db;
+  cache: Cache;
+  logger: Logger;
+  /** The knowledge engine; built from db/cache/config when not given. */
+  knowledge?: KnowledgeApi;
+  metrics?: Registry;
+  /** Validate every response against the spec too (tests): a mismatch becomes a 500. */
+  validateResponses?: boolean;
+  rateLimits?: Partial<RateLimitSettings>;
+  loginThrottle?: { maxFailuresPerAccount?: number; maxFailuresPerIp?: number; windowMs?: number };
+  passwordCost?: number;
+  fetch?: typeof fetch;
+  /** Called after knowledge writes queue index jobs (a local worker's kick()). */
+  onJobsQueued?: () => void;
+  spec?: LoadedSpec;
+}
+
+export interface ApiApp {
+  app: Express;
+  services: ApiServices;
+  spec: LoadedSpec;
+  close(): Promise<void>;
+}
+
+const JSON_LIMIT = "1mb";
+const IMPORT_JSON_LIMIT = "16mb";
+
+export function createApiApp(deps: ApiAppDeps): ApiApp {
+  const { config, db, cache, logger } = deps;
+  const spec = deps.spec ?? loadSpec();
+  const metrics = deps.metrics ?? createMetricsRegistry("api");
+  const secureCookies = config.env === "production" || config.apiPublicUrl.startsWith("https:");
+  const keys = createKeyResolver({ db, cache, appSecret: config.appSecret, logger });
+  const sessions = createSessionStore(db);
+  let throttleWarnedAt = 0;
+  const services: ApiServices = {
+    config,
+    db,
+    cache,
+    logger,
+    knowledge: deps.knowledge ?? createKnowledgeService({ db, cache, config, logger, onJobsQueued: deps.onJobsQueued }),
+    keys,
+    sessions,
+    loginThrottle: createLoginThrottle({
+      cache,
+      ...deps.loginThrottle,
+      onError: (err) => {
+        if (Date.now() - throttleWarnedAt < 10_000) return;
+        throttleWarnedAt = Date.now();
+        logger.warn({ err: String(err) }, "login throttle unavailable (cache down); logins are not throttled");
+      },
+    }),
+    passwordCost: deps.passwordCost ?? DEFAULT_PASSWORD_COST,
+    secureCookies,
+    fetch: deps.fetch ?? fetch,
+    allowPrivateWebhookTargets: config.env !== "production",
+    now: () => new Date(),
+  };
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("etag", false);
+  app.set("query parser", "simple");
+  app.use(requestId());
+  app.use(requestMetrics(metrics));
+
+  // Operational routes, outside /v1 and its auth.
+  app.get("/openapi.yaml", (_req, res) => void res.type("application/yaml").send(spec.text));
+  app.get("/openapi.json", (_req, res) => void res.json(spec.document));
+  app.use("/docs", swaggerUi.serve, swaggerUi.setup(spec.document, { customSiteTitle: "frontdesk API" }) as RequestHandler);
+  app.get("/metrics", async (_req, res) => {
+    res.type(metrics.contentType).send(await metrics.metrics());
+  });
+
+  const dashboardOrigins = new Set([new URL(config.dashboardUrl).origin]);
+  const sessionOrigins = new Set([...dashboardOrigins, new URL(config.apiPublicUrl).origin]);
+  app.use(cors({ dashboardOrigins }));
+  app.use((req, res, next) => {
+    const match = matchOperation(spec, req.method, req.path);
+    res.setHeader("Cache-Control", "no-store");
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    if (!match.op) {
+      if (match.methods.length) {
+        res.setHeader("Allow", match.methods.join(", "));
+        return sendProblem(res, problemBody(405, "method_not_allowed", `This route accepts ${match.methods.join(", ")}.`, String(res.getHeader("Request-Id"))));
+      }
+      return sendProblem(res, problemBody(404, "route_not_found", `No route ${req.method} ${req.path}.`, String(res.getHeader("Request-Id"))));
+    }
+    req.fd = { op: match.op, params: match.params, principal: { kind: "anonymous" } };
+    next();
+  });
+  app.use(cookieParser());
+  app.use(authenticate({ keys, sessions, appSecret: config.appSecret, sessionOrigins, secureCookies }));
+  app.use(resolveTenant({ db, scoped: createTenantDbCache(db) }));
+  app.use(createRateLimiter({ cache, logger, settings: deps.rateLimits }));
+  app.use((req, res, next) =>
+    express.json({ limit: req.fd?.op.operationId === "importKnowledge" ? IMPORT_JSON_LIMIT : JSON_LIMIT, type: ["application/json", "application/*+json"] })(req, res, next),
+  );
+  app.use(rejectNulCharacters());
+  app.use(openApiValidator(spec, { validateResponses: deps.validateResponses ?? false }));
+  mountOperations(app, spec, allOperations, services);
+  app.use(errorHandler(logger));
+
+  return {
+    app,
+    services,
+    spec,
+    async close() {
+      await keys.close();
+    },
+  };
+}

@@ -1,0 +1,113 @@
+// Resolves bearer keys to their business. Secret keys are looked up by their HMAC; answers are
+// kept in-process for a few seconds (the hot path of every API call) and dropped on every
+// instance at once when a key is revoked or rotated, via the cache's pub/sub.
+import type { ApiKey, Business, WidgetKey } from "@prisma/client";
+import type { Db } from "@frontdesk/core/db/client";
+import type { Cache } from "@frontdesk/core/cache/cache";
+import type { Logger } from "@frontdesk/core/observability/logger";
+import { hashApiKey, isPublishableKeyShaped, isSecretKeyShaped, KEY_LAST_USED_INTERVAL_MS, keyIsLive } from "@frontdesk/core/auth/api-keys";
+
+const INVALIDATE_CHANNEL = "keys:invalidate";
+const CACHE_TTL_MS = 10_000;
+const CACHE_MAX = 10_000;
+
+type SecretKeyRow = Pick<ApiKey, "id" | "businessId" | "name" | "scopes" | "expiresAt" | "revokedAt">;
+type WidgetKeyRow = Pick<WidgetKey, "id" | "businessId" | "widgets" | "allowedOrigins" | "revokedAt">;
+
+interface Cached<T> {
+  value: T | null;
+  business: Business | null;
+  at: number;
+}
+
+export interface KeyResolver {
+  secret(key: string): Promise<{ key: SecretKeyRow; business: Business } | null>;
+  publishable(key: string): Promise<{ widgetKey: WidgetKeyRow; business: Business } | null>;
+  /** Drops cached answers for a business's keys on every instance. */
+  invalidate(businessId: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createKeyResolver(deps: { db: Db; cache: Cache; appSecret: string; logger: Logger; now?: () => number }): KeyResolver {
+  const { db, cache, appSecret, logger } = deps;
+  const now = deps.now ?? Date.now;
+  const secrets = new Map<string, Cached<SecretKeyRow>>();
+  const widgets = new Map<string, Cached<WidgetKeyRow>>();
+  const lastUsedWritten = new Map<string, number>();
+
+  function forget(businessId: string) {
+    for (const m of [secrets, widgets] as Map<string, Cached<{ businessId: string }>>[]) {
+      for (const [k, v] of m) if (!v.value || v.value.businessId === businessId) m.delete(k);
+    }
+  }
+  const subscription = cache
+    .subscribe(INVALIDATE_CHANNEL, (businessId) => forget(businessId))
+    .catch((err) => {
+      logger.warn({ err: String(err) }, "key invalidation channel unavailable; cached keys expire on their own");
+      return null;
+    });
+
+  function remember<T>(m: Map<string, Cached<T>>, k: string, entry: Cached<T>) {
+    if (m.size >= CACHE_MAX) m.delete(m.keys().next().value!);
+    m.set(k, entry);
+  }
+
+  // lastUsedAt is written at most once a minute per key across instances: the conditional
+  // UPDATE is the cross-instance guard, the map keeps this instance from even asking.
+  function touch(keyId: string) {
+    const t = now();
+    if (t - (lastUsedWritten.get(keyId) ?? 0) < KEY_LAST_USED_INTERVAL_MS) return;
+    lastUsedWritten.set(keyId, t);
+    if (lastUsedWritten.size > CACHE_MAX) lastUsedWritten.delete(lastUsedWritten.keys().next().value!);
+    db.$executeRaw`UPDATE "ApiKey" SET "lastUsedAt" = now()
+      WHERE id = ${keyId} AND ("lastUsedAt" IS NULL OR "lastUsedAt" < now() - make_interval(secs => ${KEY_LAST_USED_INTERVAL_MS / 1000}))`
+      .catch((err) => logger.warn({ err: String(err), keyId }, "could not record key use"));
+  }
+
+  return {
+    async secret(key) {
+      if (!isSecretKeyShaped(key)) return null;
+      const hash = hashApiKey(key, appSecret);
+      let entry = secrets.get(hash);
+      if (!entry || now() - entry.at > CACHE_TTL_MS) {
+        const row = await db.apiKey.findUnique({
+          where: { hash },
+          select: { id: true, businessId: true, name: true, scopes: true, expiresAt: true, revokedAt: true, business: true },
+        });
+        const { business, ...value } = row ?? { business: null };
+        entry = { value: row ? (value as SecretKeyRow) : null, business, at: now() };
+        remember(secrets, hash, entry);
+      }
+      const { value, business } = entry;
+      if (!value || !business || business.deletedAt || !keyIsLive(value, new Date(now()))) return null;
+      touch(value.id);
+      return { key: value, business };
+    },
+    async publishable(key) {
+      if (!isPublishableKeyShaped(key)) return null;
+      let entry = widgets.get(key);
+      if (!entry || now() - entry.at > CACHE_TTL_MS) {
+        const row = await db.widgetKey.findUnique({
+          where: { key },
+          select: { id: true, businessId: true, widgets: true, allowedOrigins: true, revokedAt: true, business: true },
+        });
+        const { business, ...value } = row ?? { business: null };
+        entry = { value: row ? (value as WidgetKeyRow) : null, business, at: now() };
+        remember(widgets, key, entry);
+      }
+      const { value, business } = entry;
+      if (!value || !business || business.deletedAt || value.revokedAt) return null;
+      return { widgetKey: value, business };
+    },
+    async invalidate(businessId) {
+      forget(businessId);
+      await cache.publish(INVALIDATE_CHANNEL, businessId).catch((err) => {
+        logger.warn({ err: String(err), businessId }, "could not broadcast key invalidation; other instances catch up within seconds");
+      });
+    },
+    async close() {
+      const unsubscribe = await subscription;
+      await unsubscribe?.().catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,22 @@
+// ApiError: an AppError with a precise, stable problem code (e.g. `insufficient_scope` under
+// the generic `forbidden`). The problem's `code` is the precise one when given.
+import { AppError, type AppErrorCode, type AppErrorOptions } from "@frontdesk/core/errors";
+
+export class ApiError extends AppError {
+  constructor(
+    code: AppErrorCode,
+    readonly problemCode: string,
+    opts: AppErrorOptions & { headers?: Record<string, string> } = {},
+  ) {
+    super(code, opts);
+    this.headers = opts.headers;
+  }
+  readonly headers: Record<string, string> | undefined;
+}
+
+export const unauthenticated = (problemCode: string, userMessage: string) =>
+  new ApiError("unauthenticated", problemCode, { userMessage });
+export const forbidden = (problemCode: string, userMessage: string) => new ApiError("forbidden", problemCode, { userMessage });
+export const conflict = (problemCode: string, userMessage: string) => new ApiError("conflict", problemCode, { userMessage });
+export const invalid = (userMessage: string, errors?: { path: string; message: string }[]) =>
+  new ApiError("validation_failed", "validation_failed", { userMessage, errors });

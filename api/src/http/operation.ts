@@ -1,0 +1,109 @@
+// Handlers are declared per operationId; their inputs and outputs are typed from the
+// generated openapi types, and mounting fails at start if the spec and the handlers differ.
+import type { Express, Request, Response } from "express";
+import type { operations } from "../generated/openapi.ts";
+import type { LoadedSpec } from "../spec/spec.ts";
+import type { Principal, Tenant } from "./context.ts";
+import type { ApiServices } from "../services.ts";
+import { runIdempotent } from "../limits/idempotency.ts";
+
+export type OperationId = keyof operations;
+type Op<K extends OperationId> = operations[K];
+type OrEmpty<T> = [T] extends [never] ? Record<string, never> : [T] extends [undefined] ? Record<string, never> : T;
+
+export type PathParams<K extends OperationId> = OrEmpty<NonNullable<Op<K>["parameters"]["path"]>>;
+export type QueryParams<K extends OperationId> = OrEmpty<NonNullable<Op<K>["parameters"]["query"]>>;
+type JsonContent<T> = [T] extends [never] ? undefined : T extends { content: { "application/json": infer B } } ? B : undefined;
+export type RequestBody<K extends OperationId> = undefined extends Op<K>["requestBody"]
+  ? JsonContent<NonNullable<Op<K>["requestBody"]>> | undefined
+  : JsonContent<Op<K>["requestBody"]>;
+type Responses<K extends OperationId> = Op<K>["responses"];
+// Every declared status except the error ones (answered by throwing): 2xx, and 503 for readiness.
+type SuccessCode<K extends OperationId> = Exclude<keyof Responses<K>, "default" | 400 | 401 | 402 | 403 | 404 | 409 | 413 | 429>;
+export type Reply<K extends OperationId> = {
+  [S in SuccessCode<K>]: { status: S; body: JsonContent<Responses<K>[S]>; headers?: Record<string, string> };
+}[SuccessCode<K>];
+/** A response body of an operation's success status. */
+export type ResponseBody<K extends OperationId, S extends SuccessCode<K>> = JsonContent<Responses<K>[S]>;
+
+export interface HandlerContext<K extends OperationId> {
+  req: Request;
+  res: Response;
+  params: PathParams<K>;
+  query: QueryParams<K>;
+  body: RequestBody<K>;
+  principal: Principal;
+  services: ApiServices;
+}
+export interface TenantContext<K extends OperationId> extends HandlerContext<K> {
+  tenant: Tenant;
+}
+
+type Kind = "user" | "tenant" | "stream";
+export interface OperationDef {
+  operationId: OperationId;
+  kind: Kind;
+  handler: (ctx: any) => Promise<unknown>;
+}
+
+/** An operation that acts on one business (the tenant is resolved before the handler runs). */
+export function tenantOperation<K extends OperationId>(operationId: K, handler: (ctx: TenantContext<K>) => Promise<Reply<K>>): OperationDef {
+  return { operationId, kind: "tenant", handler };
+}
+
+/** An operation on the caller themself (auth, their list of businesses): no tenant. */
+export function userOperation<K extends OperationId>(operationId: K, handler: (ctx: HandlerContext<K>) => Promise<Reply<K>>): OperationDef {
+  return { operationId, kind: "user", handler };
+}
+
+/** A tenant operation that writes its own response (server-sent events). */
+export function streamOperation<K extends OperationId>(operationId: K, handler: (ctx: TenantContext<K>) => Promise<void>): OperationDef {
+  return { operationId, kind: "stream", handler };
+}
+
+function send(res: Response, reply: { status: number; body: unknown; headers?: Record<string, string> }) {
+  for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
+  if (reply.status === 204 || reply.body === undefined) res.status(reply.status).end();
+  else res.status(reply.status).json(reply.body);
+}
+
+export function mountOperations(app: Express, spec: LoadedSpec, defs: OperationDef[], services: ApiServices): void {
+  const byId = new Map(defs.map((d) => [d.operationId as string, d]));
+  const missing = spec.operations.filter((o) => !byId.has(o.operationId)).map((o) => o.operationId);
+  const extra = defs.filter((d) => !spec.byId.has(d.operationId)).map((d) => d.operationId);
+  if (missing.length || extra.length) {
+    throw new Error(`openapi.yaml and the handlers disagree: no handler for [${missing.join(", ")}]; not in the spec: [${extra.join(", ")}]`);
+  }
+  for (const op of spec.operations) {
+    const def = byId.get(op.operationId)!;
+    if ((def.kind === "user") !== (op.business === "none")) {
+      throw new Error(`${op.operationId}: x-business ${op.business} does not fit a ${def.kind} operation`);
+    }
+    app[op.method](op.expressPath, async (req: Request, res: Response) => {
+      const fd = req.fd!;
+      const ctx = {
+        req,
+        res,
+        params: req.params,
+        query: req.query,
+        body: req.body,
+        principal: fd.principal,
+        tenant: fd.tenant,
+        services,
+      };
+      if (def.kind === "stream") {
+        await def.handler(ctx);
+        return;
+      }
+      const run = () => def.handler(ctx) as Promise<{ status: number; body: unknown; headers?: Record<string, string> }>;
+      const key = req.headers["idempotency-key"];
+      if (req.method === "POST" && fd.tenant && typeof key === "string") {
+        const reply = await runIdempotent(fd.tenant, { key, method: req.method, path: req.path, body: req.body }, run);
+        if (reply.replayed) res.setHeader("Idempotent-Replayed", "true");
+        send(res, reply);
+        return;
+      }
+      send(res, await run());
+    });
+  }
+}

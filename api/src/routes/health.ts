@@ -1,0 +1,16 @@
+// Liveness and readiness probes for load balancers and orchestrators.
+import { userOperation } from "../http/operation.ts";
+
+export const healthOperations = [
+  userOperation("getHealth", async () => ({ status: 200, body: { status: "ok" as const } })),
+
+  userOperation("getReadiness", async ({ services }) => {
+    const [database, cache] = await Promise.all([
+      services.db.$queryRaw`SELECT 1`.then(() => true, () => false),
+      services.cache.ping().catch(() => false),
+    ]);
+    const ready = database && cache;
+    const body = { status: ready ? ("ready" as const) : ("unavailable" as const), checks: { database, cache } };
+    return ready ? { status: 200, body } : { status: 503, body };
+  }),
+];

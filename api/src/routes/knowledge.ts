@@ -1,0 +1,92 @@
+// Knowledge documents: list, read, write, bulk import, search and indexing status. Writes go
+// through the knowledge engine, which saves the document and queues its indexing.
+import { planLimits } from "@frontdesk/core/billing/plans";
+import { parseKnowledgeImport } from "@frontdesk/core/knowledge/knowledge-service";
+import { tenantOperation } from "../http/operation.ts";
+import { ApiError } from "../http/api-error.ts";
+import { pageArgs, toPage } from "../http/pagination.ts";
+import type { Tenant } from "../http/context.ts";
+import { isoOrNull, presentKnowledge } from "./present.ts";
+
+const contentNotFound = () => new ApiError("not_found", "not_found", { userMessage: "Knowledge document not found." });
+
+async function assertRoomFor(tenant: Tenant, adding: number) {
+  const allowed = planLimits(tenant.business.plan).knowledgeDocuments;
+  const count = await tenant.db.rAGContent.count();
+  if (count + adding > allowed) {
+    throw new ApiError("plan_limit", "knowledge_limit_reached", {
+      userMessage: `The ${tenant.business.plan} plan holds ${allowed} knowledge documents; this business has ${count}.`,
+    });
+  }
+}
+
+export const knowledgeOperations = [
+  tenantOperation("listKnowledge", async ({ tenant, query }) => {
+    const page = pageArgs(query);
+    const rows = await tenant.db.rAGContent.findMany({
+      where: {
+        ...page.cursorWhere,
+        ...(query.category ? { category: query.category } : {}),
+        ...(query.status ? { status: query.status } : {}),
+      },
+      orderBy: page.orderBy,
+      take: page.take,
+    });
+    return { status: 200, body: toPage(rows, query, presentKnowledge) };
+  }),
+
+  tenantOperation("createKnowledge", async ({ tenant, body, services }) => {
+    await assertRoomFor(tenant, 1);
+    const row = await services.knowledge.createContent(tenant.business.id, body);
+    return { status: 201, body: presentKnowledge(row) };
+  }),
+
+  tenantOperation("getKnowledge", async ({ tenant, params }) => {
+    const row = await tenant.db.rAGContent.findFirst({ where: { id: params.contentId } });
+    if (!row) throw contentNotFound();
+    return { status: 200, body: presentKnowledge(row) };
+  }),
+
+  tenantOperation("updateKnowledge", async ({ tenant, params, body, services }) => {
+    const row = await services.knowledge.updateContent(tenant.business.id, params.contentId, body);
+    return { status: 200, body: presentKnowledge(row) };
+  }),
+
+  tenantOperation("deleteKnowledge", async ({ tenant, params, services }) => {
+    await services.knowledge.deleteContent(tenant.business.id, params.contentId);
+    return { status: 204, body: undefined };
+  }),
+
+  tenantOperation("importKnowledge", async ({ tenant, body, services }) => {
+    const docs = parseKnowledgeImport(body.format, body.data);
+    await assertRoomFor(tenant, docs.length);
+    const { imported, contents } = await services.knowledge.importContents(tenant.business.id, docs);
+    return { status: 201, body: { imported, data: contents.map(presentKnowledge) } };
+  }),
+
+  tenantOperation("searchKnowledge", async ({ tenant, query, services }) => {
+    const hits = await services.knowledge.search({
+      businessId: tenant.business.id,
+      query: query.q,
+      limit: query.limit ?? 5,
+      ...(query.category ? { category: query.category } : {}),
+    });
+    return { status: 200, body: { data: hits } };
+  }),
+
+  tenantOperation("getKnowledgeStatus", async ({ tenant }) => {
+    const groups = await tenant.db.rAGContent.groupBy({ by: ["status"], _count: { _all: true }, _max: { indexedAt: true } });
+    const count = (s: string) => groups.find((g) => g.status === s)?._count._all ?? 0;
+    const last = groups.map((g) => g._max.indexedAt).filter((d): d is Date => d !== null).sort((a, b) => b.getTime() - a.getTime())[0] ?? null;
+    return {
+      status: 200,
+      body: {
+        total: groups.reduce((n, g) => n + g._count._all, 0),
+        pending: count("pending"),
+        indexed: count("indexed"),
+        failed: count("failed"),
+        lastIndexedAt: isoOrNull(last),
+      },
+    };
+  }),
+];

@@ -1,0 +1,60 @@
+// Publishable widget keys: which widgets they open and from which origins.
+import { generatePublishableKey } from "@frontdesk/core/auth/api-keys";
+import { tenantOperation } from "../http/operation.ts";
+import { ApiError } from "../http/api-error.ts";
+import { pageArgs, toPage } from "../http/pagination.ts";
+import type { Tenant } from "../http/context.ts";
+import { presentWidgetKey } from "./present.ts";
+
+async function findWidgetKey(tenant: Tenant, id: string) {
+  const key = await tenant.db.widgetKey.findFirst({ where: { id } });
+  if (!key) throw new ApiError("not_found", "not_found", { userMessage: "Widget key not found." });
+  return key;
+}
+
+export const widgetKeyOperations = [
+  tenantOperation("listWidgetKeys", async ({ tenant, query }) => {
+    const page = pageArgs(query);
+    const rows = await tenant.db.widgetKey.findMany({ where: page.cursorWhere, orderBy: page.orderBy, take: page.take });
+    return { status: 200, body: toPage(rows, query, presentWidgetKey) };
+  }),
+
+  tenantOperation("createWidgetKey", async ({ tenant, body }) => {
+    const row = await tenant.db.widgetKey.create({
+      data: {
+        businessId: tenant.business.id,
+        name: body.name,
+        key: generatePublishableKey(),
+        widgets: body.widgets ?? ["knowledge", "calls"],
+        allowedOrigins: body.allowedOrigins.map((o) => new URL(o).origin),
+      },
+    });
+    return { status: 201, body: presentWidgetKey(row) };
+  }),
+
+  tenantOperation("getWidgetKey", async ({ tenant, params }) => ({
+    status: 200,
+    body: presentWidgetKey(await findWidgetKey(tenant, params.widgetKeyId)),
+  })),
+
+  tenantOperation("updateWidgetKey", async ({ tenant, params, body, services }) => {
+    const key = await findWidgetKey(tenant, params.widgetKeyId);
+    const row = await tenant.db.widgetKey.update({
+      where: { id: key.id },
+      data: {
+        ...(body.name !== undefined ? { name: body.name } : {}),
+        ...(body.widgets !== undefined ? { widgets: body.widgets } : {}),
+        ...(body.allowedOrigins !== undefined ? { allowedOrigins: body.allowedOrigins.map((o) => new URL(o).origin) } : {}),
+      },
+    });
+    await services.keys.invalidate(tenant.business.id);
+    return { status: 200, body: presentWidgetKey(row) };
+  }),
+
+  tenantOperation("revokeWidgetKey", async ({ tenant, params, services }) => {
+    const key = await findWidgetKey(tenant, params.widgetKeyId);
+    const row = key.revokedAt ? key : await tenant.db.widgetKey.update({ where: { id: key.id }, data: { revokedAt: services.now() } });
+    await services.keys.invalidate(tenant.business.id);
+    return { status: 200, body: presentWidgetKey(row) };
+  }),
+];

@@ -1,0 +1,121 @@
+// The OpenAPI document, loaded once. Routes, their security, roles and tenant resolution are
+// read from it, so the server cannot drift from the contract.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { parse } from "yaml";
+import type { Role } from "@prisma/client";
+
+export const SPEC_PATH = fileURLToPath(new URL("../../../openapi.yaml", import.meta.url));
+
+export type HttpMethod = "get" | "post" | "put" | "patch" | "delete";
+export type SecurityScheme = "session" | "secretKey" | "publishableKey";
+/** Where an operation finds its business: none (user-level), the Frontdesk-Business header
+ *  (or the key's own business), the `businessId` path parameter, or the publishable key. */
+export type BusinessSource = "none" | "header" | "path" | "key";
+export type RateLimitKind = "api" | "auth" | "widget" | "stream" | "none";
+
+export interface SpecOperation {
+  operationId: string;
+  method: HttpMethod;
+  /** The path as the spec writes it: /v1/calls/{callId}. */
+  path: string;
+  /** The same path for Express: /v1/calls/:callId. */
+  expressPath: string;
+  regex: RegExp;
+  paramNames: string[];
+  /** One entry per alternative: scheme -> scopes the scheme needs. Empty: public. */
+  security: Partial<Record<SecurityScheme, string[]>>[];
+  /** Session roles allowed; null means any member. */
+  roles: Role[] | null;
+  business: BusinessSource;
+  rateLimit: RateLimitKind;
+  hasRequestBody: boolean;
+  /** The raw operation object (for tests and generators). */
+  raw: Record<string, unknown>;
+}
+
+export interface LoadedSpec {
+  text: string;
+  document: Record<string, any>;
+  operations: SpecOperation[];
+  byId: Map<string, SpecOperation>;
+}
+
+const METHODS: HttpMethod[] = ["get", "post", "put", "patch", "delete"];
+
+function compilePath(path: string): { expressPath: string; regex: RegExp; paramNames: string[] } {
+  const paramNames: string[] = [];
+  const pattern = path.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\\?\{(\w+)\\?\}|\{(\w+)\}/g, (_m, a, b) => {
+    paramNames.push(a ?? b);
+    return "([^/]+)";
+  });
+  return {
+    expressPath: path.replace(/\{(\w+)\}/g, ":$1"),
+    regex: new RegExp(`^${pattern}/?$`),
+    paramNames,
+  };
+}
+
+export function loadSpec(path = SPEC_PATH): LoadedSpec {
+  const text = readFileSync(path, "utf8");
+  const document = parse(text) as Record<string, any>;
+  const globalSecurity = (document.security ?? []) as Record<string, string[]>[];
+  const operations: SpecOperation[] = [];
+  for (const [p, item] of Object.entries<Record<string, any>>(document.paths ?? {})) {
+    for (const method of METHODS) {
+      const op = item[method] as Record<string, any> | undefined;
+      if (!op) continue;
+      const security = (op.security ?? globalSecurity) as Record<string, string[]>[];
+      operations.push({
+        operationId: op.operationId,
+        method,
+        path: p,
+        ...compilePath(p),
+        security,
+        roles: (op["x-roles"] as Role[] | undefined) ?? null,
+        business: (op["x-business"] as BusinessSource | undefined) ?? "header",
+        rateLimit: (op["x-rate-limit"] as RateLimitKind | undefined) ?? "api",
+        hasRequestBody: Boolean(op.requestBody),
+        raw: op,
+      });
+    }
+  }
+  // Literal segments win over parameters (/v1/knowledge/search before /v1/knowledge/{id}).
+  operations.sort((a, b) => a.paramNames.length - b.paramNames.length);
+  return { text, document, operations, byId: new Map(operations.map((o) => [o.operationId, o])) };
+}
+
+/** Finds the operation for a request; `methods` lists what the path allows when the method does not match. */
+export function matchOperation(
+  spec: LoadedSpec,
+  method: string,
+  path: string,
+): { op: SpecOperation; params: Record<string, string> } | { op: null; methods: string[] } {
+  const m = method.toLowerCase();
+  const methods: string[] = [];
+  for (const op of spec.operations) {
+    const hit = op.regex.exec(path);
+    if (!hit) continue;
+    if (op.method !== m && !(m === "head" && op.method === "get")) {
+      methods.push(op.method.toUpperCase());
+      continue;
+    }
+    const params: Record<string, string> = {};
+    op.paramNames.forEach((name, i) => {
+      try {
+        params[name] = decodeURIComponent(hit[i + 1]!);
+      } catch {
+        params[name] = hit[i + 1]!;
+      }
+    });
+    return { op, params };
+  }
+  return { op: null, methods };
+}
+
+/** The schemes an operation accepts, and the scopes each needs. */
+export function acceptedSchemes(op: SpecOperation): Map<SecurityScheme, string[]> {
+  const out = new Map<SecurityScheme, string[]>();
+  for (const alt of op.security) for (const [scheme, scopes] of Object.entries(alt)) out.set(scheme as SecurityScheme, scopes ?? []);
+  return out;
+}
