@@ -4,6 +4,9 @@ import type { Business, Plan, PhoneNumber, User } from "@prisma/client";
 import type { Db } from "@frontdesk/core/db/client";
 import { forBusiness } from "@frontdesk/core/db/tenant";
 import { writeAgentConfig, type AgentConfigPatch } from "@frontdesk/core/agent/agent-config";
+import { createLogger } from "@frontdesk/core/observability/logger";
+import { resolveKnowledgeDeps } from "@frontdesk/core/knowledge/knowledge-deps";
+import { createKnowledgeService, drainKnowledgeJobs } from "@frontdesk/core/knowledge/knowledge-service";
 
 export interface KnowledgeDoc {
   title: string;
@@ -54,10 +57,18 @@ export async function createTestBusiness(
   const scoped = forBusiness(db, business.id);
   const phone = await scoped.phoneNumber.create({ data: { businessId: business.id, e164: uniquePhoneNumber() } });
   if (opts.agent) await writeAgentConfig(scoped, business.id, opts.agent);
-  for (const doc of opts.knowledge ?? []) {
-    await scoped.rAGContent.create({
-      data: { businessId: business.id, title: doc.title, content: doc.content, category: doc.category ?? null, isPublic: doc.isPublic ?? false },
-    });
-  }
+  if (opts.knowledge?.length) await indexKnowledge(db, business.id, opts.knowledge);
   return { business, owner, phone };
+}
+
+/**
+ * Saves the documents through the knowledge engine and indexes them before returning, with
+ * the local embedder and pgvector (what tests run on), so they are searchable at once.
+ */
+async function indexKnowledge(db: Db, businessId: string, docs: KnowledgeDoc[]): Promise<void> {
+  const deps = { ...resolveKnowledgeDeps({ db }), logger: createLogger("fixtures", "silent") };
+  await createKnowledgeService(deps).importContents(businessId, docs);
+  await drainKnowledgeJobs(deps, { businessIds: [businessId] });
+  const stuck = await forBusiness(db, businessId).rAGContent.findMany({ where: { status: { not: "indexed" } } });
+  if (stuck.length) throw new Error(`knowledge fixture not indexed: ${stuck.map((c) => `${c.title}: ${c.status} ${c.statusReason ?? ""}`).join("; ")}`);
 }

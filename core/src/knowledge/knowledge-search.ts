@@ -1,11 +1,20 @@
-// The one knowledge search the agent, the API and the widgets share.
-// This first version ranks whole documents with Postgres full-text search; the knowledge
-// engine (chunks, embeddings, hybrid ranking) replaces the implementation, not the interface.
+// The one knowledge search the agent's search_knowledge_base tool, the REST API and the
+// knowledge widget share. Hybrid: nearest chunks by vector (pgvector or Pinecone) and best
+// chunks by Postgres full-text search, fused by reciprocal rank (RRF), always filtered by
+// business and optionally by category and public-only. If the embedding provider is down the
+// search still answers, from full text alone.
+import { AppError } from "../errors.ts";
 import type { Db } from "../db/client.ts";
+import type { Logger } from "../observability/logger.ts";
+import { resolveKnowledgeDeps, type KnowledgeDepsInput } from "./knowledge-deps.ts";
+import type { Embedder } from "./embedders/embedder.ts";
+import type { VectorStore } from "./stores/vector-store.ts";
+import { createTermStats, idf, type TermStatsSource } from "./term-stats.ts";
 
 export interface KnowledgeQuery {
   businessId: string;
   query: string;
+  /** Hits to return, 1-50 (default 5). */
   limit?: number;
   category?: string;
   publicOnly?: boolean;
@@ -17,6 +26,7 @@ export interface KnowledgeHit {
   title: string;
   text: string;
   category: string | null;
+  /** Fused relevance in (0, 1]: 1 is the top hit of every ranking that ran. */
   score: number;
 }
 
@@ -24,25 +34,146 @@ export interface KnowledgeSearch {
   search(q: KnowledgeQuery): Promise<KnowledgeHit[]>;
 }
 
-export function createKnowledgeSearch({ db }: { db: Db }): KnowledgeSearch {
+export interface KnowledgeSearchOptions {
+  /** RRF's k: larger flattens the difference between neighbouring ranks. */
+  rrfK?: number;
+  /** Candidates each ranking contributes before fusion (at least the limit). */
+  candidates?: number;
+  /** Weight of the vector ranking in the fusion (full text weighs 1). */
+  vectorWeight?: number;
+}
+
+export const MAX_QUERY_CHARS = 2000;
+export const MAX_LIMIT = 50;
+
+export function createKnowledgeSearch(input: KnowledgeDepsInput & KnowledgeSearchOptions): KnowledgeSearch {
+  const { db, embedder, store, logger } = resolveKnowledgeDeps(input);
+  const rrfK = input.rrfK ?? 60;
+  const vectorWeight = input.vectorWeight ?? embedder.fusionWeight ?? 1;
+  const termStats = createTermStats(db);
+
   return {
-    async search({ businessId, query, limit = 5, category, publicOnly = false }) {
-      const rows = await db.$queryRaw<{ id: string; title: string; content: string; category: string | null; score: number }[]>`
-        WITH q AS (
-          SELECT to_tsquery('english', string_agg(lexeme, ' | ')) AS tsq
-          FROM unnest(to_tsvector('english', ${query}))
-        )
-        SELECT c.id, c.title, c.content, c.category,
-               ts_rank(to_tsvector('english', c.title || ' ' || c.content), q.tsq)::float8 AS score
-        FROM "RAGContent" c, q
-        WHERE c."businessId" = ${businessId}
-          AND (${category ?? null}::text IS NULL OR c.category = ${category ?? null})
-          AND (${publicOnly} = false OR c."isPublic")
-          AND q.tsq IS NOT NULL
-          AND to_tsvector('english', c.title || ' ' || c.content) @@ q.tsq
-        ORDER BY score DESC
-        LIMIT ${limit}`;
-      return rows.map((r) => ({ contentId: r.id, chunkId: null, title: r.title, text: r.content, category: r.category, score: r.score }));
+    async search(q) {
+      const { businessId, limit, query } = validate(q);
+      const category = q.category || undefined;
+      const publicOnly = q.publicOnly ?? false;
+      const candidates = Math.max(limit, input.candidates ?? Math.max(20, limit * 4));
+
+      const [vectorIds, textIds] = await Promise.all([
+        vectorRanking({ embedder, store, logger }, { businessId, query, category, publicOnly, topK: candidates }),
+        fullTextRanking(db, termStats, { businessId, query, category, publicOnly, limit: candidates }),
+      ]);
+      const rankings = [{ ids: textIds, weight: 1 }, ...(vectorIds ? [{ ids: vectorIds, weight: vectorWeight }] : [])];
+      const fused = reciprocalRankFusion(rankings, rrfK).slice(0, limit);
+      if (fused.length === 0) return [];
+
+      const rows = await fetchChunks(db, businessId, fused.map((f) => f.id), category, publicOnly);
+      const best = rankings.reduce((sum, r) => sum + r.weight, 0) / (rrfK + 1);
+      return fused.flatMap((f) => {
+        const row = rows.get(f.id);
+        // A remote store may name a chunk replaced a moment ago: only rows that exist count.
+        return row ? [{ ...row, chunkId: f.id, score: f.score / best }] : [];
+      });
     },
   };
+}
+
+function validate(q: KnowledgeQuery): { businessId: string; query: string; limit: number } {
+  if (!q.businessId) throw new AppError("validation_failed", { message: "knowledge search without a businessId" });
+  const query = typeof q.query === "string" ? q.query.trim().slice(0, MAX_QUERY_CHARS) : "";
+  if (!query) {
+    throw new AppError("validation_failed", { userMessage: "query must not be empty", errors: [{ path: "query", message: "must not be empty" }] });
+  }
+  const limit = q.limit ?? 5;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
+    throw new AppError("validation_failed", {
+      userMessage: `limit must be an integer from 1 to ${MAX_LIMIT}`,
+      errors: [{ path: "limit", message: `must be an integer from 1 to ${MAX_LIMIT}` }],
+    });
+  }
+  return { businessId: q.businessId, query, limit };
+}
+
+async function vectorRanking(
+  deps: { embedder: Embedder; store: VectorStore; logger: Logger | undefined },
+  q: { businessId: string; query: string; category: string | undefined; publicOnly: boolean; topK: number },
+): Promise<string[] | null> {
+  try {
+    const vector = await deps.embedder.embedQuery(q.query);
+    const matches = await deps.store.query(q.businessId, { vector, topK: q.topK, model: deps.embedder.id, category: q.category, publicOnly: q.publicOnly });
+    const floor = deps.embedder.noiseFloor ?? -1;
+    return matches.filter((m) => m.score >= floor).map((m) => m.id);
+  } catch (err) {
+    deps.logger?.warn({ businessId: q.businessId, err }, "vector search failed; answering from full text only");
+    return null;
+  }
+}
+
+/**
+ * Chunks ranked by the query's words, each weighted by its rarity in this business's chunks
+ * (BM25's IDF), so "operation" outweighs "cat" in a vet's knowledge base. To bound the work
+ * at 100k+ chunks, rows are gathered by the rarer words (up to `cap` rows' worth); when every
+ * word is common, by rows holding the three rarest together, at most `cap` of them.
+ */
+async function fullTextRanking(
+  db: Db,
+  termStats: TermStatsSource,
+  q: { businessId: string; query: string; category: string | undefined; publicOnly: boolean; limit: number },
+): Promise<string[]> {
+  const stats = await termStats.forQuery(q.businessId, q.query);
+  const terms = stats.terms.filter((t) => t.df > 0).sort((a, b) => a.df - b.df || (a.lexeme < b.lexeme ? -1 : 1));
+  if (terms.length === 0) return [];
+  const gather: string[] = [];
+  let rows = 0;
+  for (const t of terms) {
+    if (t.df >= stats.cap || (gather.length > 0 && rows + t.df > stats.cap)) break;
+    gather.push(t.lexeme);
+    rows += t.df;
+  }
+  const matchQuery = gather.length ? gather.map(tsLexeme).join(" | ") : terms.slice(0, 3).map((t) => tsLexeme(t.lexeme)).join(" & ");
+  const candidateLimit = gather.length ? null : stats.cap;
+  const category = q.category ?? null;
+  const ranked = await db.$queryRaw<{ id: string }[]>`
+    SELECT m.id
+    FROM (
+      SELECT k.id, k.tsv
+      FROM "KnowledgeChunk" k
+      JOIN "RAGContent" c ON c.id = k."contentId" AND c."businessId" = k."businessId"
+      WHERE k."businessId" = ${q.businessId}
+        AND k.tsv @@ ${matchQuery}::tsquery
+        AND (${category}::text IS NULL OR c.category = ${category})
+        AND (${q.publicOnly} = false OR c."isPublic")
+      LIMIT ${candidateLimit}::int
+    ) m
+    ORDER BY (SELECT coalesce(sum(t.w), 0) FROM unnest(${terms.map((t) => tsLexeme(t.lexeme))}::text[]::tsquery[],
+                                                      ${terms.map((t) => idf(t.df, stats.chunks))}::float8[]) AS t(q, w)
+              WHERE m.tsv @@ t.q) DESC,
+             ts_rank_cd(m.tsv, ${matchQuery}::tsquery) DESC, m.id
+    LIMIT ${q.limit}`;
+  return ranked.map((r) => r.id);
+}
+
+function tsLexeme(lexeme: string): string {
+  return `'${lexeme.replace(/'/g, "''")}'`;
+}
+
+/** Weighted RRF: each ranking gives a chunk weight/(k + rank); the sum orders the fused list. */
+export function reciprocalRankFusion(rankings: { ids: string[]; weight: number }[], k: number): { id: string; score: number }[] {
+  const scores = new Map<string, number>();
+  for (const { ids, weight } of rankings) {
+    ids.forEach((id, i) => scores.set(id, (scores.get(id) ?? 0) + weight / (k + i + 1)));
+  }
+  return [...scores].map(([id, score]) => ({ id, score })).sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
+}
+
+async function fetchChunks(db: Db, businessId: string, ids: string[], category: string | undefined, publicOnly: boolean) {
+  const rows = await db.$queryRaw<{ id: string; contentId: string; text: string; title: string; category: string | null }[]>`
+    SELECT k.id, k."contentId", k.text, c.title, c.category
+    FROM "KnowledgeChunk" k
+    JOIN "RAGContent" c ON c.id = k."contentId" AND c."businessId" = k."businessId"
+    WHERE k."businessId" = ${businessId}
+      AND k.id = ANY(${ids}::text[])
+      AND (${category ?? null}::text IS NULL OR c.category = ${category ?? null})
+      AND (${publicOnly} = false OR c."isPublic")`;
+  return new Map(rows.map((r) => [r.id, { contentId: r.contentId, title: r.title, text: r.text, category: r.category }]));
 }

@@ -1,0 +1,102 @@
+// The knowledge engine's durable jobs: `knowledge.index` (one per document, deduplicated by
+// content id, so an edit while queued or running re-arms the same job) and `knowledge.purge`
+// (vectors of replaced or deleted chunks in a remote store). A provider outage leaves the
+// document `pending` with the reason and the job retried with backoff; a request the
+// provider rejects outright, or the last attempt, marks it `failed` with the reason.
+import type { Job, Prisma } from "@prisma/client";
+import { createJobWorker, type JobHandler } from "../jobs/job-queue.ts";
+import type { Db } from "../db/client.ts";
+import type { Logger } from "../observability/logger.ts";
+import { indexContent, PURGE_VECTORS_JOB } from "./index-content.ts";
+import type { KnowledgeDeps } from "./knowledge-deps.ts";
+
+export const INDEX_CONTENT_JOB = "knowledge.index";
+export { PURGE_VECTORS_JOB };
+
+export const indexJobKey = (contentId: string) => `${INDEX_CONTENT_JOB}:${contentId}`;
+
+export function knowledgeJobHandlers(deps: KnowledgeDeps): Record<string, JobHandler> {
+  return {
+    [INDEX_CONTENT_JOB]: async (job: Job) => {
+      const contentId = payloadString(job, "contentId");
+      try {
+        const outcome = await indexContent(deps, job.businessId, contentId);
+        deps.logger?.debug({ businessId: job.businessId, contentId, outcome }, "knowledge indexed");
+      } catch (err) {
+        const permanent = isPermanentFailure(err);
+        const lastAttempt = job.attempts >= job.maxAttempts;
+        const reason = describeFailure(err);
+        await deps.db.rAGContent.updateMany({
+          where: { id: contentId, businessId: job.businessId, status: { not: "indexed" } },
+          data:
+            permanent || lastAttempt
+              ? { status: "failed", statusReason: reason }
+              : { status: "pending", statusReason: `${reason} (attempt ${job.attempts} of ${job.maxAttempts}; retrying)` },
+        });
+        // Retrying a rejected request cannot help: the document stays failed until edited or reindexed.
+        if (permanent) return;
+        throw err;
+      }
+    },
+    [PURGE_VECTORS_JOB]: async (job: Job) => {
+      const ids = (job.payload as { ids?: unknown }).ids;
+      if (!Array.isArray(ids) || !ids.every((id) => typeof id === "string")) throw new Error("purge job without ids");
+      await deps.store.delete(job.businessId, ids);
+    },
+  };
+}
+
+/**
+ * Queues (or re-arms) the index job of many documents in one statement: the same upsert as
+ * enqueueJob with a per-content dedupe key, for bulk imports and reindexing.
+ */
+export async function enqueueIndexJobs(db: Pick<Db, "$executeRaw">, businessId: string, contentIds: string[]): Promise<void> {
+  if (contentIds.length === 0) return;
+  await db.$executeRaw`
+    INSERT INTO "Job" ("businessId", kind, payload, status, attempts, "maxAttempts", "runAt", "dedupeKey", "updatedAt")
+    SELECT ${businessId}, ${INDEX_CONTENT_JOB}, jsonb_build_object('contentId', u.id), 'queued', 0, 10, now(),
+           ${INDEX_CONTENT_JOB + ":"} || u.id, now()
+    FROM unnest(${contentIds}::text[]) AS u(id)
+    ON CONFLICT ("dedupeKey") DO UPDATE
+      SET payload = EXCLUDED.payload, status = 'queued', attempts = 0, "runAt" = now(), "lastError" = NULL, "updatedAt" = now()`;
+}
+
+/**
+ * Runs the queued knowledge jobs of the given businesses (or all) in this process until none is
+ * due: the reindex command and test fixtures use it; servers run createJobWorker instead.
+ */
+export async function drainKnowledgeJobs(
+  deps: KnowledgeDeps & { logger: Logger },
+  opts: { businessIds?: string[]; batchSize?: number } = {},
+): Promise<number> {
+  const worker = createJobWorker({
+    db: deps.db,
+    handlers: knowledgeJobHandlers(deps),
+    logger: deps.logger,
+    businessIds: opts.businessIds,
+    batchSize: opts.batchSize ?? 8,
+    pollMs: 3_600_000,
+  });
+  try {
+    return await worker.drain();
+  } finally {
+    await worker.stop();
+  }
+}
+
+/** 4xx other than 408/409/429 means the provider will refuse this request every time. */
+function isPermanentFailure(err: unknown): boolean {
+  const status = (err as { status?: unknown } | null)?.status;
+  return typeof status === "number" && status >= 400 && status < 500 && ![408, 409, 429].includes(status);
+}
+
+function describeFailure(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message.replace(/\s+/g, " ").slice(0, 500);
+}
+
+function payloadString(job: Job, key: string): string {
+  const value = (job.payload as Prisma.JsonObject | null)?.[key];
+  if (typeof value !== "string") throw new Error(`${job.kind} job without ${key}`);
+  return value;
+}

@@ -1,0 +1,96 @@
+// Per-business term statistics for full-text ranking: how many chunks hold each of a query's
+// words (document frequency), so rare words count for more than common ones (IDF), which
+// Postgres's own ts_rank does not do. Frequencies are counted up to a cap (beyond it a word
+// is simply "common"), so a count costs at most `cap` row reads, and cached for a minute in
+// process: questions reuse a small vocabulary.
+import type { Db } from "../db/client.ts";
+
+export interface TermFrequency {
+  /** A Postgres English lexeme (stemmed), as in KnowledgeChunk.tsv. */
+  lexeme: string;
+  /** Chunks of the business holding it, capped at `cap`. */
+  df: number;
+}
+
+export interface TermStats {
+  terms: TermFrequency[];
+  /** Chunks the business has. */
+  chunks: number;
+  cap: number;
+}
+
+export interface TermStatsOptions {
+  cap?: number;
+  ttlMs?: number;
+  maxEntries?: number;
+}
+
+export interface TermStatsSource {
+  forQuery(businessId: string, query: string): Promise<TermStats>;
+}
+
+export function createTermStats(db: Db, opts: TermStatsOptions = {}): TermStatsSource {
+  const cap = opts.cap ?? 2000;
+  const ttlMs = opts.ttlMs ?? 60_000;
+  const cache = new BoundedTtlCache<number>(opts.maxEntries ?? 50_000, ttlMs);
+
+  return {
+    async forQuery(businessId, query) {
+      const lexemes = await db.$queryRaw<{ lexeme: string }[]>`
+        SELECT DISTINCT lexeme FROM unnest(to_tsvector('english', ${query}))
+        WHERE lexeme !~ '[\\\\'':&|!()<>]'`;
+      const missing = lexemes.map((l) => l.lexeme).filter((l) => cache.get(`${businessId}\u0000${l}`) === undefined);
+      const countKey = `${businessId}\u0000#chunks`;
+      const needCount = cache.get(countKey) === undefined;
+      if (missing.length || needCount) {
+        const [row] = await db.$queryRaw<{ chunks: number | null; dfs: number[] }[]>`
+          SELECT
+            CASE WHEN ${needCount} THEN (SELECT count(*)::int FROM "KnowledgeChunk" WHERE "businessId" = ${businessId}) END AS chunks,
+            ARRAY(
+              SELECT (SELECT count(*)::int FROM (
+                        SELECT 1 FROM "KnowledgeChunk" k
+                        WHERE k."businessId" = ${businessId} AND k.tsv @@ quote_literal(m.lexeme)::tsquery
+                        LIMIT ${cap}) s)
+              FROM unnest(${missing}::text[]) WITH ORDINALITY AS m(lexeme, n) ORDER BY m.n
+            ) AS dfs`;
+        if (needCount) cache.set(countKey, row?.chunks ?? 0);
+        missing.forEach((l, i) => cache.set(`${businessId}\u0000${l}`, row?.dfs[i] ?? 0));
+      }
+      return {
+        terms: lexemes.map((l) => ({ lexeme: l.lexeme, df: cache.get(`${businessId}\u0000${l.lexeme}`) ?? 0 })),
+        chunks: cache.get(countKey) ?? 0,
+        cap,
+      };
+    },
+  };
+}
+
+/** BM25's IDF: rare words weigh more; a word in most chunks weighs close to nothing. */
+export function idf(df: number, chunks: number): number {
+  const n = Math.max(chunks, df);
+  return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+}
+
+class BoundedTtlCache<V> {
+  private readonly entries = new Map<string, { value: V; expiresAt: number }>();
+  constructor(
+    private readonly maxEntries: number,
+    private readonly ttlMs: number,
+  ) {}
+
+  get(key: string): V | undefined {
+    const e = this.entries.get(key);
+    if (!e) return undefined;
+    if (e.expiresAt < Date.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return e.value;
+  }
+
+  set(key: string, value: V): void {
+    // Maps iterate in insertion order: the first key is the oldest.
+    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(key, { value, expiresAt: Date.now() + this.ttlMs });
+  }
+}
