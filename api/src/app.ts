@@ -16,7 +16,7 @@ import { loadSpec, matchOperation, type LoadedSpec } from "./spec/spec.ts";
 import { requestId } from "./http/request-id.ts";
 import { cors } from "./http/cors.ts";
 import { errorHandler, problemBody, sendProblem } from "./http/problem.ts";
-import { openApiValidator, rejectNulCharacters } from "./http/validation.ts";
+import { openApiValidator, rejectNulCharacters, rejectNulInUrl } from "./http/validation.ts";
 import { mountOperations } from "./http/operation.ts";
 import { requestMetrics } from "./http/metrics.ts";
 import { authenticate } from "./auth/authenticate.ts";
@@ -120,6 +120,7 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
     req.fd = { op: match.op, params: match.params, principal: { kind: "anonymous" } };
     next();
   });
+  app.use(rejectNulInUrl());
   app.use(cookieParser());
   app.use(authenticate({ keys, sessions, appSecret: config.appSecret, sessionOrigins, secureCookies }));
   app.use(resolveTenant({ db, scoped: createTenantDbCache(db) }));

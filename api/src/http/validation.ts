@@ -9,7 +9,7 @@ export function openApiValidator(spec: LoadedSpec, opts: { validateResponses: bo
   return OpenApiValidator.middleware({
     apiSpec: structuredClone(spec.document) as never,
     validateApiSpec: false,
-    validateRequests: { allowUnknownQueryParameters: false, coerceTypes: true },
+    validateRequests: { allowUnknownQueryParameters: false, coerceTypes: false },
     validateResponses: opts.validateResponses ? { coerceTypes: false } : false,
     validateSecurity: false,
     validateFormats: true,
@@ -29,9 +29,18 @@ function findNul(value: unknown, path: string, depth = 0): string | null {
   return null;
 }
 
+/** Before anything reads the request: path, query and headers. */
+export function rejectNulInUrl(): RequestHandler {
+  return (req, _res, next) => {
+    const hit = findNul(req.fd?.params, "path") ?? findNul(req.query, "query") ?? findNul(req.headers, "header");
+    if (hit) return next(invalid("Text may not contain NUL (\\u0000) characters.", [{ path: hit, message: "contains a NUL character" }]));
+    next();
+  };
+}
+
 export function rejectNulCharacters(): RequestHandler {
   return (req, _res, next) => {
-    const hit = findNul(req.body, "body") ?? findNul(req.fd?.params, "path") ?? findNul(req.query, "query") ?? findNul(req.headers, "header");
+    const hit = findNul(req.body, "body");
     if (hit) return next(invalid("Text may not contain NUL (\\u0000) characters.", [{ path: hit, message: "contains a NUL character" }]));
     next();
   };

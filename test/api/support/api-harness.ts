@@ -80,7 +80,16 @@ export async function call<T = any>(
     body = JSON.stringify(opts.body);
     headers["content-type"] ??= "application/json";
   }
-  const res = await fetch(api.url + path, { method, headers, body, redirect: "manual" });
+  const controller = new AbortController();
+  const res = await fetch(api.url + path, { method, headers, body, redirect: "manual", signal: controller.signal });
+  // A live stream never ends: keep what arrived first, then hang up.
+  if (res.headers.get("content-type")?.startsWith("text/event-stream")) {
+    const reader = res.body!.getReader();
+    const first = await reader.read();
+    controller.abort();
+    const text = first.value ? new TextDecoder().decode(first.value) : "";
+    return { status: res.status, headers: res.headers, body: text as T, text };
+  }
   const text = await res.text();
   let parsed: unknown = text;
   try {

@@ -1,0 +1,121 @@
+// Malformed requests generated from openapi.yaml's schemas: for a valid body, every required
+// field missing, every field of the wrong type, huge, unicode and injection strings, unknown
+// fields; for query and path parameters, wrong types and hostile strings.
+export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+type Schema = Record<string, any>;
+
+export const HOSTILE_STRINGS = [
+  "' OR '1'='1' --",
+  "\"; DROP TABLE \"CallLog\"; --",
+  "<script>alert(document.cookie)</script>",
+  "${7*7}{{7*7}}#{7*7}",
+  "../../../../etc/passwd",
+  "𝓗é𝔩𝔩ø 🙂 \u202e evil \u200b 中文 العربية",
+  "\u0000nul",
+  "%00%27%22",
+  "\\u0000",
+];
+
+export function resolve(schema: Schema | undefined, doc: Schema): Schema {
+  if (!schema) return {};
+  if (schema.$ref) {
+    const path = (schema.$ref as string).replace(/^#\//, "").split("/");
+    return resolve(path.reduce((o: any, k) => o[k], doc), doc);
+  }
+  if (schema.allOf) {
+    const parts = (schema.allOf as Schema[]).map((s) => resolve(s, doc));
+    return {
+      type: "object",
+      properties: Object.assign({}, ...parts.map((p) => p.properties ?? {})),
+      required: parts.flatMap((p) => p.required ?? []),
+      additionalProperties: parts.every((p) => p.additionalProperties !== false) ? undefined : false,
+    };
+  }
+  return schema;
+}
+
+function typesOf(schema: Schema, doc: Schema): string[] {
+  const s = resolve(schema, doc);
+  if (s.oneOf) return (s.oneOf as Schema[]).flatMap((x) => typesOf(x, doc));
+  if (Array.isArray(s.type)) return s.type;
+  if (s.type) return [s.type];
+  if (s.enum) return [...new Set((s.enum as unknown[]).map((v) => (v === null ? "null" : typeof v)))];
+  return [];
+}
+
+/** A value of a type the schema does not allow. */
+function wrongTypeFor(schema: Schema, doc: Schema): Json {
+  const types = typesOf(schema, doc);
+  if (!types.includes("integer") && !types.includes("number")) return 12345;
+  if (!types.includes("string")) return "not-a-number";
+  if (!types.includes("object")) return { unexpected: true };
+  return [1, 2, 3];
+}
+
+export interface Mutation {
+  name: string;
+  body?: Json;
+  raw?: string;
+  contentType?: string;
+  /** The answer must be exactly this (structural errors); otherwise anything but a 5xx. */
+  expect?: number;
+}
+
+export function bodyMutations(schema: Schema, valid: Record<string, Json>, doc: Schema): Mutation[] {
+  const s = resolve(schema, doc);
+  const props: Record<string, Schema> = s.properties ?? {};
+  const required: string[] = s.required ?? [];
+  const out: Mutation[] = [
+    { name: "a JSON array instead of an object", body: [valid], expect: 400 },
+    { name: "a bare string", body: "hello", expect: 400 },
+    { name: "null", raw: "null", expect: 400 },
+    { name: "broken JSON", raw: '{"unterminated": ', expect: 400 },
+    { name: "a form body", raw: "a=1&b=2", contentType: "application/x-www-form-urlencoded" },
+    { name: "text/plain", raw: JSON.stringify(valid), contentType: "text/plain" },
+    { name: "an unknown field", body: { ...valid, isAdmin: true, __proto__x: 1 }, expect: s.additionalProperties === false ? 400 : undefined },
+    { name: "deeply nested junk", body: { ...valid, nested: JSON.parse("[".repeat(200) + "]".repeat(200)) as Json } },
+  ];
+  if (required.length) out.push({ name: "an empty object", body: {}, expect: 400 });
+  for (const name of required) {
+    const { [name]: _, ...rest } = valid;
+    out.push({ name: `missing required ${name}`, body: rest, expect: 400 });
+  }
+  for (const [name, propSchema] of Object.entries(props)) {
+    const p = resolve(propSchema, doc);
+    out.push({ name: `${name} of the wrong type`, body: { ...valid, [name]: wrongTypeFor(propSchema, doc) }, expect: 400 });
+    const types = typesOf(propSchema, doc);
+    if (types.includes("string") && !p.enum && !p.format?.startsWith("date")) {
+      out.push({ name: `${name} huge (200k chars)`, body: { ...valid, [name]: "x".repeat(200_000) } });
+      for (const [i, hostile] of HOSTILE_STRINGS.entries()) out.push({ name: `${name} hostile string #${i}`, body: { ...valid, [name]: hostile } });
+    }
+    if (types.includes("array")) {
+      out.push({ name: `${name} with 10k items`, body: { ...valid, [name]: Array.from({ length: 10_000 }, (_, i) => `item-${i}`) } });
+    }
+    if (types.includes("integer") || types.includes("number")) {
+      for (const n of [-1, 1e308, 2 ** 53 + 1, 0.5]) out.push({ name: `${name} = ${n}`, body: { ...valid, [name]: n } });
+    }
+  }
+  return out;
+}
+
+export function queryMutations(params: Schema[], doc: Schema): { name: string; query: string; expect?: number }[] {
+  const out: { name: string; query: string; expect?: number }[] = [{ name: "an unknown query parameter", query: "definitely_unknown=1", expect: 400 }];
+  for (const raw of params) {
+    const p = resolve(raw, doc);
+    if (p.in !== "query") continue;
+    const types = typesOf(p.schema ?? {}, doc);
+    const enc = encodeURIComponent;
+    if (types.includes("integer") || types.includes("number")) {
+      out.push({ name: `${p.name} not a number`, query: `${p.name}=abc`, expect: 400 });
+      out.push({ name: `${p.name} out of range`, query: `${p.name}=99999999999999999999`, expect: 400 });
+      out.push({ name: `${p.name} negative`, query: `${p.name}=-5`, expect: 400 });
+    } else {
+      for (const h of HOSTILE_STRINGS) out.push({ name: `${p.name} hostile ${JSON.stringify(h).slice(0, 20)}`, query: `${p.name}=${enc(h)}` });
+      out.push({ name: `${p.name} huge`, query: `${p.name}=${"y".repeat(5000)}` });
+      out.push({ name: `${p.name} repeated`, query: `${p.name}=a&${p.name}=b` });
+    }
+  }
+  return out;
+}
+
+export const HOSTILE_IDS = ["' OR 1=1 --", "%00", "..%2F..%2Fetc", "%F0%9F%99%82", "x".repeat(300), "call_%27%3B%20DROP"];
