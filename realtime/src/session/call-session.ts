@@ -8,7 +8,7 @@ import type { CallTransport, TransportEndReason } from "../transports/transport.
 import type { AgentTool, ToolContext } from "../tools/tool.ts";
 import type { ModelSocket } from "./model-socket.ts";
 import { BETA_EVENT_NAMES, parseServerEvent, readAudioDelta, type AudioDelta, type ServerEvent } from "./model-events.ts";
-import { AgentPlayback, type ItemHeard, type PlaybackOptions } from "./playback.ts";
+import { AgentPlayback, base64Bytes, type ItemHeard, type PlaybackOptions } from "./playback.ts";
 import type { TranscriptSink } from "./transcript-recorder.ts";
 import { ToolCalls } from "./tool-calls.ts";
 import { cutToHeard } from "./heard-text.ts";
@@ -56,6 +56,8 @@ export interface CallEnded {
 interface AgentUtterance {
   itemId: string;
   text: string;
+  /** All audio the model produced for the item, late deltas included: what its words cover. */
+  producedBytes: number;
   finalText?: string;
   responseDone: boolean;
   heard?: ItemHeard;
@@ -78,6 +80,8 @@ export class CallSession {
   private cancelled = new Set<string>();
   private callerTurns = new Map<string, { startMs: number; endMs?: number }>();
   private utterances = new Map<string, AgentUtterance>();
+  /** Items already in the transcript: their late events must not reopen them. */
+  private writtenItems: string[] = [];
   private afterPlayback: AfterPlayback | undefined;
   private afterPlaybackTimer: NodeJS.Timeout | undefined;
   private ending: Promise<CallEnded> | undefined;
@@ -179,7 +183,13 @@ export class CallSession {
   }
 
   private onAudioDelta(d: AudioDelta) {
-    if (this.playback.onDelta(d.responseId, d.itemId, d.delta)) this.utterance(d.itemId);
+    this.playback.onDelta(d.responseId, d.itemId, d.delta);
+    const u = this.utterances.get(d.itemId) ?? (this.isWritten(d.itemId) ? undefined : this.utterance(d.itemId));
+    if (u) u.producedBytes += base64Bytes(d.delta);
+  }
+
+  private isWritten(itemId: string): boolean {
+    return this.writtenItems.includes(itemId);
   }
 
   private onEvent(e: ServerEvent) {
@@ -195,9 +205,10 @@ export class CallSession {
       case "response.output_audio.done":
         return this.playback.onItemAudioDone(String(e.item_id));
       case "response.output_audio_transcript.delta":
-        if (!this.cancelled.has(e.response_id)) this.utterance(String(e.item_id)).text += String(e.delta ?? "");
+        if (!this.isWritten(String(e.item_id))) this.utterance(String(e.item_id)).text += String(e.delta ?? "");
         return;
       case "response.output_audio_transcript.done": {
+        if (this.isWritten(String(e.item_id))) return;
         const u = this.utterance(String(e.item_id));
         u.finalText = String(e.transcript ?? u.text);
         return this.writeAgent(u);
@@ -258,6 +269,7 @@ export class CallSession {
   }
 
   private onItemHeard(heard: ItemHeard) {
+    if (this.isWritten(heard.itemId)) return;
     const u = this.utterance(heard.itemId);
     u.heard = heard;
     this.writeAgent(u);
@@ -266,7 +278,7 @@ export class CallSession {
 
   private utterance(itemId: string): AgentUtterance {
     let u = this.utterances.get(itemId);
-    if (!u) this.utterances.set(itemId, (u = { itemId, text: "", responseDone: false, written: false }));
+    if (!u) this.utterances.set(itemId, (u = { itemId, text: "", producedBytes: 0, responseDone: false, written: false }));
     return u;
   }
 
@@ -277,8 +289,11 @@ export class CallSession {
     if (text === undefined) return;
     u.written = true;
     this.utterances.delete(u.itemId);
+    this.writtenItems.push(u.itemId);
+    if (this.writtenItems.length > 32) this.writtenItems.shift();
     const heard = u.heard;
-    const spoken = heard && heard.interrupted ? cutToHeard(text, heard.heardMs, heard.producedMs) : heard ? text : "";
+    const producedMs = Math.max(heard?.producedMs ?? 0, u.producedBytes / 8);
+    const spoken = heard && heard.interrupted ? cutToHeard(text, heard.heardMs, producedMs) : heard ? text : "";
     const startMs = heard?.firstSentAt !== undefined ? Math.round(heard.firstSentAt - this.t0) : this.callMs();
     this.deps.transcript.write({
       role: "agent",
