@@ -11,7 +11,7 @@ export const LOCAL_EMBEDDER_ID = "local-lexical-v1";
 
 const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu;
 const PAIR_WEIGHT = 0.5;
-const TRIGRAM_WEIGHT = 0.35;
+const TRIGRAM_WEIGHT = 0.5;
 
 export function createLocalEmbedder(): Embedder {
   return {
