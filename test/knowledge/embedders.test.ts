@@ -116,6 +116,11 @@ describe("OpenAI embedder (against a local server speaking OpenAI's embeddings A
     expect(cosine(a!, b!)).toBeCloseTo(cosine(bagOfWords("dogs and cats", 256), bagOfWords("cats and birds", 256)), 5);
   });
 
+  it("refuses a width for a model that cannot shorten its vectors, before any request", () => {
+    expect(() => embedder({ model: "text-embedding-ada-002", dimensions: 512 })).toThrow(/fixed width/);
+    expect(() => embedder({ dimensions: 2048 })).toThrow(/from 1 to 1536/);
+  });
+
   it("a wrong API key is a non-retryable 401", async () => {
     const err = await createOpenAIEmbedder({ apiKey: "sk-wrong", baseUrl: api.url, model: "text-embedding-3-small" }).embedQuery("x").catch((e: unknown) => e);
     expect((err as APIError).status).toBe(401);

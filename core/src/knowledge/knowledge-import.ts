@@ -31,8 +31,7 @@ export function parseKnowledgeImport(format: ImportFormat, body: unknown): Knowl
     default:
       throw validationError([{ path: "format", message: `must be one of ${IMPORT_FORMATS.join(", ")}` }]);
   }
-  if (problems.length) throw validationError(problems);
-  if (raw.length === 0) throw validationError([{ path: "body", message: "holds no documents" }]);
+  if (raw.length === 0 && problems.length === 0) throw validationError([{ path: "body", message: "holds no documents" }]);
   if (raw.length > KNOWLEDGE_LIMITS.documentsPerImport) {
     throw validationError([
       { path: "body", message: `holds ${raw.length} documents; at most ${KNOWLEDGE_LIMITS.documentsPerImport} per import (split it)` },
@@ -45,8 +44,14 @@ export function parseKnowledgeImport(format: ImportFormat, body: unknown): Knowl
     if (parsed.success) docs.push(parsed.data);
     else problems.push(...problemsOf(parsed.error, source).map((p) => (format === "csv" ? { ...p, path: csvColumnNames(p.path) } : p)));
   }
-  if (problems.length) throw validationError(problems);
+  if (problems.length) throw validationError(inDocumentOrder(problems));
   return docs;
+}
+
+/** Problems found while reading and while checking fields, back in document/line order. */
+function inDocumentOrder(problems: FieldProblem[]): FieldProblem[] {
+  const position = (p: FieldProblem) => Number(/\d+/.exec(p.path)?.[0] ?? Number.MAX_SAFE_INTEGER);
+  return problems.map((p, i) => ({ p, i })).sort((a, b) => position(a.p) - position(b.p) || a.i - b.i).map(({ p }) => p);
 }
 
 function fromJson(body: unknown, problems: FieldProblem[]): RawDoc[] {

@@ -27,6 +27,11 @@ export function createOpenAIEmbedder(opts: OpenAIEmbedderOptions): Embedder {
   if (!Number.isInteger(dimensions) || dimensions < 1 || dimensions > VECTOR_DIMENSIONS) {
     throw new RangeError(`embedding dimensions must be an integer from 1 to ${VECTOR_DIMENSIONS}, got ${dimensions}`);
   }
+  // Only the text-embedding-3 family can shorten its vectors on request.
+  const sendsDimensions = opts.model.startsWith("text-embedding-3");
+  if (!sendsDimensions && opts.dimensions !== undefined && opts.dimensions !== VECTOR_DIMENSIONS) {
+    throw new RangeError(`${opts.model} has a fixed width; embedding dimensions can only be set for text-embedding-3 models`);
+  }
   const client = new OpenAI({
     apiKey: opts.apiKey,
     baseURL: opts.baseUrl,
@@ -36,7 +41,6 @@ export function createOpenAIEmbedder(opts: OpenAIEmbedderOptions): Embedder {
   const maxInputs = Math.min(opts.maxInputsPerRequest ?? OPENAI_LIMITS.maxInputsPerRequest, OPENAI_LIMITS.maxInputsPerRequest);
   // Token counts here are estimates: keep a fifth of the real budget in reserve.
   const maxTokens = Math.min(opts.maxTokensPerRequest ?? OPENAI_LIMITS.maxTokensPerRequest * 0.8, OPENAI_LIMITS.maxTokensPerRequest);
-  const sendsDimensions = opts.model.startsWith("text-embedding-3");
 
   async function request(batch: string[]): Promise<Float32Array[]> {
     const res = await client.embeddings.create({
