@@ -44,7 +44,8 @@ async function main() {
     server.closeIdleConnections();
     await worker.stop();
     await api.close();
-    await cache.close();
+    // With Redis unreachable, quitting would wait for a connection forever.
+    await Promise.race([cache.close(), new Promise((r) => setTimeout(r, 2000))]);
     await db.$disconnect();
     process.exit(0);
   };

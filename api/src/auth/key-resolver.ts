@@ -40,12 +40,17 @@ export function createKeyResolver(deps: { db: Db; cache: Cache; appSecret: strin
       for (const [k, v] of m) if (!v.value || v.value.businessId === businessId) m.delete(k);
     }
   }
-  const subscription = cache
+  let closed = false;
+  let unsubscribe: (() => Promise<void>) | null = null;
+  // Not awaited: with Redis unreachable the subscription may never complete, and the
+  // resolver works without it (cached answers then expire on their own).
+  cache
     .subscribe(INVALIDATE_CHANNEL, (businessId) => forget(businessId))
-    .catch((err) => {
-      logger.warn({ err: String(err) }, "key invalidation channel unavailable; cached keys expire on their own");
-      return null;
-    });
+    .then((u) => {
+      if (closed) void u().catch(() => {});
+      else unsubscribe = u;
+    })
+    .catch((err) => logger.warn({ err: String(err) }, "key invalidation channel unavailable; cached keys expire on their own"));
 
   function remember<T>(m: Map<string, Cached<T>>, k: string, entry: Cached<T>) {
     if (m.size >= CACHE_MAX) m.delete(m.keys().next().value!);
@@ -106,7 +111,7 @@ export function createKeyResolver(deps: { db: Db; cache: Cache; appSecret: strin
       });
     },
     async close() {
-      const unsubscribe = await subscription;
+      closed = true;
       await unsubscribe?.().catch(() => {});
     },
   };

@@ -78,7 +78,8 @@ export function failOpenStore(inner: Store, logger: Logger, timeoutMs: number): 
       });
     },
     async increment(key): Promise<IncrementResponse> {
-      if (Date.now() < openUntil) return { totalHits: 1, resetTime: undefined };
+      const bypass = () => ({ totalHits: 1, resetTime: new Date(Date.now() + (options?.windowMs ?? 60_000)) });
+      if (Date.now() < openUntil) return bypass();
       try {
         await withTimeout(init(), timeoutMs);
         return await withTimeout(Promise.resolve(inner.increment(key)), timeoutMs);
@@ -86,7 +87,7 @@ export function failOpenStore(inner: Store, logger: Logger, timeoutMs: number): 
         ready = undefined;
         openUntil = Date.now() + 1000;
         warn(err);
-        return { totalHits: 1, resetTime: undefined };
+        return bypass();
       }
     },
     async decrement(key) {

@@ -8,6 +8,8 @@ import { generatePublishableKey, generateSecretKey, type ApiKeyScope } from "@fr
 import { csrfTokenFor, SESSION_COOKIE } from "@frontdesk/core/auth/tokens";
 import { forBusiness } from "@frontdesk/core/db/tenant";
 import type { Cache } from "@frontdesk/core/cache/cache";
+import { createCache } from "@frontdesk/core/cache/index";
+import { randomBytes } from "node:crypto";
 import { createApiApp, type ApiApp, type ApiAppDeps } from "../../../api/src/app.ts";
 import { testCache, testConfig, testDb, testLogger } from "../../support/services.ts";
 
@@ -18,8 +20,16 @@ export interface Api {
   close(): Promise<void>;
 }
 
-export async function startApi(overrides: Partial<ApiAppDeps> = {}): Promise<Api> {
-  const cache = overrides.cache ?? testCache();
+/** A cache on the run's Redis under a key prefix of its own: counters start from zero. */
+export function isolatedCache(): Cache {
+  const config = testConfig();
+  return createCache({ redisUrl: config.redisUrl, cachePrefix: `${config.cachePrefix}iso-${randomBytes(4).toString("hex")}:` });
+}
+
+export async function startApi(overrides: Partial<ApiAppDeps> & { isolated?: boolean } = {}): Promise<Api> {
+  const { isolated, ...deps } = overrides;
+  const ownCache = !deps.cache;
+  const cache = deps.cache ?? (isolated ? isolatedCache() : testCache());
   const api = createApiApp({
     config: testConfig(),
     db: testDb(),
@@ -28,7 +38,8 @@ export async function startApi(overrides: Partial<ApiAppDeps> = {}): Promise<Api
     validateResponses: true,
     passwordCost: 4,
     rateLimits: { authPerIp: 10_000 },
-    ...overrides,
+    ...deps,
+    cache,
   });
   const server: Server = await new Promise((resolve) => {
     const s = api.app.listen(0, "127.0.0.1", () => resolve(s));
@@ -42,7 +53,7 @@ export async function startApi(overrides: Partial<ApiAppDeps> = {}): Promise<Api
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
       await api.close();
-      if (!overrides.cache) await cache.close();
+      if (ownCache) await cache.close();
     },
   };
 }
