@@ -150,7 +150,9 @@ export class StandInConnection {
       case "response.create":
         return this.onResponseCreate(event.response ?? {});
       case "response.cancel":
-        if (!this.active) return this.error("response_cancel_not_active", "Cancellation failed: no active response found.");
+        if (!this.active || (event.response_id && event.response_id !== this.active.rec.id)) {
+          return this.error("response_cancel_not_active", "Cancellation failed: no active response found.");
+        }
         return this.active.stop("client_cancelled");
       case "conversation.item.truncate":
         return this.onTruncate(event);

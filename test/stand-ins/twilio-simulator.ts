@@ -162,6 +162,8 @@ export class PhoneCall {
   /** Agent audio played since the caller last stopped talking (or the call began). */
   playedSinceSpeechBytes = 0;
   receivedBytes = 0;
+  /** Caller audio sent on the stream, in order. */
+  readonly sentAudio: Buffer[] = [];
   private queue: QueueEntry[] = [];
   private queueOffset = 0;
   private outgoing: Buffer[] = [];
@@ -397,6 +399,7 @@ export class PhoneCall {
       for (const name of this.held.splice(0)) this.echo(name);
     }
     this.mediaMs += FRAME_MS;
+    this.sentAudio.push(frame);
     this.send({
       event: "media", sequenceNumber: String(++this.seq),
       media: { track: "inbound", chunk: String(++this.chunk), timestamp: String(this.mediaMs), payload: frame.toString("base64") },

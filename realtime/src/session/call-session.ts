@@ -260,7 +260,9 @@ export class CallSession {
     const live = this.activeResponseId;
     if (live && !this.cancelled.has(live)) {
       this.cancelled.add(live);
-      this.deps.model.send('{"type":"response.cancel"}');
+      // Named, so a cancel that arrives after the model ended this response on its own
+      // cannot cancel the next one.
+      this.deps.model.send(JSON.stringify({ type: "response.cancel", response_id: live }));
     }
     for (const c of cut) {
       this.deps.model.send(JSON.stringify({ type: "conversation.item.truncate", item_id: c.itemId, content_index: 0, audio_end_ms: c.heardMs }));
