@@ -104,6 +104,7 @@ export class AgentPlayback {
       this.send(item, b64, bytes, now, false);
       return true;
     }
+    if (this.pendingBytes > 0 && this.pendingBytes + bytes > this.maxChunkBytes) this.flush(false);
     this.pending.push(b64);
     this.pendingBytes += bytes;
     if (this.pendingBytes >= this.maxChunkBytes) this.flush(false);
