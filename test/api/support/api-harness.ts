@@ -33,7 +33,6 @@ export async function startApi(overrides: Partial<ApiAppDeps> & { isolated?: boo
   const api = createApiApp({
     config: testConfig(),
     db: testDb(),
-    cache,
     logger: testLogger("api"),
     validateResponses: true,
     passwordCost: 4,
