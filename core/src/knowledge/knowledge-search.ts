@@ -9,7 +9,8 @@ import type { Logger } from "../observability/logger.ts";
 import { resolveKnowledgeDeps, type KnowledgeDepsInput } from "./knowledge-deps.ts";
 import type { Embedder } from "./embedders/embedder.ts";
 import type { VectorStore } from "./stores/vector-store.ts";
-import { createTermStats, idf, type TermStatsSource } from "./term-stats.ts";
+import { createTermStats } from "./term-stats.ts";
+import { fullTextRanking } from "./full-text-ranking.ts";
 
 export interface KnowledgeQuery {
   businessId: string;
@@ -46,36 +47,43 @@ export interface KnowledgeSearchOptions {
 export const MAX_QUERY_CHARS = 2000;
 export const MAX_LIMIT = 50;
 
-export function createKnowledgeSearch(input: KnowledgeDepsInput & KnowledgeSearchOptions): KnowledgeSearch {
+export type SearchMode = "hybrid" | "vector" | "text";
+
+export interface KnowledgeSearchWithModes extends KnowledgeSearch {
+  /** One ranking alone (the benchmark compares them); `search` is `hybrid`. */
+  searchWith(mode: SearchMode, q: KnowledgeQuery): Promise<KnowledgeHit[]>;
+}
+
+export function createKnowledgeSearch(input: KnowledgeDepsInput & KnowledgeSearchOptions): KnowledgeSearchWithModes {
   const { db, embedder, store, logger } = resolveKnowledgeDeps(input);
   const rrfK = input.rrfK ?? 60;
   const vectorWeight = input.vectorWeight ?? embedder.fusionWeight ?? 1;
   const termStats = createTermStats(db);
 
-  return {
-    async search(q) {
-      const { businessId, limit, query } = validate(q);
-      const category = q.category || undefined;
-      const publicOnly = q.publicOnly ?? false;
-      const candidates = Math.max(limit, input.candidates ?? Math.max(20, limit * 4));
+  async function searchWith(mode: SearchMode, q: KnowledgeQuery): Promise<KnowledgeHit[]> {
+    const { businessId, limit, query } = validate(q);
+    const category = q.category || undefined;
+    const publicOnly = q.publicOnly ?? false;
+    const candidates = Math.max(limit, input.candidates ?? Math.max(20, limit * 4));
 
-      const [vectorIds, textIds] = await Promise.all([
-        vectorRanking({ embedder, store, logger }, { businessId, query, category, publicOnly, topK: candidates }),
-        fullTextRanking(db, termStats, { businessId, query, category, publicOnly, limit: candidates }),
-      ]);
-      const rankings = [{ ids: textIds, weight: 1 }, ...(vectorIds ? [{ ids: vectorIds, weight: vectorWeight }] : [])];
-      const fused = reciprocalRankFusion(rankings, rrfK).slice(0, limit);
-      if (fused.length === 0) return [];
+    const [vectorIds, textIds] = await Promise.all([
+      mode === "text" ? null : vectorRanking({ embedder, store, logger }, { businessId, query, category, publicOnly, topK: candidates }),
+      mode === "vector" ? null : fullTextRanking(db, termStats, { businessId, query, category, publicOnly, limit: candidates }),
+    ]);
+    const rankings = [...(textIds ? [{ ids: textIds, weight: 1 }] : []), ...(vectorIds ? [{ ids: vectorIds, weight: vectorWeight }] : [])];
+    const fused = reciprocalRankFusion(rankings, rrfK).slice(0, limit);
+    if (fused.length === 0) return [];
 
-      const rows = await fetchChunks(db, businessId, fused.map((f) => f.id), category, publicOnly);
-      const best = rankings.reduce((sum, r) => sum + r.weight, 0) / (rrfK + 1);
-      return fused.flatMap((f) => {
-        const row = rows.get(f.id);
-        // A remote store may name a chunk replaced a moment ago: only rows that exist count.
-        return row ? [{ ...row, chunkId: f.id, score: f.score / best }] : [];
-      });
-    },
-  };
+    const rows = await fetchChunks(db, businessId, fused.map((f) => f.id), category, publicOnly);
+    const best = rankings.reduce((sum, r) => sum + r.weight, 0) / (rrfK + 1);
+    return fused.flatMap((f) => {
+      const row = rows.get(f.id);
+      // A remote store may name a chunk replaced a moment ago: only rows that exist count.
+      return row ? [{ ...row, chunkId: f.id, score: f.score / best }] : [];
+    });
+  }
+
+  return { search: (q) => searchWith("hybrid", q), searchWith };
 }
 
 function validate(q: KnowledgeQuery): { businessId: string; query: string; limit: number } {
@@ -107,54 +115,6 @@ async function vectorRanking(
     deps.logger?.warn({ businessId: q.businessId, err }, "vector search failed; answering from full text only");
     return null;
   }
-}
-
-/**
- * Chunks ranked by the query's words, each weighted by its rarity in this business's chunks
- * (BM25's IDF), so "operation" outweighs "cat" in a vet's knowledge base. To bound the work
- * at 100k+ chunks, rows are gathered by the rarer words (up to `cap` rows' worth); when every
- * word is common, by rows holding the three rarest together, at most `cap` of them.
- */
-async function fullTextRanking(
-  db: Db,
-  termStats: TermStatsSource,
-  q: { businessId: string; query: string; category: string | undefined; publicOnly: boolean; limit: number },
-): Promise<string[]> {
-  const stats = await termStats.forQuery(q.businessId, q.query);
-  const terms = stats.terms.filter((t) => t.df > 0).sort((a, b) => a.df - b.df || (a.lexeme < b.lexeme ? -1 : 1));
-  if (terms.length === 0) return [];
-  const gather: string[] = [];
-  let rows = 0;
-  for (const t of terms) {
-    if (t.df >= stats.cap || (gather.length > 0 && rows + t.df > stats.cap)) break;
-    gather.push(t.lexeme);
-    rows += t.df;
-  }
-  const matchQuery = gather.length ? gather.map(tsLexeme).join(" | ") : terms.slice(0, 3).map((t) => tsLexeme(t.lexeme)).join(" & ");
-  const candidateLimit = gather.length ? null : stats.cap;
-  const category = q.category ?? null;
-  const ranked = await db.$queryRaw<{ id: string }[]>`
-    SELECT m.id
-    FROM (
-      SELECT k.id, k.tsv
-      FROM "KnowledgeChunk" k
-      JOIN "RAGContent" c ON c.id = k."contentId" AND c."businessId" = k."businessId"
-      WHERE k."businessId" = ${q.businessId}
-        AND k.tsv @@ ${matchQuery}::tsquery
-        AND (${category}::text IS NULL OR c.category = ${category})
-        AND (${q.publicOnly} = false OR c."isPublic")
-      LIMIT ${candidateLimit}::int
-    ) m
-    ORDER BY (SELECT coalesce(sum(t.w), 0) FROM unnest(${terms.map((t) => tsLexeme(t.lexeme))}::text[]::tsquery[],
-                                                      ${terms.map((t) => idf(t.df, stats.chunks))}::float8[]) AS t(q, w)
-              WHERE m.tsv @@ t.q) DESC,
-             ts_rank_cd(m.tsv, ${matchQuery}::tsquery) DESC, m.id
-    LIMIT ${q.limit}`;
-  return ranked.map((r) => r.id);
-}
-
-function tsLexeme(lexeme: string): string {
-  return `'${lexeme.replace(/'/g, "''")}'`;
 }
 
 /** Weighted RRF: each ranking gives a chunk weight/(k + rank); the sum orders the fused list. */

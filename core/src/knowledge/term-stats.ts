@@ -30,7 +30,7 @@ export interface TermStatsSource {
 }
 
 export function createTermStats(db: Db, opts: TermStatsOptions = {}): TermStatsSource {
-  const cap = opts.cap ?? 2000;
+  const cap = opts.cap ?? 1000;
   const ttlMs = opts.ttlMs ?? 60_000;
   const cache = new BoundedTtlCache<number>(opts.maxEntries ?? 50_000, ttlMs);
 

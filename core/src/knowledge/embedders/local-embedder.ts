@@ -9,6 +9,7 @@ import { COMMON_WORDS, STOP_WORDS } from "./english-words.ts";
 
 export const LOCAL_EMBEDDER_ID = "local-lexical-v1";
 
+const ASCII = /^[\x00-\x7f]*$/;
 const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu;
 const PAIR_WEIGHT = 0.5;
 const TRIGRAM_WEIGHT = 0.5;
@@ -27,10 +28,12 @@ export function createLocalEmbedder(): Embedder {
 
 /** The vector for one text (exported for the benchmark's ingestion path and tests). */
 export function embedText(text: string): Float32Array {
-  const features = new Map<string, number>();
-  const add = (feature: string, weight: number) => features.set(feature, (features.get(feature) ?? 0) + weight);
+  // Feature hash -> summed weight. Features are hashed without building their strings:
+  // each kind of feature starts from its own FNV state ("w:", "p:", "c:").
+  const features = new Map<number, number>();
+  const add = (h: number, weight: number) => features.set(h, (features.get(h) ?? 0) + weight);
   const words = tokenize(text);
-  let previous: { stem: string; weight: number } | undefined;
+  let previous: { hash: number; weight: number } | undefined;
   for (const word of words) {
     const weight = wordWeight(word);
     if (weight === 0) {
@@ -38,21 +41,21 @@ export function embedText(text: string): Float32Array {
       continue;
     }
     const stem = stemWord(word);
-    add("w:" + stem, weight);
-    if (previous) add("p:" + previous.stem + " " + stem, PAIR_WEIGHT * Math.min(weight, previous.weight));
-    previous = { stem, weight };
+    const stemHash = fnv(WORD_SEED, stem, 0, stem.length);
+    add(stemHash, weight);
+    if (previous) add(mixPair(previous.hash, stemHash), PAIR_WEIGHT * Math.min(weight, previous.weight));
+    previous = { hash: stemHash, weight };
     const padded = `#${word}#`;
     const n = padded.length - 2;
     const each = (TRIGRAM_WEIGHT * weight) / Math.sqrt(n);
-    for (let i = 0; i < n; i++) add("c:" + padded.slice(i, i + 3), each);
+    for (let i = 0; i < n; i++) add(fnv(TRIGRAM_SEED, padded, i, i + 3), each);
   }
   // Only stop words (or nothing): fall back to them rather than a zero vector.
-  if (features.size === 0) for (const word of words) add("w:" + word, 1);
-  if (features.size === 0) add("empty", 1);
+  if (features.size === 0) for (const word of words) add(fnv(WORD_SEED, word, 0, word.length), 1);
+  if (features.size === 0) add(fnv(WORD_SEED, "", 0, 0), 1);
 
   const v = new Float32Array(VECTOR_DIMENSIONS);
-  for (const [feature, total] of features) {
-    const h = fnv1a(feature);
+  for (const [h, total] of features) {
     // Sublinear term frequency: ten mentions are not ten times the evidence.
     const value = total >= 1 ? 1 + Math.log(total) : total;
     const i = h % VECTOR_DIMENSIONS;
@@ -62,7 +65,8 @@ export function embedText(text: string): Float32Array {
 }
 
 export function tokenize(text: string): string[] {
-  const lower = text.normalize("NFKD").replace(/\p{M}+/gu, "").toLowerCase();
+  // Accents off ("café" = "cafe"); plain ASCII, the common case, needs no normalising.
+  const lower = (ASCII.test(text) ? text : text.normalize("NFKD").replace(/\p{M}+/gu, "")).toLowerCase();
   return Array.from(lower.matchAll(WORD), (m) => m[0].replace(/’/g, "'").replace(/'s$/, ""));
 }
 
@@ -90,11 +94,29 @@ function undouble(w: string): string {
   return /([^aeiouylsz])\1$/.test(w) ? w.slice(0, -1) : w;
 }
 
-function fnv1a(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
+const FNV_OFFSET = 0x811c9dc5;
+const WORD_SEED = fnv(FNV_OFFSET, "w:", 0, 2);
+const PAIR_SEED = fnv(FNV_OFFSET, "p:", 0, 2);
+const TRIGRAM_SEED = fnv(FNV_OFFSET, "c:", 0, 2);
+
+/** FNV-1a over s[from, to), continuing from `state`. */
+function fnv(state: number, s: string, from: number, to: number): number {
+  let h = state;
+  for (let i = from; i < to; i++) {
     h ^= s.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** A word pair's feature: the two stems' hashes folded into the pair seed. */
+function mixPair(a: number, b: number): number {
+  let h = PAIR_SEED;
+  for (const x of [a, b]) {
+    for (let shift = 0; shift < 32; shift += 8) {
+      h ^= (x >>> shift) & 0xff;
+      h = Math.imul(h, 0x01000193);
+    }
   }
   return h >>> 0;
 }

@@ -1,7 +1,8 @@
 // pgvector: vectors in KnowledgeChunk.embedding (vector(1536), HNSW cosine index), searched
 // in the same Postgres as everything else. Every statement is filtered by businessId.
+import { Prisma } from "@prisma/client";
 import type { Db } from "../../db/client.ts";
-import { toVectorLiteral, type VectorMatch, type VectorQuery, type VectorStore } from "./vector-store.ts";
+import { toVectorParam, type VectorMatch, type VectorQuery, type VectorStore } from "./vector-store.ts";
 
 export interface PgvectorOptions {
   /** HNSW candidate list size per search; higher is better recall and slower. */
@@ -16,11 +17,11 @@ export function createPgvectorStore(db: Db, opts: PgvectorOptions = {}): VectorS
 
     async upsert(businessId, records) {
       if (records.length === 0) return;
+      const rows = records.map((r) => Prisma.sql`(${r.id}::text, ${toVectorParam(r.values)}::vector, ${r.model}::text)`);
       await db.$executeRaw`
         UPDATE "KnowledgeChunk" k
-        SET embedding = v.embedding::vector, "embeddingModel" = v.model
-        FROM unnest(${records.map((r) => r.id)}::text[], ${records.map((r) => toVectorLiteral(r.values))}::text[],
-                    ${records.map((r) => r.model)}::text[]) AS v(id, embedding, model)
+        SET embedding = v.embedding, "embeddingModel" = v.model
+        FROM (VALUES ${Prisma.join(rows)}) AS v(id, embedding, model)
         WHERE k.id = v.id AND k."businessId" = ${businessId}`;
     },
 
@@ -38,7 +39,7 @@ export function createPgvectorStore(db: Db, opts: PgvectorOptions = {}): VectorS
     },
 
     async query(businessId, q: VectorQuery): Promise<VectorMatch[]> {
-      const vector = toVectorLiteral(q.vector);
+      const vector = toVectorParam(q.vector);
       const category = q.category ?? null;
       const publicOnly = q.publicOnly ?? false;
       // Settings local to this transaction: a wider HNSW candidate list, and iterative

@@ -43,7 +43,15 @@ export interface VectorStore {
   query(businessId: string, q: VectorQuery): Promise<VectorMatch[]>;
 }
 
-/** pgvector's text form of a vector: "[0.1,0.2,...]". */
-export function toVectorLiteral(v: Float32Array): string {
-  return "[" + v.join(",") + "]";
+/**
+ * A vector as a query parameter in pgvector's binary format (int16 width, int16 unused, then
+ * big-endian float4s). Sent as binary, Postgres decodes it with vector_recv: no float
+ * printing or parsing on either side, and 6 KB on the wire instead of ~15 KB of text.
+ */
+export function toVectorParam(v: Float32Array): Buffer {
+  const buf = Buffer.allocUnsafe(4 + v.length * 4);
+  buf.writeInt16BE(v.length, 0);
+  buf.writeInt16BE(0, 2);
+  for (let i = 0; i < v.length; i++) buf.writeFloatBE(v[i]!, 4 + i * 4);
+  return buf;
 }

@@ -1,0 +1,109 @@
+// Synthetic knowledge for the RAG benchmark: documents made of sentences whose words follow
+// a Zipf distribution (a few words everywhere, most words rare, like real text), from a
+// vocabulary of real business words plus made-up ones, and callers' questions built from
+// the same vocabulary. Deterministic for a seed.
+
+const BUSINESS_WORDS = `appointment booking cancel reschedule deposit refund invoice receipt payment card cash insurance
+  claim coverage price quote estimate discount coupon membership subscription renewal warranty repair replacement
+  delivery pickup shipping tracking parking entrance elevator wheelchair accessible location address directions
+  downtown suburb weekday weekend holiday evening morning afternoon schedule opening closing hours emergency urgent
+  consultation checkup cleaning whitening filling crown implant braces extraction surgery anesthesia recovery
+  prescription refill pharmacy vaccine allergy diet nutrition therapy massage physiotherapy chiropractor grooming
+  boarding training puppy kitten senior child teen adult family group class course lesson workshop seminar tutor
+  haircut coloring manicure pedicure facial waxing tanning makeup bridal event catering menu vegan gluten dessert
+  cake pastry bread coffee espresso breakfast lunch dinner reservation table patio private party gift voucher
+  loyalty points reward referral review complaint feedback manager supervisor technician specialist doctor nurse
+  receptionist volunteer staff license permit inspection maintenance plumbing electrical heating cooling roofing
+  painting flooring cabinet window door lock key alarm camera security cleaning laundry storage moving packing
+  rental lease tenant landlord mortgage loan credit account password login website app email phone text message`
+  .split(/\s+/)
+  .filter(Boolean);
+const STOP = ["the", "and", "of", "to", "a", "for", "with", "on", "in", "is", "we", "your", "our", "at", "by"];
+const SYLLABLES = "ka lo ri men tor vel sa pen dra qui bes nor fal tin gro ush ame lid por kev zan mor".split(" ");
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface Corpus {
+  /** Fresh documents for a business (each about 1,200 tokens: 3-4 chunks). */
+  documents(count: number): { title: string; content: string; category: string; isPublic: boolean }[];
+  /** Questions a caller might ask, from the corpus vocabulary. */
+  questions(count: number, seed?: number): string[];
+}
+
+export function createCorpus(seed: number): Corpus {
+  const random = mulberry32(seed);
+  const vocabulary = [...BUSINESS_WORDS];
+  const seen = new Set(vocabulary);
+  while (vocabulary.length < 6000) {
+    const n = 2 + Math.floor(random() * 3);
+    let w = "";
+    for (let i = 0; i < n; i++) w += SYLLABLES[Math.floor(random() * SYLLABLES.length)];
+    if (!seen.has(w)) {
+      seen.add(w);
+      vocabulary.push(w);
+    }
+  }
+  // Shuffle so business words are spread over the frequency ranks, then Zipf(s=1) weights.
+  for (let i = vocabulary.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [vocabulary[i], vocabulary[j]] = [vocabulary[j]!, vocabulary[i]!];
+  }
+  const cumulative: number[] = [];
+  let total = 0;
+  for (let r = 1; r <= vocabulary.length; r++) cumulative.push((total += 1 / r));
+  const word = (rnd: () => number) => {
+    const x = rnd() * total;
+    let lo = 0;
+    let hi = cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid]! < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return vocabulary[lo]!;
+  };
+  const sentence = (rnd: () => number) => {
+    const n = 8 + Math.floor(rnd() * 10);
+    const parts: string[] = [];
+    for (let i = 0; i < n; i++) parts.push(rnd() < 0.35 ? STOP[Math.floor(rnd() * STOP.length)]! : word(rnd));
+    const s = parts.join(" ");
+    return s[0]!.toUpperCase() + s.slice(1) + ".";
+  };
+  const paragraph = (rnd: () => number) => Array.from({ length: 4 + Math.floor(rnd() * 4) }, () => sentence(rnd)).join(" ");
+  const categories = ["services", "pricing", "visit", "policies", "faq", "team"];
+
+  return {
+    documents(count) {
+      return Array.from({ length: count }, () => {
+        const sections = Array.from({ length: 6 }, () => {
+          const heading = [word(random), word(random)].join(" ");
+          return `## ${heading[0]!.toUpperCase()}${heading.slice(1)}\n\n${paragraph(random)}\n\n${paragraph(random)}`;
+        });
+        const title = [word(random), word(random), word(random)].join(" ");
+        return {
+          title: title[0]!.toUpperCase() + title.slice(1),
+          content: sections.join("\n\n"),
+          category: categories[Math.floor(random() * categories.length)]!,
+          isPublic: random() < 0.7,
+        };
+      });
+    },
+    questions(count, questionSeed = 99) {
+      const rnd = mulberry32(questionSeed);
+      const forms = [(w: string[]) => `Do you offer ${w.join(" ")}?`, (w: string[]) => `How much is ${w.join(" ")}?`, (w: string[]) => `What about ${w.join(" and ")}`, (w: string[]) => `${w.join(" ")} on the weekend?`];
+      return Array.from({ length: count }, () => {
+        const words = Array.from({ length: 2 + Math.floor(rnd() * 3) }, () => word(rnd));
+        return forms[Math.floor(rnd() * forms.length)]!(words);
+      });
+    },
+  };
+}
