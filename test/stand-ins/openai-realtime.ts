@@ -356,7 +356,9 @@ export class StandInConnection {
       const start = at + StandInConnection.AUDIO_KEY.length;
       const audio = data.toString("latin1", start, data.indexOf(0x22, start));
       this.appendedBytes += (audio.length * 3) / 4;
-      if (this.echoItem) {
+      // A client that never asked for a response still gets its audio back.
+      this.echoItem ??= { responseId: this.id("resp"), itemId: this.id("item") };
+      {
         this.ws.send(`{"type":"response.output_audio.delta","response_id":"${this.echoItem.responseId}","item_id":"${this.echoItem.itemId}","output_index":0,"content_index":0,"delta":"${audio}"}`);
       }
       return;

@@ -18,37 +18,61 @@ function setup(opts: ConstructorParameters<typeof AgentPlayback>[1] = {}) {
 }
 
 afterEach(() => vi.useRealTimers());
+/** Lets the end-of-turn flush run. */
+const endOfTurn = () => new Promise<void>((r) => queueMicrotask(r));
 
 describe("agent playback", () => {
-  it("sends the first audio at once, then coalesces a burst into chunks of at most 100 ms", () => {
-    vi.useFakeTimers();
+  it("sends deltas that arrive together as one message of at most 100 ms", async () => {
     const { p, sent } = setup();
     p.onDelta("r1", "i1", audio(40));
-    expect(sent).toEqual([{ audio: 40 }, { mark: "0.1.320" }]);
     for (let i = 0; i < 10; i++) p.onDelta("r1", "i1", audio(30));
-    p.onItemAudioDone("i1");
+    await endOfTurn();
     const chunks = sent.flatMap((s) => ("audio" in s ? [s.audio] : []));
-    expect(chunks).toEqual([40, 30, 90, 90, 90]);
-    const total = sent.reduce((t, s) => t + ("audio" in s ? s.audio : 0), 0);
-    expect(total).toBe(340);
+    expect(chunks).toEqual([100, 90, 90, 60]);
+    p.onItemAudioDone("i1");
     // The end of the item is always marked.
     expect(sent.at(-1)).toEqual({ mark: "0.1.2720" });
   });
 
-  it("does not hold audio back when the caller's queue is nearly empty (a real-time stream)", () => {
-    const { p, sent, advance } = setup();
+  it("does not hold back audio the caller is waiting for (a real-time stream)", async () => {
+    const { p, sent, marks } = setup({ markEveryMs: 40 });
     for (let i = 0; i < 5; i++) {
       p.onDelta("r1", "i1", audio(20));
-      advance(20);
+      await endOfTurn();
+      expect(sent.filter((s) => "audio" in s)).toHaveLength(i + 1);
+      for (const m of marks()) p.onMark(m); // a phone keeping up
     }
-    expect(sent.filter((s) => "audio" in s)).toHaveLength(5);
     // ... while marking at least every 40 ms of audio.
     expect(sent.filter((s) => "mark" in s)).toHaveLength(2);
   });
 
-  it("an item is heard once its audio is done and its last mark comes back", () => {
+  it("while the phone has plenty unplayed, holds small deltas until they make a 100 ms chunk (or 100 ms pass)", async () => {
+    vi.useFakeTimers();
+    const { p, sent, marks } = setup();
+    for (let i = 0; i < 3; i++) {
+      p.onDelta("r1", "i1", audio(100));
+      await endOfTurn();
+    }
+    const before = sent.filter((s) => "audio" in s).length;
+    p.onDelta("r1", "i1", audio(20));
+    p.onDelta("r1", "i1", audio(20));
+    await endOfTurn();
+    expect(sent.filter((s) => "audio" in s)).toHaveLength(before); // 300 ms unplayed: held
+    for (let i = 0; i < 3; i++) p.onDelta("r1", "i1", audio(20));
+    expect(sent.filter((s) => "audio" in s).at(-1)).toEqual({ audio: 100 }); // a full chunk goes at once
+    p.onDelta("r1", "i1", audio(20));
+    vi.advanceTimersByTime(100);
+    expect(sent.filter((s) => "audio" in s).at(-1)).toEqual({ audio: 20 }); // held no longer than 100 ms
+    // Once the phone confirms it has played its queue down, held audio goes at once.
+    p.onDelta("r1", "i1", audio(20));
+    for (const m of marks()) p.onMark(m);
+    expect(sent.filter((s) => "audio" in s).at(-1)).toEqual({ audio: 20 });
+  });
+
+  it("an item is heard once its audio is done and its last mark comes back", async () => {
     const { p, heard, marks } = setup();
     p.onDelta("r1", "i1", audio(60));
+    await endOfTurn();
     p.onItemAudioDone("i1");
     expect(p.outstanding).toBe(true);
     for (const m of marks()) p.onMark(m);
@@ -56,11 +80,12 @@ describe("agent playback", () => {
     expect(p.outstanding).toBe(false);
   });
 
-  it("a barge-in clears and reports the last echoed mark plus one frame, never more than was sent", () => {
-    const { p, sent, heard, marks, advance } = setup();
+  it("a barge-in clears and reports the last echoed mark plus one frame, never more than was sent", async () => {
+    const { p, sent, heard, marks } = setup({ markEveryMs: 40 });
     p.onDelta("r1", "i1", audio(60));
-    advance(60);
+    await endOfTurn();
     p.onDelta("r1", "i1", audio(60));
+    await endOfTurn();
     const [first] = marks();
     p.onMark(first!); // 60 ms played
     const cut = p.interrupt();
@@ -73,24 +98,27 @@ describe("agent playback", () => {
     expect(p.outstanding).toBe(false);
   });
 
-  it("the next item starts from zero, however many came before", () => {
+  it("the next item starts from zero, however many came before", async () => {
     const { p } = setup();
     for (let n = 1; n <= 8; n++) {
       p.onDelta(`r${n}`, `i${n}`, audio(200));
+      await endOfTurn();
       const [cut] = p.interrupt();
       expect(cut).toMatchObject({ itemId: `i${n}`, heardMs: 20, sentMs: 200 });
     }
   });
 
-  it("with nothing echoed, a barge-in says only the first frame was heard, capped by what was sent", () => {
+  it("with nothing echoed, a barge-in says only the first frame was heard, capped by what was sent", async () => {
     const { p } = setup();
     p.onDelta("r1", "i1", audio(10));
+    await endOfTurn();
     expect(p.interrupt()[0]).toMatchObject({ heardMs: 10, sentMs: 10 });
   });
 
-  it("nothing to interrupt when the agent has been heard in full", () => {
+  it("nothing to interrupt when the agent has been heard in full", async () => {
     const { p, sent, marks } = setup();
     p.onDelta("r1", "i1", audio(40));
+    await endOfTurn();
     p.onResponseDone("r1");
     for (const m of marks()) p.onMark(m);
     const before = sent.length;

@@ -1,9 +1,10 @@
 // Agent audio on its way to the caller. Coalesces the model's small, irregular deltas into
-// chunks of up to ~100 ms without adding delay (a chunk goes out at once while the caller's
-// queue is short), marks the audio as it goes, learns from echoed marks what the caller has
-// heard, and on a barge-in says exactly how far each unfinished item got — never more than
-// was sent. Per-item state starts from zero for every item, so the tenth interruption is
-// as exact as the first.
+// chunks of up to ~100 ms — deltas that arrive together always, and while the caller's
+// phone has plenty queued (by its echoed marks) by holding them briefly, which nobody can
+// hear — and never delays audio the caller is waiting for. Marks the audio as it goes,
+// learns from echoed marks what the caller has heard, and on a barge-in says exactly how far
+// each unfinished item got — never more than was sent. Per-item state starts from zero for
+// every item, so the tenth interruption is as exact as the first.
 
 export interface PlaybackSink {
   sendAudio(payloadB64: string): void;
@@ -25,11 +26,20 @@ export interface ItemHeard {
 
 export interface PlaybackOptions {
   clock?: () => number;
-  /** Largest chunk sent while the caller's queue is long. */
+  /** Largest chunk of audio in one message. */
   maxChunkMs?: number;
-  /** Below this much queued audio a delta goes out at once. */
-  lowWaterMs?: number;
-  /** A mark at least this often (ms of audio); the last chunk of an item is always marked. */
+  /**
+   * Audio is held back to build a bigger chunk only while the phone has at least this much
+   * unplayed (sent minus echoed, so an over-estimate): enough to cover the network's delay.
+   */
+  holdWhileQueuedMs?: number;
+  /** ... and for no longer than this. */
+  maxHoldMs?: number;
+  /**
+   * A mark once this much audio (ms) has gone out unmarked; the last chunk of an item is
+   * always marked. Marks bound how precisely a barge-in knows what was heard, and each one
+   * costs a message both ways.
+   */
   markEveryMs?: number;
   /** Slack granted past the last echoed mark on a barge-in: the frame playing at the time. */
   frameMs?: number;
@@ -65,12 +75,13 @@ export class AgentPlayback {
   private nextNo = 1;
   private pending: string[] = [];
   private pendingBytes = 0;
-  private bufferedUntil = 0;
   private timer: NodeJS.Timeout | undefined;
+  private flushQueued = false;
   private droppedResponses: string[] = [];
   private readonly clock: () => number;
   private readonly maxChunkBytes: number;
-  private readonly lowWaterMs: number;
+  private readonly holdWhileQueuedBytes: number;
+  private readonly maxHoldMs: number;
   private readonly markEveryBytes: number;
   private readonly frameBytes: number;
   /** Called once per item when the caller has heard all of it, or it was cut off. */
@@ -82,8 +93,9 @@ export class AgentPlayback {
   ) {
     this.clock = opts.clock ?? (() => performance.now());
     this.maxChunkBytes = (opts.maxChunkMs ?? 100) * BYTES_PER_MS;
-    this.lowWaterMs = opts.lowWaterMs ?? 60;
-    this.markEveryBytes = (opts.markEveryMs ?? 40) * BYTES_PER_MS;
+    this.holdWhileQueuedBytes = (opts.holdWhileQueuedMs ?? 300) * BYTES_PER_MS;
+    this.maxHoldMs = opts.maxHoldMs ?? 100;
+    this.markEveryBytes = (opts.markEveryMs ?? 100) * BYTES_PER_MS;
     this.frameBytes = (opts.frameMs ?? 20) * BYTES_PER_MS;
   }
 
@@ -99,23 +111,33 @@ export class AgentPlayback {
     if (!item || item.itemId !== itemId) item = this.startItem(responseId, itemId);
     const bytes = base64Bytes(b64);
     item.producedBytes += bytes;
-    const now = this.clock();
-    if (this.pendingBytes === 0 && this.bufferedUntil - now < this.lowWaterMs) {
-      this.send(item, b64, bytes, now, false);
-      return true;
-    }
     if (this.pendingBytes > 0 && this.pendingBytes + bytes > this.maxChunkBytes) this.flush(false);
     this.pending.push(b64);
     this.pendingBytes += bytes;
     if (this.pendingBytes >= this.maxChunkBytes) this.flush(false);
-    else if (!this.timer) {
-      const delay = Math.max(0, this.bufferedUntil - now - this.lowWaterMs);
-      this.timer = setTimeout(() => {
+    else if (this.unplayedBytes() >= this.holdWhileQueuedBytes) {
+      this.timer ??= setTimeout(() => {
         this.timer = undefined;
         this.flush(false);
-      }, delay);
+      }, this.maxHoldMs);
+    } else if (!this.flushQueued) {
+      // Deltas that arrived in the same read go out together; nothing waits longer.
+      this.flushQueued = true;
+      queueMicrotask(this.flushAtEndOfTurn);
     }
     return true;
+  }
+
+  private readonly flushAtEndOfTurn = () => {
+    this.flushQueued = false;
+    if (this.pendingBytes > 0 && !this.timer) this.flush(false);
+  };
+
+  /** Audio sent that the phone has not confirmed playing. */
+  private unplayedBytes(): number {
+    let n = 0;
+    for (const i of this.items) n += i.sentBytes - i.ackedBytes;
+    return n;
   }
 
   /** The model finished an item's audio: send the remainder and mark its end. */
@@ -143,6 +165,8 @@ export class AgentPlayback {
     const item = this.items.find((i) => i.no === Number(no));
     if (!item) return;
     item.ackedBytes = Math.max(item.ackedBytes, Number(bytes));
+    // The phone's queue ran down: held audio goes now.
+    if (this.timer && this.unplayedBytes() < this.holdWhileQueuedBytes) this.flush(false);
     this.settle(item);
   }
 
@@ -165,7 +189,6 @@ export class AgentPlayback {
     });
     this.items = [];
     this.current = undefined;
-    this.bufferedUntil = this.clock();
     for (const h of cut) this.onItemHeard(h);
     return cut;
   }
@@ -200,7 +223,6 @@ export class AgentPlayback {
     this.sink.sendAudio(b64);
     item.sentBytes += bytes;
     item.firstSentAt ??= now;
-    this.bufferedUntil = Math.max(now, this.bufferedUntil) + bytes / BYTES_PER_MS;
     if (forceMark || item.sentBytes - item.markedBytes >= this.markEveryBytes) this.markItem(item);
   }
 

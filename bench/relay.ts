@@ -1,0 +1,436 @@
+// npm run bench:relay — how many concurrent calls one relay process carries.
+//
+// N simulated phone calls send 20 ms μ-law frames in real time; the OpenAI Realtime
+// stand-in echoes every frame back as agent audio; each call measures the round trip of
+// its frames (phone -> relay -> model -> relay -> phone) and echoes the relay's marks as a
+// phone would. For rising N it prints the round trip's p50/p99, frame loss, the relay's CPU
+// per round-tripped frame and its memory per call, and the largest N that holds p99 <= 20 ms
+// with no loss. The load generator and the model stand-in run in their own processes on the
+// same cores, so the same run also measures a minimal pass-through relay (parse, forward,
+// nothing else) as the floor, and reports the product relay's ratio to it.
+//
+// Roles (one file): the orchestrator (default), `relay` (the product: createRealtimeServer
+// over the real voice webhook, signed stream and token, DB and Redis), `pass-through`, `model`.
+import { fork, type ChildProcess } from "node:child_process";
+import { createServer } from "node:http";
+import { fileURLToPath } from "node:url";
+import WebSocket, { WebSocketServer } from "ws";
+
+const ROLE = process.argv[2] ?? "main";
+const SELF = fileURLToPath(import.meta.url);
+const FRAME_MS = 20;
+const FRAME_BYTES = 160;
+const P99_LIMIT_MS = 20;
+const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 2_000);
+const MEASURE_MS = Number(process.env.BENCH_MEASURE_MS ?? 6_000);
+const AUTH_TOKEN = "bench-twilio-auth-token";
+const PUBLIC_BASE_URL = "https://relay.bench.test";
+
+type Usage = { cpuUserUs: number; cpuSystemUs: number; rss: number };
+const usage = (): Usage => {
+  const c = process.cpuUsage();
+  return { cpuUserUs: c.user, cpuSystemUs: c.system, rss: process.memoryUsage().rss };
+};
+function serveUsage() {
+  process.on("message", (m: { type?: string }) => {
+    if (m?.type === "usage") process.send!({ type: "usage", usage: usage() });
+    if (m?.type === "exit") process.exit(0);
+  });
+}
+
+// ---------------------------------------------------------------- child: the model stand-in
+
+async function runModel() {
+  const { startRealtimeStandIn } = await import("../test/stand-ins/openai-realtime.ts");
+  const model = await startRealtimeStandIn({ echo: true });
+  serveUsage();
+  process.send!({ type: "ready", url: model.url });
+}
+
+// ---------------------------------------------------------------- child: the product relay
+
+async function runRelay() {
+  const { loadConfig } = await import("@frontdesk/core/config/env");
+  const { createDb } = await import("@frontdesk/core/db/client");
+  const { createCache } = await import("@frontdesk/core/cache/index");
+  const { createLogger } = await import("@frontdesk/core/observability/logger");
+  const { createKnowledgeSearch } = await import("@frontdesk/core/knowledge/knowledge-search");
+  const { createRealtimeServer } = await import("@frontdesk/realtime/server");
+  const config = loadConfig();
+  const db = createDb({ url: config.databaseUrl!, poolMax: 10 });
+  const cache = createCache(config);
+  const relay = createRealtimeServer({ config, db, cache, logger: createLogger("realtime", "error"), knowledge: createKnowledgeSearch({ db }) });
+  const { port } = await relay.listen(0, "127.0.0.1");
+  serveUsage();
+  process.send!({ type: "ready", port });
+}
+
+// ---------------------------------------------------------------- child: the pass-through floor
+
+/** Parse, forward, nothing else: what any relay has to do at the least. */
+async function runPassThrough() {
+  const modelUrl = process.env.OPENAI_REALTIME_URL!;
+  const server = createServer();
+  const wss = new WebSocketServer({ server, path: "/twilio/stream", perMessageDeflate: false, skipUTF8Validation: true });
+  wss.on("connection", (twilio) => {
+    let streamSid = "";
+    let model: WebSocket | undefined;
+    twilio.on("message", (data: Buffer) => {
+      const msg = JSON.parse(data.toString());
+      if (msg.event === "start") {
+        streamSid = msg.start.streamSid;
+        model = new WebSocket(`${modelUrl}?model=gpt-realtime`, { headers: { Authorization: "Bearer x" }, perMessageDeflate: false, skipUTF8Validation: true });
+        model.on("message", (d: Buffer) => {
+          const e = JSON.parse(d.toString());
+          if (e.type === "response.output_audio.delta") twilio.send(JSON.stringify({ event: "media", streamSid, media: { payload: e.delta } }));
+        });
+        model.on("error", () => {});
+      } else if (msg.event === "media" && model?.readyState === WebSocket.OPEN) {
+        model.send(JSON.stringify({ type: "input_audio_buffer.append", audio: msg.media.payload }));
+      } else if (msg.event === "stop") model?.close();
+    });
+    twilio.on("close", () => model?.close());
+    twilio.on("error", () => {});
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const a = server.address();
+  serveUsage();
+  process.send!({ type: "ready", port: typeof a === "object" && a ? a.port : 0 });
+}
+
+// ---------------------------------------------------------------- the load generator
+
+interface Child {
+  proc: ChildProcess;
+  ready: Record<string, unknown>;
+  usage(): Promise<Usage>;
+  stop(): Promise<void>;
+}
+
+async function spawn(role: string, env: Record<string, string>): Promise<Child> {
+  // BENCH_PROFILE=relay (or pass-through, model) writes a V8 CPU profile of that process to /tmp.
+  const profile = process.env.BENCH_PROFILE === role ? ["--cpu-prof", "--cpu-prof-dir=/tmp/relay-bench-profile"] : [];
+  const proc = fork(SELF, [role], { execArgv: ["--import", "tsx", ...profile], env: { ...process.env, ...env }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
+    proc.once("exit", (code) => reject(new Error(`${role} exited with ${code}`)));
+    proc.on("message", (m: { type?: string }) => m?.type === "ready" && resolve(m as Record<string, unknown>));
+  });
+  return {
+    proc,
+    ready,
+    usage: () =>
+      new Promise((resolve) => {
+        const on = (m: { type?: string; usage?: Usage }) => {
+          if (m?.type !== "usage") return;
+          proc.off("message", on);
+          resolve(m.usage!);
+        };
+        proc.on("message", on);
+        proc.send({ type: "usage" });
+      }),
+    stop: () =>
+      new Promise((resolve) => {
+        if (proc.exitCode !== null) return resolve();
+        // Asked to exit, so a profiled process writes its profile; killed if it does not.
+        const kill = setTimeout(() => proc.kill("SIGKILL"), 5_000);
+        proc.once("exit", () => (clearTimeout(kill), resolve()));
+        proc.send({ type: "exit" });
+      }),
+  };
+}
+
+const SEQ_SLOTS = 4096;
+
+/** One simulated phone call: sends a frame every 20 ms, times each frame's echo. */
+class BenchCall {
+  readonly streamSid = "MZ" + Math.random().toString(16).slice(2).padEnd(32, "0");
+  private seq = 0;
+  private sentAt = new Float64Array(SEQ_SLOTS);
+  private frame = Buffer.alloc(FRAME_BYTES, 0xff);
+  private prefix: string;
+  private open = false;
+  sent = 0;
+  received = 0;
+  rtts: number[] = [];
+  /** Frames with seq in [windowStart, windowEnd] are measured. */
+  windowStart = 0;
+  windowEnd = Number.MAX_SAFE_INTEGER;
+  echoedInWindow = 0;
+
+  /** The measurement window opens with the next frame. */
+  openWindow() {
+    this.windowStart = this.seq + 1;
+  }
+  /** ... and closes after the last frame sent so far. */
+  closeWindow() {
+    this.windowEnd = this.seq;
+  }
+  get sentInWindow() {
+    return this.windowStart > 0 ? Math.max(0, this.windowEnd - this.windowStart + 1) : 0;
+  }
+
+  constructor(readonly ws: WebSocket) {
+    this.prefix = `{"event":"media","streamSid":"${this.streamSid}","media":{"track":"inbound","chunk":"`;
+    ws.on("message", (data: Buffer) => this.onMessage(data));
+    ws.on("error", () => {});
+  }
+
+  start(callSid: string, token: string) {
+    this.open = true;
+    this.ws.send(JSON.stringify({ event: "connected", protocol: "Call", version: "1.0.0" }));
+    this.ws.send(JSON.stringify({
+      event: "start", sequenceNumber: "1", streamSid: this.streamSid,
+      start: { streamSid: this.streamSid, accountSid: "AC" + "0".repeat(32), callSid, tracks: ["inbound"], customParameters: { token }, mediaFormat: { encoding: "audio/x-mulaw", sampleRate: 8000, channels: 1 } },
+    }));
+  }
+
+  sendFrame() {
+    if (!this.open || this.ws.readyState !== WebSocket.OPEN) return;
+    const seq = ++this.seq;
+    this.frame.writeUInt32BE(seq, 0);
+    const payload = this.frame.toString("base64");
+    this.sentAt[seq % SEQ_SLOTS] = performance.now();
+    this.ws.send(`${this.prefix}${seq}","timestamp":"${seq * FRAME_MS}","payload":"${payload}"},"sequenceNumber":"${seq + 1}"}`);
+    this.sent++;
+  }
+
+  private onMessage(data: Buffer) {
+    const text = data.toString();
+    if (text.startsWith('{"event":"mark"')) {
+      const name = /"name":"([^"]*)"/.exec(text)![1];
+      this.ws.send(`{"event":"mark","streamSid":"${this.streamSid}","mark":{"name":"${name}"}}`);
+      return;
+    }
+    const at = text.indexOf('"payload":"');
+    if (at === -1) return;
+    const audio = Buffer.from(text.slice(at + 11, text.indexOf('"', at + 11)), "base64");
+    const now = performance.now();
+    for (let i = 0; i + FRAME_BYTES <= audio.length; i += FRAME_BYTES) {
+      const seq = audio.readUInt32BE(i);
+      this.received++;
+      if (this.windowStart > 0 && seq >= this.windowStart && seq <= this.windowEnd) {
+        this.rtts.push(now - this.sentAt[seq % SEQ_SLOTS]!);
+        this.echoedInWindow++;
+      }
+    }
+  }
+
+  hangUp() {
+    if (this.ws.readyState === WebSocket.OPEN) {
+      this.ws.send(JSON.stringify({ event: "stop", streamSid: this.streamSid, stop: {} }));
+      this.ws.close();
+    }
+    this.open = false;
+  }
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+interface StepResult {
+  n: number;
+  p50: number;
+  p99: number;
+  loss: number;
+  cpuUsPerFrame: number;
+  sysShare: number;
+  rssPerCallKb: number;
+  frames: number;
+}
+
+interface Target {
+  name: string;
+  port: number;
+  child: Child;
+  /** Dials one call; returns its callSid and stream token (the product path needs the webhook). */
+  dial(): Promise<{ callSid: string; token: string; signature: string }>;
+}
+
+async function openCall(target: Target): Promise<BenchCall> {
+  const { callSid, token, signature } = await target.dial();
+  const ws = new WebSocket(`ws://127.0.0.1:${target.port}/twilio/stream`, { headers: { "x-twilio-signature": signature }, perMessageDeflate: false });
+  await new Promise<void>((resolve, reject) => {
+    ws.once("open", () => resolve());
+    ws.once("error", reject);
+  });
+  const call = new BenchCall(ws);
+  call.start(callSid, token);
+  return call;
+}
+
+async function runStep(target: Target, n: number): Promise<StepResult> {
+  const idle = await target.child.usage();
+  const calls: BenchCall[] = [];
+  for (let i = 0; i < n; i += 10) calls.push(...(await Promise.all(Array.from({ length: Math.min(10, n - i) }, () => openCall(target)))));
+
+  // Each call sends on its own phase of the 20 ms period, as independent phones would.
+  const PHASES = 10;
+  const groups = Array.from({ length: PHASES }, (_, p) => calls.filter((_, i) => i % PHASES === p));
+  const t0 = performance.now();
+  let tick = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const schedule = () => {
+    const due = t0 + tick * (FRAME_MS / PHASES);
+    timer = setTimeout(() => {
+      for (const c of groups[tick % PHASES]!) c.sendFrame();
+      tick++;
+      schedule();
+    }, Math.max(0, due - performance.now()));
+  };
+  schedule();
+
+  await sleep(WARMUP_MS);
+  for (const c of calls) c.openWindow();
+  const before = await target.child.usage();
+  await sleep(MEASURE_MS);
+  const after = await target.child.usage();
+  for (const c of calls) c.closeWindow();
+  await sleep(500); // echoes still in flight at the window's end
+  clearTimeout(timer);
+
+  const rtts = calls.flatMap((c) => c.rtts).sort((a, b) => a - b);
+  const sentInWindow = calls.reduce((s, c) => s + c.sentInWindow, 0);
+  const echoed = calls.reduce((s, c) => s + c.echoedInWindow, 0);
+  const cpuUs = after.cpuUserUs + after.cpuSystemUs - before.cpuUserUs - before.cpuSystemUs;
+  for (const c of calls) c.hangUp();
+  await sleep(1_000); // let the relay finish the calls before the next step
+  return {
+    n,
+    p50: percentile(rtts, 50),
+    p99: percentile(rtts, 99),
+    loss: sentInWindow > 0 ? Math.max(0, 1 - echoed / sentInWindow) : 1,
+    cpuUsPerFrame: echoed > 0 ? cpuUs / echoed : NaN,
+    sysShare: cpuUs > 0 ? (after.cpuSystemUs - before.cpuSystemUs) / cpuUs : 0,
+    rssPerCallKb: (after.rss - idle.rss) / 1024 / n,
+    frames: echoed,
+  };
+}
+
+const holds = (r: StepResult) => r.p99 <= P99_LIMIT_MS && r.loss === 0;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function printRow(name: string, r: StepResult) {
+  const pad = (s: string, w: number) => s.padStart(w);
+  console.log(
+    [
+      pad(name, 12), pad(String(r.n), 5), pad(r.p50.toFixed(2), 8), pad(r.p99.toFixed(2), 8), pad((r.loss * 100).toFixed(2) + "%", 7),
+      pad(r.cpuUsPerFrame.toFixed(1), 9), pad(`${Math.round(r.sysShare * 100)}%`, 5), pad(r.rssPerCallKb.toFixed(0), 8), pad(holds(r) ? "yes" : "no", 5),
+    ].join(" "),
+  );
+}
+
+/**
+ * Rises in coarse steps until a step fails, then halves the gap twice — for every target
+ * at once, taking turns at each N, so a change in the machine's background load touches
+ * the floor and the product alike.
+ */
+async function findMax(targets: Target[], coarse: number[]): Promise<Map<Target, { max: number; results: StepResult[] }>> {
+  const state = new Map(targets.map((t) => [t, { pass: 0, fail: undefined as number | undefined, results: [] as StepResult[] }]));
+  const step = async (t: Target, n: number) => {
+    const s = state.get(t)!;
+    const r = await runStep(t, n);
+    s.results.push(r);
+    printRow(t.name, r);
+    if (holds(r)) s.pass = Math.max(s.pass, n);
+    else s.fail = Math.min(s.fail ?? Infinity, n);
+  };
+  for (const n of coarse) {
+    const rising = targets.filter((t) => state.get(t)!.fail === undefined);
+    if (rising.length === 0) break;
+    for (const t of rising) await step(t, n);
+  }
+  for (let i = 0; i < 2; i++) {
+    for (const t of targets) {
+      const s = state.get(t)!;
+      if (s.fail !== undefined && s.fail - s.pass > 10) await step(t, Math.round((s.pass + s.fail) / 2));
+    }
+  }
+  return new Map([...state].map(([t, s]) => [t, { max: s.pass, results: s.results }]));
+}
+
+async function main() {
+  const started = performance.now();
+  // A throwaway database migrated like the tests', and a Redis key prefix of its own.
+  const setup = (await import("../test/support/global-setup.ts")).default;
+  const teardown = await setup();
+  process.env.LOG_LEVEL = "error";
+  const { createDb } = await import("@frontdesk/core/db/client");
+  const { createTestBusiness } = await import("../test/support/fixtures.ts");
+  const { getExpectedTwilioSignature } = await import("twilio/lib/webhooks/webhooks.js");
+  const db = createDb({ url: process.env.DATABASE_URL!, poolMax: 4 });
+  const { phone } = await createTestBusiness(db, { name: "Bench Co", plan: "enterprise" });
+
+  const model = await spawn("model", {});
+  const modelUrl = String(model.ready.url);
+  const env = {
+    OPENAI_API_KEY: "sk-bench", OPENAI_REALTIME_URL: modelUrl, PUBLIC_BASE_URL, TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+    MAX_CALLS_PER_INSTANCE: "5000", LOG_LEVEL: "error",
+  };
+  const streamUrl = PUBLIC_BASE_URL.replace("https", "wss") + "/twilio/stream";
+  const streamSignature = getExpectedTwilioSignature(AUTH_TOKEN, streamUrl, {});
+  const coarse = (process.env.BENCH_STEPS ?? "50,100,150,200,250,300,350,400,450,500").split(",").map(Number);
+
+  console.log(`relay benchmark: 20 ms μ-law frames both ways, model echoes; warm-up ${WARMUP_MS} ms, measure ${MEASURE_MS} ms per step; ${(await import("node:os")).cpus().length} cores`);
+  console.log(["     variant", "calls", " p50 ms", " p99 ms", "   loss", "cpu µs/fr", " sys", "RSS/call", " ok?"].map((s, i) => s.padStart([12, 5, 8, 8, 7, 9, 5, 8, 5][i]!)).join(" ") + "   (RSS per call in KB)");
+
+  const passThroughChild = await spawn("pass-through", env);
+  const passThrough: Target = {
+    name: "pass-through",
+    port: Number(passThroughChild.ready.port),
+    child: passThroughChild,
+    dial: async () => ({ callSid: "CA" + Math.random().toString(16).slice(2).padEnd(32, "0"), token: "", signature: "" }),
+  };
+  const relayChild = await spawn("relay", env);
+  const relayPort = Number(relayChild.ready.port);
+  const relay: Target = {
+    name: "relay",
+    port: relayPort,
+    child: relayChild,
+    async dial() {
+      const callSid = "CA" + [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("");
+      const params = { AccountSid: "AC" + "0".repeat(32), CallSid: callSid, CallStatus: "ringing", Direction: "inbound", From: "+15550001234", To: phone.e164 };
+      const res = await fetch(`http://127.0.0.1:${relayPort}/twilio/voice`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": getExpectedTwilioSignature(AUTH_TOKEN, PUBLIC_BASE_URL + "/twilio/voice", params) },
+        body: new URLSearchParams(params).toString(),
+      });
+      const twiml = await res.text();
+      const token = /<Parameter name="token" value="([^"]+)"/.exec(twiml)?.[1];
+      if (!token) throw new Error(`the relay did not connect the call: ${twiml}`);
+      return { callSid, token, signature: streamSignature };
+    },
+  };
+  const found = await findMax([passThrough, relay], coarse);
+  const floor = found.get(passThrough)!;
+  const product = found.get(relay)!;
+  await passThroughChild.stop();
+  await relayChild.stop();
+  await model.stop();
+  await db.$disconnect();
+  await teardown();
+
+  const atFloor = (rs: StepResult[]) => rs.filter(holds).at(-1);
+  const f = atFloor(floor.results);
+  const p = atFloor(product.results);
+  console.log("");
+  if (f && p) {
+    console.log(`per round-tripped frame at the largest passing N: relay ${p.cpuUsPerFrame.toFixed(1)} µs (${Math.round(p.sysShare * 100)}% kernel), pass-through ${f.cpuUsPerFrame.toFixed(1)} µs (${Math.round(f.sysShare * 100)}% kernel)`);
+  }
+  console.log(`(${((performance.now() - started) / 1000).toFixed(0)} s)`);
+  const ratio = floor.max > 0 ? product.max / floor.max : 0;
+  console.log(`relay: max calls at p99<=20ms: ${product.max} (pass-through: ${floor.max}, ratio ${ratio.toFixed(2)})`);
+  process.exit(0);
+}
+
+const roles: Record<string, () => Promise<void>> = { main, model: runModel, relay: runRelay, "pass-through": runPassThrough };
+const role = roles[ROLE];
+if (!role) {
+  console.error(`unknown role ${ROLE}`);
+  process.exit(2);
+}
+role().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
