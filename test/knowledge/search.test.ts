@@ -124,3 +124,32 @@ describe("search when things go wrong", () => {
     expect(await search.search({ businessId: business.id, query: "?!'&|:*" })).toEqual([]);
   });
 });
+
+describe("full-text ranking with word rarity", () => {
+  // A tiny cap makes words "common" after 3 chunks, to exercise the large-business paths.
+  const docs = [
+    { title: "Booking one", content: "Booking online is easy." },
+    { title: "Booking two", content: "Booking by phone works too." },
+    { title: "Booking three", content: "Booking at the desk is possible." },
+    { title: "Booking four", content: "Booking for groups needs a deposit." },
+    { title: "Booking five", content: "Booking changes are free." },
+    { title: "Refunds", content: "Refunds take five days. Booking fees are not refunded." },
+  ];
+
+  it("a rare word outranks a word found in most chunks, and the common word still adds to the score", async () => {
+    const { business } = await createTestBusiness(db, { knowledge: docs });
+    const search = createKnowledgeSearch({ db, fullTextCap: 3 });
+    const hits = await search.searchWith("text", { businessId: business.id, query: "booking refunds", limit: 10 });
+    expect(hits[0]?.title).toBe("Refunds");
+    const deposit = await search.searchWith("text", { businessId: business.id, query: "booking deposit", limit: 10 });
+    expect(deposit[0]?.title).toBe("Booking four");
+  });
+
+  it("when every word is common, chunks holding all of them come first", async () => {
+    const { business } = await createTestBusiness(db, { knowledge: docs });
+    const search = createKnowledgeSearch({ db, fullTextCap: 1 });
+    const hits = await search.searchWith("text", { businessId: business.id, query: "booking phone", limit: 10 });
+    expect(hits[0]?.title).toBe("Booking two");
+    expect(hits.length).toBeGreaterThan(1);
+  });
+});

@@ -42,6 +42,8 @@ export interface KnowledgeSearchOptions {
   candidates?: number;
   /** Weight of the vector ranking in the fusion (full text weighs 1). */
   vectorWeight?: number;
+  /** Chunks a word may be in before full text treats it as common (see term-stats). */
+  fullTextCap?: number;
 }
 
 export const MAX_QUERY_CHARS = 2000;
@@ -58,7 +60,7 @@ export function createKnowledgeSearch(input: KnowledgeDepsInput & KnowledgeSearc
   const { db, embedder, store, logger } = resolveKnowledgeDeps(input);
   const rrfK = input.rrfK ?? 60;
   const vectorWeight = input.vectorWeight ?? embedder.fusionWeight ?? 1;
-  const termStats = createTermStats(db);
+  const termStats = createTermStats(db, { cap: input.fullTextCap });
 
   async function searchWith(mode: SearchMode, q: KnowledgeQuery): Promise<KnowledgeHit[]> {
     const { businessId, limit, query } = validate(q);

@@ -26,40 +26,80 @@ export function createLocalEmbedder(): Embedder {
   };
 }
 
-/** The vector for one text (exported for the benchmark's ingestion path and tests). */
+/** What one word contributes, worked out once per distinct word (words repeat a lot). */
+interface WordFeatures {
+  weight: number;
+  stemHash: number;
+  /** Signed buckets (bucket + 1, negated for -1) of the stem and of each character trigram. */
+  stemBucket: number;
+  trigramBuckets: Int32Array;
+  trigramWeight: number;
+}
+
+const WORD_CACHE_MAX = 100_000;
+const wordCache = new Map<string, WordFeatures>();
+
+function featuresOf(word: string): WordFeatures {
+  let f = wordCache.get(word);
+  if (f) return f;
+  const weight = wordWeight(word);
+  const stem = stemWord(word);
+  const stemHash = fnv(WORD_SEED, stem, 0, stem.length);
+  const padded = `#${word}#`;
+  const n = padded.length - 2;
+  const trigramBuckets = new Int32Array(n);
+  for (let i = 0; i < n; i++) trigramBuckets[i] = signedBucket(fnv(TRIGRAM_SEED, padded, i, i + 3));
+  f = { weight, stemHash, stemBucket: signedBucket(stemHash), trigramBuckets, trigramWeight: (TRIGRAM_WEIGHT * weight) / Math.sqrt(n) };
+  if (wordCache.size >= WORD_CACHE_MAX) wordCache.clear();
+  wordCache.set(word, f);
+  return f;
+}
+
+function signedBucket(h: number): number {
+  const bucket = (h % VECTOR_DIMENSIONS) + 1;
+  return mix(h) & 1 ? bucket : -bucket;
+}
+
+function addTo(v: Float32Array, signed: number, value: number): void {
+  if (signed > 0) v[signed - 1] = v[signed - 1]! + value;
+  else v[-signed - 1] = v[-signed - 1]! - value;
+}
+
+/** The vector for one text (exported for tests and the benchmark). */
 export function embedText(text: string): Float32Array {
-  // Feature hash -> summed weight. Features are hashed without building their strings:
-  // each kind of feature starts from its own FNV state ("w:", "p:", "c:").
-  const features = new Map<number, number>();
-  const add = (h: number, weight: number) => features.set(h, (features.get(h) ?? 0) + weight);
   const words = tokenize(text);
-  let previous: { hash: number; weight: number } | undefined;
+  // Term frequency per distinct word, and summed weight per word pair (hashed, no strings).
+  const counts = new Map<string, number>();
+  const pairs = new Map<number, number>();
+  let previous: WordFeatures | undefined;
   for (const word of words) {
-    const weight = wordWeight(word);
-    if (weight === 0) {
+    const f = featuresOf(word);
+    if (f.weight === 0) {
       previous = undefined;
       continue;
     }
-    const stem = stemWord(word);
-    const stemHash = fnv(WORD_SEED, stem, 0, stem.length);
-    add(stemHash, weight);
-    if (previous) add(mixPair(previous.hash, stemHash), PAIR_WEIGHT * Math.min(weight, previous.weight));
-    previous = { hash: stemHash, weight };
-    const padded = `#${word}#`;
-    const n = padded.length - 2;
-    const each = (TRIGRAM_WEIGHT * weight) / Math.sqrt(n);
-    for (let i = 0; i < n; i++) add(fnv(TRIGRAM_SEED, padded, i, i + 3), each);
+    counts.set(word, (counts.get(word) ?? 0) + 1);
+    if (previous) {
+      const h = mixPair(previous.stemHash, f.stemHash);
+      pairs.set(h, (pairs.get(h) ?? 0) + PAIR_WEIGHT * Math.min(f.weight, previous.weight));
+    }
+    previous = f;
   }
-  // Only stop words (or nothing): fall back to them rather than a zero vector.
-  if (features.size === 0) for (const word of words) add(fnv(WORD_SEED, word, 0, word.length), 1);
-  if (features.size === 0) add(fnv(WORD_SEED, "", 0, 0), 1);
 
   const v = new Float32Array(VECTOR_DIMENSIONS);
-  for (const [h, total] of features) {
+  for (const [word, tf] of counts) {
     // Sublinear term frequency: ten mentions are not ten times the evidence.
-    const value = total >= 1 ? 1 + Math.log(total) : total;
-    const i = h % VECTOR_DIMENSIONS;
-    v[i] = v[i]! + (mix(h) & 1 ? value : -value);
+    const scale = 1 + Math.log(tf);
+    const f = wordCache.get(word) ?? featuresOf(word);
+    addTo(v, f.stemBucket, f.weight * scale);
+    const t = f.trigramWeight * scale;
+    for (let i = 0; i < f.trigramBuckets.length; i++) addTo(v, f.trigramBuckets[i]!, t);
+  }
+  for (const [h, total] of pairs) addTo(v, signedBucket(h), total >= 1 ? 1 + Math.log(total) : total);
+  // Only stop words (or nothing): fall back to them rather than a zero vector.
+  if (counts.size === 0) {
+    for (const word of words) addTo(v, signedBucket(fnv(WORD_SEED, word, 0, word.length)), 1);
+    if (words.length === 0) addTo(v, signedBucket(WORD_SEED), 1);
   }
   return normalise(v);
 }
@@ -112,11 +152,13 @@ function fnv(state: number, s: string, from: number, to: number): number {
 /** A word pair's feature: the two stems' hashes folded into the pair seed. */
 function mixPair(a: number, b: number): number {
   let h = PAIR_SEED;
-  for (const x of [a, b]) {
-    for (let shift = 0; shift < 32; shift += 8) {
-      h ^= (x >>> shift) & 0xff;
-      h = Math.imul(h, 0x01000193);
-    }
+  for (let shift = 0; shift < 32; shift += 8) {
+    h ^= (a >>> shift) & 0xff;
+    h = Math.imul(h, 0x01000193);
+  }
+  for (let shift = 0; shift < 32; shift += 8) {
+    h ^= (b >>> shift) & 0xff;
+    h = Math.imul(h, 0x01000193);
   }
   return h >>> 0;
 }
