@@ -74,7 +74,12 @@ async function swapChunks(
     (c, i) => Prisma.sql`(${ids[i]}::text, ${c.position}::int, ${c.text}::text, ${c.tokenCount}::int, ${embeddings ? toVectorParam(embeddings[i]!) : null}::vector)`,
   );
   const [row] = await deps.db.$queryRaw<{ matched: number }[]>`
-    WITH cur AS (
+    WITH durability AS (
+      -- Chunks can always be rebuilt from the document, so this commit need not wait for its
+      -- WAL flush; the job's "done", committed after it, flushes it (WAL is sequential), and a
+      -- crash in between loses nothing but a job that runs again.
+      SELECT set_config('synchronous_commit', 'off', true)
+    ), cur AS (
       SELECT id FROM "RAGContent"
       WHERE id = ${content.id} AND "businessId" = ${businessId} AND version = ${content.version}
       FOR UPDATE
@@ -99,7 +104,7 @@ async function swapChunks(
       WHERE ${remote} AND s.ids IS NOT NULL
       RETURNING 1
     )
-    SELECT (SELECT count(*) FROM cur)::int AS matched, (SELECT count(*) FROM ins)::int AS inserted,
+    SELECT (SELECT count(*) FROM durability)::int AS durability, (SELECT count(*) FROM cur)::int AS matched, (SELECT count(*) FROM ins)::int AS inserted,
            (SELECT count(*) FROM upd)::int AS updated, (SELECT count(*) FROM purge)::int AS purges`;
   if (row?.matched) return { status: "indexed", chunks: chunks.length };
   const exists = await deps.db.rAGContent.count({ where: { id: content.id, businessId } });

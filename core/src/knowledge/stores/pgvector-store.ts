@@ -40,8 +40,12 @@ export function createPgvectorStore(db: Db, opts: PgvectorOptions = {}): VectorS
 
     async query(businessId, q: VectorQuery): Promise<VectorMatch[]> {
       const vector = toVectorParam(q.vector);
-      const category = q.category ?? null;
-      const publicOnly = q.publicOnly ?? false;
+      // Category and public-only live on the document: join it only when filtering by them.
+      const filtered = q.category !== undefined || Boolean(q.publicOnly);
+      const join = filtered ? Prisma.sql`JOIN "RAGContent" c ON c.id = k."contentId" AND c."businessId" = k."businessId"` : Prisma.empty;
+      const where = filtered
+        ? Prisma.sql`AND (${q.category ?? null}::text IS NULL OR c.category = ${q.category ?? null}) AND (${Boolean(q.publicOnly)} = false OR c."isPublic")`
+        : Prisma.empty;
       // Settings local to this transaction: a wider HNSW candidate list, and iterative
       // scanning so a filter (business, category, public) that rejects most neighbours
       // still yields topK rows instead of a short list.
@@ -49,13 +53,10 @@ export function createPgvectorStore(db: Db, opts: PgvectorOptions = {}): VectorS
         db.$queryRaw`SELECT set_config('hnsw.ef_search', ${efSearch}, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)`,
         db.$queryRaw<{ id: string; distance: number }[]>`
           SELECT k.id, (k.embedding <=> ${vector}::vector)::float8 AS distance
-          FROM "KnowledgeChunk" k
-          JOIN "RAGContent" c ON c.id = k."contentId" AND c."businessId" = k."businessId"
+          FROM "KnowledgeChunk" k ${join}
           WHERE k."businessId" = ${businessId}
             AND k."embeddingModel" = ${q.model}
-            AND k.embedding IS NOT NULL
-            AND (${category}::text IS NULL OR c.category = ${category})
-            AND (${publicOnly} = false OR c."isPublic")
+            AND k.embedding IS NOT NULL ${where}
           ORDER BY k.embedding <=> ${vector}::vector
           LIMIT ${q.topK}`,
       ]);
