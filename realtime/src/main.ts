@@ -23,7 +23,7 @@ async function main() {
   if (!config.openai.apiKey) logger.warn("OPENAI_API_KEY is not set: callers will hear that the assistant is not configured");
   const db = createDb({ url: config.databaseUrl, poolMax: config.databasePoolMax });
   const cache = createCache(config);
-  const relay = createRealtimeServer({ config, db, cache, logger, knowledge: createKnowledgeSearch({ db }) });
+  const relay = createRealtimeServer({ config, db, cache, logger, knowledge: createKnowledgeSearch({ db, cache, config, logger }) });
   const { port } = await relay.listen(config.port ?? config.ports.realtime, config.host);
   logger.info({ port, publicBaseUrl: config.publicBaseUrl }, `relay listening on http://${config.host}:${port}`);
 
