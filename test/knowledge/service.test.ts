@@ -106,15 +106,17 @@ describe("knowledge service", () => {
     expect(await chunkTexts(db, a, doc.id)).toEqual(["Opening hours\n\nWe open at 8 on weekdays and 10 on Saturdays."]);
   });
 
-  it("bulk import saves every document pending, queues one job each, and all become searchable", async () => {
+  it("bulk import saves every document pending, queues them in groups of 25 per job, and all become searchable", async () => {
     const { business } = await createTestBusiness(db);
-    const docs = Array.from({ length: 25 }, (_, i) => ({ title: `Treatment ${i}`, content: `Treatment number ${i} uses product code TX${1000 + i}.`, category: i % 2 ? "odd" : "even" }));
+    const docs = Array.from({ length: 60 }, (_, i) => ({ title: `Treatment ${i}`, content: `Treatment number ${i} uses product code TX${1000 + i}.`, category: i % 2 ? "odd" : "even" }));
     const { imported, contents } = await service.importContents(business.id, docs);
-    expect(imported).toBe(25);
+    expect(imported).toBe(60);
     expect(contents.every((c) => c.status === "pending" && c.source === "import")).toBe(true);
-    expect(await db.job.count({ where: { businessId: business.id, kind: "knowledge.index", status: "queued" } })).toBe(25);
-    await runKnowledgeJobs(deps, business.id);
-    expect(await db.rAGContent.count({ where: { businessId: business.id, status: "indexed" } })).toBe(25);
+    const jobs = await db.job.findMany({ where: { businessId: business.id, kind: "knowledge.index", status: "queued" } });
+    expect(jobs.map((j) => (j.payload as { contentIds: string[] }).contentIds.length).sort()).toEqual([10, 25, 25]);
+    expect(new Set(jobs.flatMap((j) => (j.payload as { contentIds: string[] }).contentIds))).toEqual(new Set(contents.map((c) => c.id)));
+    expect(await runKnowledgeJobs(deps, business.id)).toBe(3);
+    expect(await db.rAGContent.count({ where: { businessId: business.id, status: "indexed" } })).toBe(60);
     expect((await service.search({ businessId: business.id, query: "TX1017" }))[0]?.title).toBe("Treatment 17");
   });
 
@@ -127,7 +129,7 @@ describe("knowledge service", () => {
 
     const all = await service.reindex({ all: true });
     expect(all.businesses).toBeGreaterThanOrEqual(3);
-    expect(all.contents).toBeGreaterThanOrEqual(2 + 25);
+    expect(all.contents).toBeGreaterThanOrEqual(2 + 60);
     const err = (await service.reindex({ businessId: "biz_nope" }).catch((e: unknown) => e)) as AppError;
     expect(err.code).toBe("not_found");
     await runKnowledgeJobs(deps, a, b, business.id);

@@ -1,11 +1,13 @@
-// Indexes one knowledge document: chunk it, embed the chunks, and swap its chunk rows (and
-// vectors) for the new ones in one atomic statement, only if the document is still the
-// version that was read. Chunk ids name the content, version and position, so a retried attempt
-// writes the same ids (Pinecone upserts stay idempotent).
+// Indexes knowledge documents: chunk them, embed the chunks, and swap each document's chunk
+// rows (and vectors) for the new ones in one atomic statement, only for documents still at
+// the version that was read. One call may index many documents (bulk imports and reindexing
+// queue them in groups), which costs one embedding batch and one write for the lot. Chunk
+// ids name content, version and position, so a retried attempt writes the same ids (Pinecone
+// upserts stay idempotent).
 import { Prisma } from "@prisma/client";
 import { enqueueJob, type JobWriter } from "../jobs/job-queue.ts";
 import { forBusiness } from "../db/tenant.ts";
-import { chunkContent, type ChunkOptions, type ContentChunk } from "./chunking/chunk-content.ts";
+import { chunkContent, type ChunkOptions } from "./chunking/chunk-content.ts";
 import { toVectorParam } from "./stores/vector-store.ts";
 import type { KnowledgeDeps } from "./knowledge-deps.ts";
 
@@ -22,77 +24,116 @@ export function chunkId(contentId: string, version: number, position: number): s
   return `chk_${contentId.replace(/^kn_/, "")}_${version}_${position}`;
 }
 
-export async function indexContent(
+interface PlannedChunk {
+  id: string;
+  contentId: string;
+  position: number;
+  text: string;
+  tokenCount: number;
+}
+
+export async function indexContent(deps: KnowledgeDeps & { chunking?: ChunkOptions }, businessId: string, contentId: string): Promise<IndexOutcome> {
+  return (await indexContents(deps, businessId, [contentId])).get(contentId)!;
+}
+
+/** Indexes the given documents of one business; returns each one's outcome. */
+export async function indexContents(
   deps: KnowledgeDeps & { chunking?: ChunkOptions },
   businessId: string,
-  contentId: string,
-): Promise<IndexOutcome> {
+  contentIds: string[],
+): Promise<Map<string, IndexOutcome>> {
   const { db, embedder, store } = deps;
-  const scoped = forBusiness(db, businessId);
-  const content = await scoped.rAGContent.findFirst({ where: { id: contentId } });
-  if (!content) return { status: "gone" };
+  const outcomes = new Map<string, IndexOutcome>(contentIds.map((id) => [id, { status: "gone" }]));
+  const contents = await forBusiness(db, businessId).rAGContent.findMany({ where: { id: { in: contentIds } } });
+  if (contents.length === 0) return outcomes;
 
-  const chunks = chunkContent({ title: content.title, content: content.content }, deps.chunking);
-  const vectors = await embedder.embedDocuments(chunks.map((c) => c.text));
-  const ids = chunks.map((c) => chunkId(content.id, content.version, c.position));
+  const planned: PlannedChunk[] = contents.flatMap((content) =>
+    chunkContent({ title: content.title, content: content.content }, deps.chunking).map((c) => ({
+      id: chunkId(content.id, content.version, c.position),
+      contentId: content.id,
+      position: c.position,
+      text: c.text,
+      tokenCount: c.tokenCount,
+    })),
+  );
+  const vectors = await embedder.embedDocuments(planned.map((c) => c.text));
   if (store.placement === "remote") {
+    const byId = new Map(contents.map((c) => [c.id, c]));
     await store.upsert(
       businessId,
-      chunks.map((c, i) => ({
-        id: ids[i]!,
-        contentId: content.id,
-        values: vectors[i]!,
-        category: content.category,
-        isPublic: content.isPublic,
-        model: embedder.id,
-      })),
+      planned.map((c, i) => {
+        const content = byId.get(c.contentId)!;
+        return { id: c.id, contentId: c.contentId, values: vectors[i]!, category: content.category, isPublic: content.isPublic, model: embedder.id };
+      }),
     );
   }
 
-  const outcome = await swapChunks(deps, businessId, content, chunks, ids, store.placement === "row" ? vectors : null);
-  // Our upsert lost a race with an edit or a delete: its vectors are orphans now.
-  if (outcome.status !== "indexed" && store.placement === "remote") await enqueuePurge(db, businessId, ids);
-  return outcome;
+  const swapped = await swapChunks(deps, businessId, contents, planned, store.placement === "row" ? vectors : null);
+  const orphans: string[] = [];
+  for (const content of contents) {
+    const chunks = planned.filter((c) => c.contentId === content.id);
+    if (swapped.has(content.id)) outcomes.set(content.id, { status: "indexed", chunks: chunks.length });
+    else {
+      outcomes.set(content.id, { status: "superseded" });
+      orphans.push(...chunks.map((c) => c.id));
+    }
+  }
+  if (orphans.length) {
+    // Deleted or edited while we worked: tell the two apart, and drop our remote vectors.
+    const left = await forBusiness(db, businessId).rAGContent.findMany({ where: { id: { in: contents.map((c) => c.id) } }, select: { id: true } });
+    const alive = new Set(left.map((c) => c.id));
+    for (const content of contents) if (!swapped.has(content.id) && !alive.has(content.id)) outcomes.set(content.id, { status: "gone" });
+    if (store.placement === "remote") await enqueuePurge(db, businessId, orphans);
+  }
+  return outcomes;
 }
 
 /**
- * One statement, so one round trip and atomic without a transaction: lock the document if it
- * is still the version we read, delete its old chunk rows, insert the new ones (after the
- * delete: the insert reads its count), mark the document indexed, and for a remote store
- * queue the purge of the replaced vectors.
+ * One statement, so one round trip and atomic without a transaction: lock the documents still
+ * at the version we read (in id order, so concurrent batches cannot deadlock), delete their old
+ * chunk rows, insert the new ones (after the delete: the insert reads its count), mark them
+ * indexed, and for a remote store queue the purge of the replaced vectors. Returns the ids of
+ * the documents it swapped.
  */
 async function swapChunks(
   deps: KnowledgeDeps,
   businessId: string,
-  content: { id: string; version: number },
-  chunks: ContentChunk[],
-  ids: string[],
-  embeddings: Float32Array[] | null,
-): Promise<IndexOutcome> {
-  const remote = embeddings === null;
+  contents: { id: string; version: number }[],
+  chunks: PlannedChunk[],
+  vectors: Float32Array[] | null,
+): Promise<Set<string>> {
+  const remote = vectors === null;
+  const wanted = contents.map((c) => Prisma.sql`(${c.id}::text, ${c.version}::int)`);
   const rows = chunks.map(
-    (c, i) => Prisma.sql`(${ids[i]}::text, ${c.position}::int, ${c.text}::text, ${c.tokenCount}::int, ${embeddings ? toVectorParam(embeddings[i]!) : null}::vector)`,
+    (c, i) =>
+      Prisma.sql`(${c.id}::text, ${c.contentId}::text, ${c.position}::int, ${c.text}::text, ${c.tokenCount}::int, ${vectors ? toVectorParam(vectors[i]!) : null}::vector)`,
   );
-  const [row] = await deps.db.$queryRaw<{ matched: number }[]>`
+  const newChunks = rows.length
+    ? Prisma.sql`
+        INSERT INTO "KnowledgeChunk" (id, "businessId", "contentId", position, text, "tokenCount", "embeddingModel", embedding)
+        SELECT u.id, ${businessId}, u.content_id, u.position, u.text, u.tokens, ${deps.embedder.id}, u.embedding
+        FROM (VALUES ${Prisma.join(rows)}) AS u(id, content_id, position, text, tokens, embedding)
+        JOIN cur ON cur.id = u.content_id
+        WHERE (SELECT count(*) FROM del) >= 0
+        RETURNING 1`
+    : Prisma.sql`SELECT 1 WHERE false`;
+  const [result] = await deps.db.$queryRaw<{ swapped: string[] | null }[]>`
     WITH durability AS (
-      -- Chunks can always be rebuilt from the document, so this commit need not wait for its
+      -- Chunks can always be rebuilt from their documents, so this commit need not wait for its
       -- WAL flush; the job's "done", committed after it, flushes it (WAL is sequential), and a
       -- crash in between loses nothing but a job that runs again.
       SELECT set_config('synchronous_commit', 'off', true)
     ), cur AS (
-      SELECT id FROM "RAGContent"
-      WHERE id = ${content.id} AND "businessId" = ${businessId} AND version = ${content.version}
-      FOR UPDATE
+      SELECT r.id FROM "RAGContent" r
+      JOIN (VALUES ${Prisma.join(wanted)}) AS w(id, version) ON w.id = r.id AND w.version = r.version
+      WHERE r."businessId" = ${businessId}
+      ORDER BY r.id
+      FOR UPDATE OF r
     ), del AS (
       DELETE FROM "KnowledgeChunk" k USING cur
       WHERE k."contentId" = cur.id AND k."businessId" = ${businessId}
       RETURNING k.id
-    ), ins AS (
-      INSERT INTO "KnowledgeChunk" (id, "businessId", "contentId", position, text, "tokenCount", "embeddingModel", embedding)
-      SELECT u.id, ${businessId}, cur.id, u.position, u.text, u.tokens, ${deps.embedder.id}, u.embedding
-      FROM cur, (VALUES ${Prisma.join(rows)}) AS u(id, position, text, tokens, embedding)
-      WHERE (SELECT count(*) FROM del) >= 0
-      RETURNING 1
+    ), ins AS (${newChunks}
     ), upd AS (
       UPDATE "RAGContent" r SET status = 'indexed', "statusReason" = NULL, "indexedAt" = now(), "updatedAt" = now()
       FROM cur WHERE r.id = cur.id
@@ -100,15 +141,15 @@ async function swapChunks(
     ), purge AS (
       INSERT INTO "Job" ("businessId", kind, payload, "updatedAt")
       SELECT ${businessId}, ${PURGE_VECTORS_JOB}, jsonb_build_object('ids', to_jsonb(s.ids)), now()
-      FROM (SELECT array_agg(id) AS ids FROM del WHERE NOT (id = ANY(${ids}::text[]))) s
+      FROM (SELECT array_agg(id) AS ids FROM del WHERE NOT (id = ANY(${chunks.map((c) => c.id)}::text[]))) s
       WHERE ${remote} AND s.ids IS NOT NULL
       RETURNING 1
     )
-    SELECT (SELECT count(*) FROM durability)::int AS durability, (SELECT count(*) FROM cur)::int AS matched, (SELECT count(*) FROM ins)::int AS inserted,
-           (SELECT count(*) FROM upd)::int AS updated, (SELECT count(*) FROM purge)::int AS purges`;
-  if (row?.matched) return { status: "indexed", chunks: chunks.length };
-  const exists = await deps.db.rAGContent.count({ where: { id: content.id, businessId } });
-  return exists ? { status: "superseded" } : { status: "gone" };
+    SELECT (SELECT array_agg(id) FROM upd) AS swapped,
+           (SELECT count(*) FROM durability)::int AS durability,
+           (SELECT count(*) FROM ins)::int AS inserted,
+           (SELECT count(*) FROM purge)::int AS purges`;
+  return new Set(result?.swapped ?? []);
 }
 
 export async function enqueuePurge(db: JobWriter, businessId: string, ids: string[]): Promise<void> {

@@ -1,13 +1,15 @@
-// The knowledge engine's durable jobs: `knowledge.index` (one per document, deduplicated by
-// content id, so an edit while queued or running re-arms the same job) and `knowledge.purge`
+// The knowledge engine's durable jobs: `knowledge.index` (one per edited document, deduplicated
+// by content id, so an edit while queued or running re-arms the same job; or one per group of
+// documents from a bulk import or a reindex) and `knowledge.purge`
 // (vectors of replaced or deleted chunks in a remote store). A provider outage leaves the
 // document `pending` with the reason and the job retried with backoff; a request the
 // provider rejects outright, or the last attempt, marks it `failed` with the reason.
+import { createHash } from "node:crypto";
 import type { Job, Prisma } from "@prisma/client";
 import { createJobWorker, type JobHandler } from "../jobs/job-queue.ts";
 import type { Db } from "../db/client.ts";
 import type { Logger } from "../observability/logger.ts";
-import { indexContent, PURGE_VECTORS_JOB } from "./index-content.ts";
+import { indexContents, PURGE_VECTORS_JOB } from "./index-content.ts";
 import type { KnowledgeDeps } from "./knowledge-deps.ts";
 
 export const INDEX_CONTENT_JOB = "knowledge.index";
@@ -18,16 +20,16 @@ export const indexJobKey = (contentId: string) => `${INDEX_CONTENT_JOB}:${conten
 export function knowledgeJobHandlers(deps: KnowledgeDeps): Record<string, JobHandler> {
   return {
     [INDEX_CONTENT_JOB]: async (job: Job) => {
-      const contentId = payloadString(job, "contentId");
+      const contentIds = payloadContentIds(job);
       try {
-        const outcome = await indexContent(deps, job.businessId, contentId);
-        deps.logger?.debug({ businessId: job.businessId, contentId, outcome }, "knowledge indexed");
+        const outcomes = await indexContents(deps, job.businessId, contentIds);
+        deps.logger?.debug({ businessId: job.businessId, outcomes: Object.fromEntries(outcomes) }, "knowledge indexed");
       } catch (err) {
         const permanent = isPermanentFailure(err);
         const lastAttempt = job.attempts >= job.maxAttempts;
         const reason = describeFailure(err);
         await deps.db.rAGContent.updateMany({
-          where: { id: contentId, businessId: job.businessId, status: { not: "indexed" } },
+          where: { id: { in: contentIds }, businessId: job.businessId, status: { not: "indexed" } },
           data:
             permanent || lastAttempt
               ? { status: "failed", statusReason: reason }
@@ -46,17 +48,24 @@ export function knowledgeJobHandlers(deps: KnowledgeDeps): Record<string, JobHan
   };
 }
 
+/** Documents per job when many are queued at once: one embedding batch and one write each. */
+export const INDEX_GROUP_SIZE = 25;
+
 /**
- * Queues (or re-arms) the index job of many documents in one statement: the same upsert as
- * enqueueJob with a per-content dedupe key, for bulk imports and reindexing.
+ * Queues the indexing of many documents (a bulk import, a reindex) as jobs of up to
+ * INDEX_GROUP_SIZE documents each. A group's dedupe key names its documents, so queueing the
+ * same group again re-arms its job instead of adding one. Edits later queue per-document jobs.
  */
 export async function enqueueIndexJobs(db: Pick<Db, "$executeRaw">, businessId: string, contentIds: string[]): Promise<void> {
   if (contentIds.length === 0) return;
+  const groups: string[][] = [];
+  for (let i = 0; i < contentIds.length; i += INDEX_GROUP_SIZE) groups.push(contentIds.slice(i, i + INDEX_GROUP_SIZE));
+  const payloads = groups.map((ids) => JSON.stringify({ contentIds: ids }));
+  const keys = groups.map((ids) => `${INDEX_CONTENT_JOB}:group:${createHash("sha256").update(ids.join(",")).digest("base64url").slice(0, 22)}`);
   await db.$executeRaw`
     INSERT INTO "Job" ("businessId", kind, payload, status, attempts, "maxAttempts", "runAt", "dedupeKey", "updatedAt")
-    SELECT ${businessId}, ${INDEX_CONTENT_JOB}, jsonb_build_object('contentId', u.id), 'queued', 0, 10, now(),
-           ${INDEX_CONTENT_JOB + ":"} || u.id, now()
-    FROM unnest(${contentIds}::text[]) AS u(id)
+    SELECT ${businessId}, ${INDEX_CONTENT_JOB}, u.payload::jsonb, 'queued', 0, 10, now(), u.key, now()
+    FROM unnest(${payloads}::text[], ${keys}::text[]) AS u(payload, key)
     ON CONFLICT ("dedupeKey") DO UPDATE
       SET payload = EXCLUDED.payload, status = 'queued', attempts = 0, "runAt" = now(), "lastError" = NULL, "updatedAt" = now()`;
 }
@@ -95,8 +104,11 @@ function describeFailure(err: unknown): string {
   return message.replace(/\s+/g, " ").slice(0, 500);
 }
 
-function payloadString(job: Job, key: string): string {
-  const value = (job.payload as Prisma.JsonObject | null)?.[key];
-  if (typeof value !== "string") throw new Error(`${job.kind} job without ${key}`);
-  return value;
+function payloadContentIds(job: Job): string[] {
+  const payload = job.payload as Prisma.JsonObject | null;
+  const ids = payload?.contentIds ?? (payload?.contentId !== undefined ? [payload.contentId] : undefined);
+  if (!Array.isArray(ids) || ids.length === 0 || !ids.every((id) => typeof id === "string")) {
+    throw new Error(`${job.kind} job without contentId(s)`);
+  }
+  return ids as string[];
 }
