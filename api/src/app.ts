@@ -26,6 +26,7 @@ import { createTenantDbCache, resolveTenant } from "./auth/resolve-tenant.ts";
 import { createRateLimiter, type RateLimitSettings } from "./limits/rate-limit.ts";
 import { allOperations } from "./routes/index.ts";
 import type { ApiServices, KnowledgeApi } from "./services.ts";
+import { createReadPool, type ReadPool } from "./read/read-pool.ts";
 
 export interface ApiAppDeps {
   config: AppConfig;
@@ -41,6 +42,8 @@ export interface ApiAppDeps {
   loginThrottle?: { maxFailuresPerAccount?: number; maxFailuresPerIp?: number; windowMs?: number };
   passwordCost?: number;
   fetch?: typeof fetch;
+  /** node-postgres pool for hot reads; made from config.databaseUrl when not given. */
+  readPool?: ReadPool;
   /** Called after knowledge writes queue index jobs (a local worker's kick()). */
   onJobsQueued?: () => void;
   spec?: LoadedSpec;
@@ -63,10 +66,13 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
   const secureCookies = config.env === "production" || config.apiPublicUrl.startsWith("https:");
   const keys = createKeyResolver({ db, cache, appSecret: config.appSecret, logger });
   const sessions = createSessionStore(db);
+  if (!deps.readPool && !config.databaseUrl) throw new Error("createApiApp needs config.databaseUrl (or a readPool)");
+  const readPool = deps.readPool ?? createReadPool(config.databaseUrl!, Math.max(2, Math.ceil(config.databasePoolMax / 2)));
   let throttleWarnedAt = 0;
   const services: ApiServices = {
     config,
     db,
+    readPool,
     cache,
     logger,
     knowledge: deps.knowledge ?? createKnowledgeService({ db, cache, config, logger, onJobsQueued: deps.onJobsQueued }),
@@ -125,9 +131,9 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
   app.use(authenticate({ keys, sessions, appSecret: config.appSecret, sessionOrigins, secureCookies }));
   app.use(resolveTenant({ db, scoped: createTenantDbCache(db) }));
   app.use(createRateLimiter({ cache, logger, settings: deps.rateLimits }));
-  app.use((req, res, next) =>
-    express.json({ limit: req.fd?.op.operationId === "importKnowledge" ? IMPORT_JSON_LIMIT : JSON_LIMIT, type: ["application/json", "application/*+json"] })(req, res, next),
-  );
+  const jsonBody = express.json({ limit: JSON_LIMIT, type: ["application/json", "application/*+json"] });
+  const importBody = express.json({ limit: IMPORT_JSON_LIMIT, type: ["application/json", "application/*+json"] });
+  app.use((req, res, next) => (req.fd?.op.operationId === "importKnowledge" ? importBody : jsonBody)(req, res, next));
   app.use(rejectNulCharacters());
   app.use(openApiValidator(spec, { validateResponses: deps.validateResponses ?? false }));
   mountOperations(app, spec, allOperations, services);
@@ -139,6 +145,7 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
     spec,
     async close() {
       await keys.close();
+      if (!deps.readPool) await readPool.end();
     },
   };
 }

@@ -7,12 +7,15 @@ import type { LoginThrottle } from "@frontdesk/core/auth/login-throttle";
 import type { KnowledgeService } from "@frontdesk/core/knowledge/knowledge-service";
 import type { KeyResolver } from "./auth/key-resolver.ts";
 import type { SessionStore } from "./auth/session-store.ts";
+import type { ReadPool } from "./read/read-pool.ts";
 
 export type KnowledgeApi = Pick<KnowledgeService, "createContent" | "updateContent" | "deleteContent" | "importContents" | "search">;
 
 export interface ApiServices {
   config: AppConfig;
   db: Db;
+  /** node-postgres pool for the hottest reads (calls list). */
+  readPool: ReadPool;
   cache: Cache;
   logger: Logger;
   knowledge: KnowledgeApi;

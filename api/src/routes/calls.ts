@@ -1,11 +1,11 @@
 // Calls (newest first, filtered by date, status, sentiment and text), one call, its transcript
 // and the messages the agent took.
-import type { Prisma } from "@prisma/client";
 import { tenantOperation } from "../http/operation.ts";
 import { ApiError, invalid } from "../http/api-error.ts";
 import { DEFAULT_PAGE_SIZE, pageArgs, toPage } from "../http/pagination.ts";
 import type { Tenant } from "../http/context.ts";
 import { presentCall, presentMessage, presentSegment } from "./present.ts";
+import { listCallsPage } from "../read/list-calls-page.ts";
 
 const callNotFound = () => new ApiError("not_found", "not_found", { userMessage: "Call not found." });
 
@@ -15,41 +15,14 @@ async function findCall(tenant: Tenant, id: string) {
   return call;
 }
 
-function callFilters(query: { from?: string; to?: string; status?: string; sentiment?: string; q?: string }): Prisma.CallLogWhereInput {
-  const where: Prisma.CallLogWhereInput = {};
-  if (query.from || query.to) {
-    where.startedAt = { ...(query.from ? { gte: new Date(query.from) } : {}), ...(query.to ? { lt: new Date(query.to) } : {}) };
-  }
-  if (query.status) where.status = query.status as Prisma.CallLogWhereInput["status"];
-  if (query.sentiment) where.sentiment = query.sentiment as Prisma.CallLogWhereInput["sentiment"];
-  if (query.q) {
-    const q = query.q;
-    where.OR = [
-      { fromNumber: { contains: q } },
-      { summary: { contains: q, mode: "insensitive" } },
-      { segments: { some: { text: { contains: q, mode: "insensitive" } } } },
-    ];
-  }
-  return where;
-}
-
 export const callOperations = [
-  tenantOperation("listCalls", async ({ tenant, query }) => {
+  tenantOperation("listCalls", async ({ tenant, query, services }) => {
     if (query.from && query.to && new Date(query.from) >= new Date(query.to)) {
       throw invalid("`from` must be before `to`.", [{ path: "query.from", message: "must be before to" }]);
     }
-    // Newest first by start time; the cursor call's start time continues the order.
-    let cursor: Prisma.CallLogWhereInput = {};
-    if (query.starting_after) {
-      const after = await tenant.db.callLog.findFirst({ where: { id: query.starting_after }, select: { id: true, startedAt: true } });
-      if (!after) throw invalid("`starting_after` names no call of this business.", [{ path: "query.starting_after", message: "unknown call" }]);
-      cursor = { OR: [{ startedAt: { lt: after.startedAt } }, { startedAt: after.startedAt, id: { lt: after.id } }] };
-    }
-    const rows = await tenant.db.callLog.findMany({
-      where: { AND: [callFilters(query), cursor] },
-      orderBy: [{ startedAt: "desc" }, { id: "desc" }],
-      take: (query.limit ?? DEFAULT_PAGE_SIZE) + 1,
-    });
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const rows = await listCallsPage(services.readPool, tenant.business.id, { ...query, startingAfter: query.starting_after, limit: limit + 1 });
+    if (!rows) throw invalid("`starting_after` names no call of this business.", [{ path: "query.starting_after", message: "unknown call" }]);
     return { status: 200, body: toPage(rows, query, presentCall) };
   }),
 

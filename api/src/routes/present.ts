@@ -1,11 +1,12 @@
 // Database rows as the API shows them (openapi.yaml's schemas): ISO times, no secrets, no
 // internal columns.
 import type {
-  ApiKey, Business, CallLog, CallMessage, Invite, Membership, PhoneNumber, RAGContent, Role,
+  ApiKey, Business, CallMessage, Invite, Membership, PhoneNumber, RAGContent, Role,
   TranscriptSegment, User, WebhookDelivery, WebhookEndpoint, WidgetKey,
 } from "@prisma/client";
 import type { components } from "../generated/openapi.ts";
 import type { WeeklyHours } from "@frontdesk/core/business/hours";
+import type { CallRow } from "../read/list-calls-page.ts";
 
 type S = components["schemas"];
 
@@ -80,7 +81,7 @@ export function presentKnowledge(k: RAGContent): S["KnowledgeItem"] {
   };
 }
 
-export function presentCall(c: CallLog): S["Call"] {
+export function presentCall(c: CallRow): S["Call"] {
   return {
     id: c.id,
     callSid: c.callSid,

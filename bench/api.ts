@@ -1,0 +1,249 @@
+// `npm run bench:api`: the REST API under load. An authenticated, rate-limited
+// `GET /v1/calls` on a business with 100k calls, beside a bare Express hello-world, each in
+// its own process, at increasing concurrency (autocannon); then the API at a fixed 2,000
+// req/s. Prints req/s and p50/p95/p99 for both and the throughput ratio, and ends with
+//   api: p95 X ms at Y req/s; throughput ratio to bare express R
+// Targets: p95 <= 20 ms at 2,000 req/s; >= 0.5x bare Express throughput.
+// Runs in its own throwaway database and Redis prefix (dropped at the end; --keep keeps them).
+//   API_BENCH_CALLS        calls of the business (default 100000)
+//   API_BENCH_SECONDS      seconds per run (default 5)
+//   API_BENCH_CONNECTIONS  concurrency steps (default 1,10,50,100)
+//   API_BENCH_RATE         the fixed-rate run's req/s (default 2000)
+//   BENCH_DATABASE_URL     an admin connection (default TEST_DATABASE_URL or local postgres)
+//   BENCH_REDIS_URL        Redis (default REDIS_URL or local redis)
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { parseArgs } from "node:util";
+import { randomBytes } from "node:crypto";
+import autocannon from "autocannon";
+import express from "express";
+import pg from "pg";
+import { Redis } from "ioredis";
+
+const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const CALLS = Number(process.env.API_BENCH_CALLS ?? 100_000);
+const SECONDS = Number(process.env.API_BENCH_SECONDS ?? 5);
+const STEPS = (process.env.API_BENCH_CONNECTIONS ?? "1,10,50,100").split(",").map(Number);
+const RATE = Number(process.env.API_BENCH_RATE ?? 2000);
+const APP_SECRET = "bench-secret-bench-secret-bench-secret-0123";
+
+function withDb(url: string, db: string): string {
+  const u = new URL(url);
+  u.pathname = "/" + db;
+  return u.toString();
+}
+
+async function sql(url: string, text: string, values: unknown[] = []) {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return await c.query(text, values);
+  } finally {
+    await c.end();
+  }
+}
+
+// ------------------------------------------------------------------ servers (child processes)
+
+async function serveBare() {
+  const app = express();
+  app.disable("x-powered-by");
+  app.get("/", (_req, res) => void res.json({ hello: "world" }));
+  const server = app.listen(0, "127.0.0.1", () => console.log(`listening ${(server.address() as { port: number }).port}`));
+}
+
+async function serveApi() {
+  const { loadConfig } = await import("@frontdesk/core/config/env");
+  const { createDb } = await import("@frontdesk/core/db/client");
+  const { createCache } = await import("@frontdesk/core/cache/index");
+  const { createLogger } = await import("@frontdesk/core/observability/logger");
+  const { createApiApp } = await import("../api/src/app.ts");
+  const config = loadConfig();
+  const db = createDb({ url: config.databaseUrl!, poolMax: config.databasePoolMax });
+  const cache = createCache(config);
+  const { app } = createApiApp({ config, db, cache, logger: createLogger("api", "warn") });
+  const server = app.listen(0, "127.0.0.1", () => console.log(`listening ${(server.address() as { port: number }).port}`));
+}
+
+function startServer(kind: "api" | "bare", env: NodeJS.ProcessEnv): Promise<{ port: number; child: ChildProcess }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "bench/api.ts", "--serve", kind], { env, stdio: ["ignore", "pipe", "inherit"] });
+  return new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (d) => {
+      out += d;
+      const m = /listening (\d+)/.exec(out);
+      if (m) resolve({ port: Number(m[1]), child });
+    });
+    child.on("exit", (code) => reject(new Error(`${kind} server exited (${code}) before listening:\n${out}`)));
+  });
+}
+
+// ------------------------------------------------------------------ data
+
+async function seed(url: string): Promise<{ businessId: string }> {
+  const [biz] = (await sql(url, `INSERT INTO "Business" (name, slug, plan, "updatedAt") VALUES ('Bench Bakery', 'bench-bakery', 'enterprise', now()) RETURNING id`)).rows;
+  const businessId = biz.id as string;
+  await sql(url, `INSERT INTO "PhoneNumber" ("businessId", e164, "updatedAt") VALUES ($1, '+15550100000', now())`, [businessId]);
+  // Multi-row INSERTs of 10,000 calls each: two months of varied calls, newest first.
+  const batch = 10_000;
+  for (let start = 0; start < CALLS; start += batch) {
+    const n = Math.min(batch, CALLS - start);
+    await sql(
+      url,
+      `INSERT INTO "CallLog" ("businessId", "callSid", direction, "fromNumber", "toNumber", status, "startedAt", "answeredAt", "endedAt",
+         "durationSec", "endReason", summary, sentiment, "sentimentScore", outcome, topics, "analysisStatus", "inputTokens", "outputTokens", "costUsdMicros", "updatedAt")
+       SELECT $1, 'CA' || md5(random()::text || i), 'inbound', '+1415555' || lpad((i % 10000)::text, 4, '0'), '+15550100000',
+         (CASE WHEN i % 9 = 0 THEN 'no-answer' ELSE 'completed' END)::"CallStatus",
+         now() - make_interval(secs => i * 53), now() - make_interval(secs => i * 53 - 2), now() - make_interval(secs => i * 53 - 2 - (30 + i % 400)),
+         30 + i % 400, 'caller_hangup', 'Caller asked about ' || (ARRAY['opening hours','booking','pricing','parking','delivery'])[1 + i % 5] || '.',
+         (ARRAY['positive','neutral','negative'])[1 + i % 3]::"Sentiment", ((i % 3) - 1) * 0.5,
+         (ARRAY['resolved','message_taken','transferred','abandoned'])[1 + i % 4]::"CallOutcome",
+         ARRAY[(ARRAY['opening hours','booking','pricing','parking','delivery'])[1 + i % 5]], 'done', 1000 + i % 500, 700 + i % 300, 12000 + i % 5000, now()
+       FROM generate_series($2::int, $3::int) AS i`,
+      [businessId, start, start + n - 1],
+    );
+  }
+  await sql(url, `ANALYZE "CallLog"`);
+  return { businessId };
+}
+
+async function createKey(url: string, businessId: string): Promise<string> {
+  const { generateSecretKey } = await import("@frontdesk/core/auth/api-keys");
+  const k = generateSecretKey(APP_SECRET);
+  await sql(url, `INSERT INTO "ApiKey" ("businessId", name, prefix, hash, last4, scopes) VALUES ($1, 'bench', $2, $3, $4, ARRAY['calls:read'])`, [
+    businessId, k.prefix, k.hash, k.last4,
+  ]);
+  return k.key;
+}
+
+// ------------------------------------------------------------------ load
+
+interface RunResult {
+  server: string;
+  connections: number;
+  rate?: number;
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+async function load(server: string, url: string, connections: number, seconds: number, headers: Record<string, string>, overallRate?: number): Promise<RunResult> {
+  const times: number[] = [];
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon({ url, connections, duration: seconds, headers, ...(overallRate ? { overallRate } : {}) }, (err, r) => (err ? reject(err) : resolve(r)));
+    instance.on("response", (_client, _status, _bytes, responseTime) => times.push(responseTime));
+  });
+  const sorted = Float64Array.from(times).sort();
+  return {
+    server,
+    connections,
+    rate: overallRate,
+    rps: result.requests.total / seconds,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+function row(r: RunResult): string {
+  const f = (n: number, w: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : "-").padStart(w);
+  return `${r.server.padEnd(16)}${String(r.connections).padStart(6)}${(r.rate ? String(r.rate) : "max").padStart(8)}${f(r.rps, 10, 0)}${f(r.p50, 9, 2)}${f(r.p95, 9, 2)}${f(r.p99, 9, 2)}${String(r.non2xx).padStart(8)}${String(r.errors).padStart(8)}`;
+}
+
+// ------------------------------------------------------------------ main
+
+async function main() {
+  const { values: args } = parseArgs({ options: { serve: { type: "string" }, keep: { type: "boolean", default: false } } });
+  if (args.serve === "bare") return serveBare();
+  if (args.serve === "api") return serveApi();
+
+  const stamp = `${Date.now()}_${randomBytes(3).toString("hex")}`;
+  const dbName = `frontdesk_bench_api_${stamp}`;
+  const url = withDb(ADMIN_URL, dbName);
+  const prefix = `bench:${stamp}:`;
+  const children: ChildProcess[] = [];
+  const t0 = Date.now();
+  try {
+    await sql(ADMIN_URL, `CREATE DATABASE "${dbName}"`);
+    const migrated = spawnSync(process.execPath, ["--import", "tsx", "scripts/prisma.ts", "migrate", "deploy"], { env: { ...process.env, DATABASE_URL: url }, encoding: "utf8" });
+    if (migrated.status !== 0) throw new Error(`migrating the bench database failed:\n${migrated.stdout}\n${migrated.stderr}`);
+    const { businessId } = await seed(url);
+    const key = await createKey(url, businessId);
+    console.log(`seeded ${CALLS.toLocaleString("en")} calls in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+
+    const env = {
+      ...process.env,
+      NODE_ENV: "production",
+      LOG_LEVEL: "warn",
+      DATABASE_URL: url,
+      DATABASE_POOL_MAX: "20",
+      REDIS_URL,
+      CACHE_PREFIX: prefix,
+      APP_SECRET,
+      PUBLIC_BASE_URL: "https://bench.invalid",
+    };
+    const [bare, api] = await Promise.all([startServer("bare", env), startServer("api", env)]);
+    children.push(bare.child, api.child);
+    const bareUrl = `http://127.0.0.1:${bare.port}/`;
+    const apiUrl = `http://127.0.0.1:${api.port}/v1/calls`;
+    const auth = { authorization: `Bearer ${key}` };
+
+    const probe = await fetch(apiUrl, { headers: auth });
+    const page = (await probe.json()) as { data?: unknown[] };
+    if (probe.status !== 200 || page.data?.length !== 20) throw new Error(`GET /v1/calls answered ${probe.status}`);
+    if (!probe.headers.get("ratelimit-policy")) throw new Error("GET /v1/calls is not rate limited");
+    console.log(`GET /v1/calls: 200, 20 calls, RateLimit-Policy ${probe.headers.get("ratelimit-policy")}`);
+
+    // Warm both up (JIT, connection pools, prepared plans).
+    await load("warmup", bareUrl, 10, 2, {});
+    await load("warmup", apiUrl, 10, 2, auth);
+
+    const results: RunResult[] = [];
+    console.log(`\n${"server".padEnd(16)}${"conns".padStart(6)}${"rate".padStart(8)}${"req/s".padStart(10)}${"p50 ms".padStart(9)}${"p95 ms".padStart(9)}${"p99 ms".padStart(9)}${"non2xx".padStart(8)}${"errors".padStart(8)}`);
+    for (const c of STEPS) {
+      for (const [name, target, headers] of [["bare express", bareUrl, {}], ["api /v1/calls", apiUrl, auth]] as const) {
+        const r = await load(name, target, c, SECONDS, headers);
+        results.push(r);
+        console.log(row(r));
+      }
+    }
+    const fixed = await load("api /v1/calls", apiUrl, 100, SECONDS * 2, auth, RATE);
+    console.log(row(fixed));
+
+    const bestBare = Math.max(...results.filter((r) => r.server === "bare express").map((r) => r.rps));
+    const bestApi = Math.max(...results.filter((r) => r.server === "api /v1/calls").map((r) => r.rps));
+    const ratio = bestApi / bestBare;
+    console.log(`\nbest throughput: api ${bestApi.toFixed(0)} req/s, bare express ${bestBare.toFixed(0)} req/s`);
+    console.log(`fixed rate ${RATE} req/s: achieved ${fixed.rps.toFixed(0)} req/s, p95 ${fixed.p95.toFixed(2)} ms (target <= 20 ms), non-2xx ${fixed.non2xx}`);
+    console.log(`targets: p95 <= 20 ms at ${RATE} req/s: ${fixed.p95 <= 20 && fixed.rps >= RATE * 0.95 ? "met" : "NOT met"}; throughput >= 0.5x bare express: ${ratio >= 0.5 ? "met" : "NOT met"}`);
+    console.log(`api: p95 ${fixed.p95.toFixed(1)} ms at ${fixed.rps.toFixed(0)} req/s; throughput ratio to bare express ${ratio.toFixed(2)}`);
+  } finally {
+    for (const c of children) c.kill("SIGKILL");
+    if (!args.keep) {
+      await sql(ADMIN_URL, `DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch(() => {});
+      const redis = new Redis(REDIS_URL);
+      let cursor = "0";
+      do {
+        const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
+        cursor = next;
+        if (keys.length) await redis.del(...keys);
+      } while (cursor !== "0");
+      await redis.quit();
+    }
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
