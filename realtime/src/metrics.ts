@@ -1,13 +1,16 @@
-// The relay's Prometheus metrics, on the registry from core. Nothing here runs per frame.
+// The relay's Prometheus metrics, on the registry from core. Per-frame counts are plain
+// integers the sessions increment, read only when /metrics is scraped.
 import { Counter, Gauge, Histogram, createMetricsRegistry, type Registry } from "@frontdesk/core/observability/metrics";
-import type { CallEnded } from "./session/call-session.ts";
+import type { CallEnded, SessionMetrics } from "./session/call-session.ts";
+import type { ReconnectOutcome } from "./session/model-link.ts";
 
-export interface RelayMetrics {
+export interface RelayMetrics extends SessionMetrics {
   registry: Registry;
   callStarted(transport: string): void;
   callEnded(transport: string, ended: CallEnded): void;
   refused(reason: string): void;
   streamRejected(reason: string): void;
+  modelReconnect(outcome: ReconnectOutcome): void;
 }
 
 export function createRelayMetrics(liveCalls: () => number): RelayMetrics {
@@ -19,8 +22,37 @@ export function createRelayMetrics(liveCalls: () => number): RelayMetrics {
   const rejected = new Counter({ name: "relay_streams_rejected_total", help: "Stream connections refused, by reason", labelNames: ["reason"], registers: [registry] });
   const bargeIns = new Counter({ name: "relay_barge_ins_total", help: "Times a caller talked over the agent", registers: [registry] });
   const duration = new Histogram({ name: "relay_call_duration_seconds", help: "Answered call length", buckets: [10, 30, 60, 120, 300, 600, 1800], registers: [registry] });
+  const counts = { framesIn: 0, framesOut: 0 };
+  new Counter({
+    name: "relay_caller_frames_total", help: "Caller audio frames relayed to the model", registers: [registry],
+    collect() { this.reset(); this.inc(counts.framesIn); },
+  });
+  new Counter({
+    name: "relay_agent_chunks_total", help: "Agent audio chunks (one media message each) sent to callers", registers: [registry],
+    collect() { this.reset(); this.inc(counts.framesOut); },
+  });
+  const forward = new Histogram({
+    name: "relay_agent_audio_forward_ms",
+    help: "Time from the model's audio delta to its chunk leaving for the caller (coalescing included)",
+    buckets: [0.5, 1, 2, 5, 10, 20, 50, 100, 200],
+    registers: [registry],
+  });
+  const toolLatency = new Histogram({
+    name: "relay_tool_latency_ms", help: "Agent tool calls, by tool and outcome", labelNames: ["tool", "outcome"],
+    buckets: [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 8000], registers: [registry],
+  });
+  const reconnects = new Counter({
+    name: "relay_model_reconnects_total",
+    help: "Model socket reconnections after a drop: restored, attempt_failed, gave_up",
+    labelNames: ["outcome"],
+    registers: [registry],
+  });
   return {
     registry,
+    counts,
+    agentAudioForwarded: (waitedMs) => forward.observe(waitedMs),
+    toolCalled: (tool, latencyMs, ok) => toolLatency.observe({ tool, outcome: ok ? "ok" : "failed" }, latencyMs),
+    modelReconnect: (outcome) => reconnects.inc({ outcome }),
     callStarted: (t) => started.inc({ transport: t }),
     callEnded: (t, e) => {
       ended.inc({ transport: t, reason: e.endReason });

@@ -9,9 +9,11 @@ import type { AgentTool, ToolContext } from "../tools/tool.ts";
 import type { ModelSocket } from "./model-socket.ts";
 import { BETA_EVENT_NAMES, parseServerEvent, readAudioDelta, type AudioDelta, type ServerEvent } from "./model-events.ts";
 import { AgentPlayback, base64Bytes, type ItemHeard, type PlaybackOptions } from "./playback.ts";
-import type { TranscriptSink } from "./transcript-recorder.ts";
+import type { SegmentDraft, TranscriptSink } from "./transcript-recorder.ts";
 import { ToolCalls } from "./tool-calls.ts";
 import { cutToHeard } from "./heard-text.ts";
+import { restoreMessages, type SpokenLine } from "./conversation-restore.ts";
+import { LeaveAfterPlayback } from "./leave-after-playback.ts";
 
 export interface CallIdentity {
   callId: string;
@@ -38,6 +40,17 @@ export interface CallSessionDeps {
   playback?: PlaybackOptions;
   /** How long an after-playback hang-up or transfer waits for the audio at most. */
   afterPlaybackTimeoutMs?: number;
+  /** What the caller hears from the phone network when the model cannot be reached at all. */
+  apology?: { message: string; thenDial: string | null };
+  metrics?: SessionMetrics;
+}
+
+/** What a session reports as it runs; nothing here may cost more than an increment per frame. */
+export interface SessionMetrics {
+  counts: { framesIn: number; framesOut: number };
+  /** How long agent audio waited in the relay before it was sent to the caller. */
+  agentAudioForwarded(waitedMs: number): void;
+  toolCalled(name: string, latencyMs: number, ok: boolean): void;
 }
 
 export interface CallEnded {
@@ -64,7 +77,13 @@ interface AgentUtterance {
   written: boolean;
 }
 
-type AfterPlayback = { kind: "hangup"; reason: string } | { kind: "transfer"; to: string };
+const APOLOGY = "I'm sorry, I'm having technical trouble and can't continue this call. Please call back in a few minutes. Goodbye.";
+const TRANSFER_FAILED = "I'm sorry, I couldn't put you through just now. I can take a message and have someone call you back.";
+
+/** A response that makes the agent say `text` word for word. */
+export function sayExactly(text: string): string {
+  return JSON.stringify({ type: "response.create", response: { instructions: `Say exactly this and nothing else: ${text}` } });
+}
 
 const APPEND_PREFIX = '{"type":"input_audio_buffer.append","audio":"';
 const APPEND_SUFFIX = '"}';
@@ -82,8 +101,15 @@ export class CallSession {
   private utterances = new Map<string, AgentUtterance>();
   /** Items already in the transcript: their late events must not reopen them. */
   private writtenItems: string[] = [];
-  private afterPlayback: AfterPlayback | undefined;
-  private afterPlaybackTimer: NodeJS.Timeout | undefined;
+  private readonly leave: LeaveAfterPlayback;
+  /** Words the session asked the agent to say, waiting for the model to be free. */
+  private queuedSpeech: string[] = [];
+  /** Everything said so far, for a model session that has to be restored. */
+  private spoken: SpokenLine[] = [];
+  private modelDown = false;
+  /** The caller was owed an answer when the model's socket dropped. */
+  private owedAtDrop = false;
+  private readonly transcript: TranscriptSink;
   private ending: Promise<CallEnded> | undefined;
   private resolveEnded!: (e: CallEnded) => void;
   /** Resolves once the call has ended, however it ended. */
@@ -97,21 +123,48 @@ export class CallSession {
     this.clock = deps.clock ?? (() => performance.now());
     this.t0 = this.clock();
     this.log = deps.logger;
-    this.playback = new AgentPlayback(deps.transport, { clock: this.clock, ...deps.playback });
+    this.transcript = this.rememberingTranscript(deps.transcript);
+    const counts = deps.metrics?.counts;
+    const sink = counts
+      ? {
+          sendAudio: (b64: string, mark?: string) => {
+            counts.framesOut++;
+            deps.transport.sendAudio(b64, mark);
+          },
+          mark: (name: string) => deps.transport.mark(name),
+          clearAudio: () => deps.transport.clearAudio(),
+        }
+      : deps.transport;
+    this.playback = new AgentPlayback(sink, { clock: this.clock, ...deps.playback });
     this.playback.onItemHeard = (heard) => this.onItemHeard(heard);
+    this.leave = new LeaveAfterPlayback({
+      transport: deps.transport,
+      busy: () => Boolean(this.activeResponseId || this.responseRequested || this.queuedSpeech.length || this.modelDown || this.playback.outstanding),
+      end: (reason, to) => this.end(reason, to),
+      onTransferFailed: (to, err) => {
+        // The caller is still on the line with us: say so and carry on.
+        this.log.error({ err, to }, "transfer failed; the call goes on");
+        this.note(`The transfer to ${to} failed.`);
+        this.say(TRANSFER_FAILED);
+      },
+      logger: deps.logger,
+      timeoutMs: deps.afterPlaybackTimeoutMs,
+    });
     this.toolCalls = new ToolCalls({
       tools: deps.tools,
       context: (signal) => ({
         ...deps.toolContext,
         signal,
-        hangUpAfterPlayback: (reason = "agent_end_call") => this.setAfterPlayback({ kind: "hangup", reason }),
-        transferAfterPlayback: (to) => this.setAfterPlayback({ kind: "transfer", to }),
+        // The agent's words after the tool's output are the goodbye or the hand-off.
+        hangUpAfterPlayback: (reason = "agent_end_call") => this.leave.set({ kind: "hangup", reason }, true),
+        transferAfterPlayback: (to) => this.leave.set({ kind: "transfer", to }, true),
       }),
       sendToModel: (m) => this.sendToModel(m),
-      transcript: deps.transcript,
+      transcript: this.transcript,
       logger: deps.logger,
       callMs: () => this.callMs(),
-      canRespond: () => !this.activeResponseId && !this.responseRequested,
+      canRespond: () => this.canRespond(),
+      onCalled: deps.metrics ? (name, ms, ok) => deps.metrics!.toolCalled(name, ms, ok) : undefined,
     });
   }
 
@@ -123,13 +176,152 @@ export class CallSession {
     model.onMessage((data) => this.onModelMessage(data));
     model.onClose((info) => {
       if (info.byUs) return;
-      this.log.warn({ code: info.code, reason: info.reason, wasOpen: info.wasOpen }, "model socket closed mid-call");
-      void this.end("model_unavailable");
+      this.log.warn({ code: info.code, reason: info.reason, wasOpen: info.wasOpen }, "model unreachable: apologising and ending the call");
+      void this.endWithApology();
     });
-    transport.onAudio((b64) => model.send(APPEND_PREFIX + b64 + APPEND_SUFFIX));
+    const counts = this.deps.metrics?.counts;
+    transport.onAudio(
+      counts
+        ? (b64) => {
+            counts.framesIn++;
+            model.send(APPEND_PREFIX + b64 + APPEND_SUFFIX);
+          }
+        : (b64) => model.send(APPEND_PREFIX + b64 + APPEND_SUFFIX),
+    );
     transport.onMarkPlayed((name) => this.playback.onMark(name));
-    transport.onDtmf((digit) => this.deps.onDtmf?.(digit, this));
-    transport.onEnd((reason: TransportEndReason) => void this.end(reason));
+    transport.onDtmf((digit) => {
+      this.note(`The caller pressed ${digit} on the keypad.`);
+      this.deps.onDtmf?.(digit, this);
+    });
+    // A line we asked Twilio to end or redirect closes from its side: keep our reason.
+    transport.onEnd((reason: TransportEndReason) => void this.end(this.leave.endingAs?.reason ?? reason, this.leave.endingAs?.transferredTo));
+  }
+
+  /** The model is free for a new response. */
+  private canRespond(): boolean {
+    return !this.activeResponseId && !this.responseRequested && !this.modelDown;
+  }
+
+  /**
+   * Has the agent say `text` word for word: now if the model is free, else once it is. With
+   * `interrupt`, whatever the agent is saying stops first, exactly as for a barge-in.
+   */
+  say(text: string, opts: { interrupt?: boolean } = {}): void {
+    if (this.ending) return;
+    if (opts.interrupt) {
+      this.stopSpeaking();
+      this.queuedSpeech = []; // these words replace whatever was still to be said
+    }
+    this.queuedSpeech.push(sayExactly(text));
+    this.speakQueued();
+  }
+
+  /** Says `sentence`, then puts the caller through to `to` once it has been heard. */
+  transferAfterSaying(to: string, sentence: string): void {
+    if (this.leave.leaving || this.ending) return;
+    this.say(sentence, { interrupt: true });
+    this.leave.set({ kind: "transfer", to });
+  }
+
+  /** Says `sentence`, then hangs up once it has been heard. */
+  endAfterSaying(reason: string, sentence: string): void {
+    if (this.leave.pending?.kind === "hangup" || this.leave.endingAs || this.ending) return;
+    this.say(sentence, { interrupt: true });
+    this.leave.set({ kind: "hangup", reason });
+  }
+
+  /** A transfer or hang-up is on its way. */
+  get leaving(): boolean {
+    return this.leave.leaving || Boolean(this.ending);
+  }
+
+  /** A line in the transcript that nobody said (a keypad press, a time warning). */
+  note(text: string): void {
+    this.transcript.write({ role: "system", text, startMs: this.callMs() });
+  }
+
+  private speakQueued() {
+    if (this.queuedSpeech.length === 0 || !this.canRespond()) return;
+    this.sendToModel(this.queuedSpeech.shift()!);
+  }
+
+  /** Stops the agent mid-word, as a barge-in does, without the caller having spoken. */
+  private stopSpeaking() {
+    const cut = this.playback.interrupt();
+    const live = this.activeResponseId;
+    if (live && !this.cancelled.has(live)) {
+      this.cancelled.add(live);
+      this.deps.model.send(JSON.stringify({ type: "response.cancel", response_id: live }));
+    }
+    for (const c of cut) {
+      this.deps.model.send(JSON.stringify({ type: "conversation.item.truncate", item_id: c.itemId, content_index: 0, audio_end_ms: c.heardMs }));
+    }
+  }
+
+  private rememberingTranscript(sink: TranscriptSink): TranscriptSink {
+    return {
+      write: (segment: SegmentDraft) => {
+        if (segment.text.trim()) {
+          this.spoken.push({ role: segment.role, text: segment.text, toolName: segment.toolName });
+          if (this.spoken.length > 200) this.spoken.splice(0, this.spoken.length - 100);
+        }
+        sink.write(segment);
+      },
+      flush: () => sink.flush(),
+      get written() {
+        return sink.written;
+      },
+    };
+  }
+
+  /**
+   * The model's socket dropped. The response in flight is gone: what of it was sent to the
+   * caller still plays and is written as heard; nothing more of it will come.
+   */
+  modelDropped(): void {
+    if (this.ending) return;
+    this.modelDown = true;
+    this.owedAtDrop = Boolean(this.activeResponseId || this.responseRequested || this.toolCalls.running || this.owedAtDrop);
+    const dead = this.activeResponseId;
+    this.activeResponseId = undefined;
+    this.responseRequested = false;
+    this.toolCalls.forgetResponses();
+    if (dead) this.playback.onResponseDone(dead);
+    for (const u of [...this.utterances.values()]) {
+      u.responseDone = true;
+      this.writeAgent(u);
+    }
+  }
+
+  /** What a new model session is sent to carry on this call (see ModelLink's `restore`). */
+  resumeMessages(): string[] {
+    const unheard = [...this.utterances.values()].map((u) => ({ role: "agent" as const, text: u.text }));
+    const owed = this.responses === 0 ? "greeting" : this.owedAtDrop ? "answer" : "nothing";
+    const messages = restoreMessages([...this.spoken, ...unheard], owed, this.deps.greeting);
+    if (owed !== "nothing") this.responseRequested = true;
+    return messages;
+  }
+
+  /** A new model session answers with the conversation restored. */
+  modelRestored(): void {
+    this.modelDown = false;
+    this.owedAtDrop = false;
+    this.speakQueued();
+    this.leave.check();
+  }
+
+  private async endWithApology(): Promise<void> {
+    if (this.ending || this.leave.endingAs) return;
+    this.leave.cancel();
+    this.leave.endingAs = { reason: "model_unavailable" };
+    this.playback.interrupt();
+    const { message, thenDial } = this.deps.apology ?? { message: APOLOGY, thenDial: null };
+    try {
+      await this.deps.transport.endWithMessage(message, thenDial);
+    } catch (err) {
+      this.log.error({ err }, "the apology could not be played");
+    }
+    await this.end("model_unavailable");
   }
 
   /** ms since the call was answered. */
@@ -148,7 +340,7 @@ export class CallSession {
 
   private async finish(endReason: string, transferredTo?: string): Promise<CallEnded> {
     const endedAt = new Date();
-    clearTimeout(this.afterPlaybackTimer);
+    this.leave.cancel();
     this.toolCalls.abortAll();
     this.playback.finish();
     for (const u of this.utterances.values()) this.writeAgent(u, true);
@@ -200,6 +392,7 @@ export class CallSession {
       case "response.created":
         this.activeResponseId = e.response?.id;
         this.responseRequested = false;
+        this.leave.responseStarted();
         this.responses++;
         return;
       case "response.output_audio.done":
@@ -241,6 +434,7 @@ export class CallSession {
     for (const k of Object.keys(usage) as (keyof RealtimeUsage)[]) this.usage[k] += usage[k];
     this.deps.onUsage?.(usage);
     this.toolCalls.onResponseDone(id);
+    this.speakQueued();
     this.playback.onResponseDone(id);
     for (const item of response.output ?? []) {
       const u = item.id ? this.utterances.get(item.id) : undefined;
@@ -249,7 +443,7 @@ export class CallSession {
         this.writeAgent(u);
       }
     }
-    this.maybeRunAfterPlayback();
+    this.leave.check();
   }
 
   /** The caller started talking: if the agent is being heard, stop it exactly where it is. */
@@ -275,7 +469,7 @@ export class CallSession {
     const u = this.utterance(heard.itemId);
     u.heard = heard;
     this.writeAgent(u);
-    this.maybeRunAfterPlayback();
+    this.leave.check();
   }
 
   private utterance(itemId: string): AgentUtterance {
@@ -325,31 +519,4 @@ export class CallSession {
     this.log.warn({ code: error.code, type: error.type, message: error.message }, "model error");
   }
 
-  private setAfterPlayback(action: AfterPlayback) {
-    this.afterPlayback = action;
-    clearTimeout(this.afterPlaybackTimer);
-    this.afterPlaybackTimer = setTimeout(() => this.runAfterPlayback(), this.deps.afterPlaybackTimeoutMs ?? 20_000);
-    this.maybeRunAfterPlayback();
-  }
-
-  private maybeRunAfterPlayback() {
-    if (!this.afterPlayback || this.activeResponseId || this.responseRequested || this.playback.outstanding) return;
-    this.runAfterPlayback();
-  }
-
-  private runAfterPlayback() {
-    const action = this.afterPlayback;
-    if (!action || this.ending) return;
-    this.afterPlayback = undefined;
-    clearTimeout(this.afterPlaybackTimer);
-    const { transport } = this.deps;
-    const done =
-      action.kind === "hangup"
-        ? transport.hangUp().then(() => this.end(action.reason))
-        : transport.transfer(action.to).then(() => this.end("transferred", action.to));
-    done.catch((err) => {
-      this.log.error({ err, action: action.kind }, "ending the call after playback failed");
-      void this.end(action.kind === "hangup" ? action.reason : "transfer_failed");
-    });
-  }
 }

@@ -10,7 +10,14 @@ function setup(opts: ConstructorParameters<typeof AgentPlayback>[1] = {}) {
   const sent: ({ audio: number } | { mark: string } | { clear: true })[] = [];
   const heard: ItemHeard[] = [];
   const p = new AgentPlayback(
-    { sendAudio: (b) => sent.push({ audio: ms(b) }), mark: (n) => sent.push({ mark: n }), clearAudio: () => sent.push({ clear: true }) },
+    {
+      sendAudio: (b, mark) => {
+        sent.push({ audio: ms(b) });
+        if (mark !== undefined) sent.push({ mark });
+      },
+      mark: (n) => sent.push({ mark: n }),
+      clearAudio: () => sent.push({ clear: true }),
+    },
     { clock: () => now, ...opts },
   );
   p.onItemHeard = (h) => heard.push(h);

@@ -7,7 +7,7 @@
 // every item, so the tenth interruption is as exact as the first.
 
 export interface PlaybackSink {
-  sendAudio(payloadB64: string): void;
+  sendAudio(payloadB64: string, mark?: string): void;
   mark(name: string): void;
   clearAudio(): void;
 }
@@ -171,16 +171,17 @@ export class AgentPlayback {
   }
 
   /**
-   * The caller talked over the agent. Clears the caller's queue if anything is in it and
-   * returns, per unfinished item, how much was heard: the audio before the last echoed
-   * mark, plus the frame that was playing for the item in play — capped at what was sent.
+   * The caller talked over the agent. Clears the caller's queue and returns, per unfinished
+   * item, how much was heard: the audio before the last echoed mark, plus the frame that was
+   * playing for the item in play — capped at what was sent.
    */
   interrupt(): ItemHeard[] {
     if (this.items.length === 0) return [];
     this.cancelTimer();
     this.pending = [];
     this.pendingBytes = 0;
-    if (this.items.some((i) => i.sentBytes > i.ackedBytes)) this.sink.clearAudio();
+    // Cleared even when every mark has come back: one message buys a certainly empty queue.
+    this.sink.clearAudio();
     this.epoch++;
     const cut = this.items.map((item, index) => {
       const slack = index === 0 ? this.frameBytes : 0;
@@ -220,10 +221,12 @@ export class AgentPlayback {
   }
 
   private send(item: ItemState, b64: string, bytes: number, now: number, forceMark: boolean) {
-    this.sink.sendAudio(b64);
     item.sentBytes += bytes;
     item.firstSentAt ??= now;
-    if (forceMark || item.sentBytes - item.markedBytes >= this.markEveryBytes) this.markItem(item);
+    if (forceMark || item.sentBytes - item.markedBytes >= this.markEveryBytes) {
+      item.markedBytes = item.sentBytes;
+      this.sink.sendAudio(b64, this.markName(item));
+    } else this.sink.sendAudio(b64);
   }
 
   private flush(forceMark: boolean) {
@@ -239,7 +242,12 @@ export class AgentPlayback {
 
   private markItem(item: ItemState) {
     item.markedBytes = item.sentBytes;
-    this.sink.mark(`${this.epoch}.${item.no}.${item.sentBytes}`);
+    this.sink.mark(this.markName(item));
+  }
+
+  /** A mark names the clear-epoch, the item and how many of its bytes precede it. */
+  private markName(item: ItemState): string {
+    return `${this.epoch}.${item.no}.${item.sentBytes}`;
   }
 
   /** An item is finished once its audio is done and every byte sent has been heard. */

@@ -1,6 +1,8 @@
 // Runs one answered call from its first frame to its last: builds the session over the
-// given line and model socket, records the answer, usage and transcript as they happen,
-// and on the way out finalises the call log, frees the call's place and announces the end.
+// given line and model connection (which survives drops), applies the business's keypad
+// and time-limit settings, records the answer, usage and transcript as they happen, and on
+// the way out finalises the call log with its post-call analysis queued, frees the call's
+// place and announces the end.
 import type { AppConfig } from "@frontdesk/core/config/env";
 import type { Cache } from "@frontdesk/core/cache/cache";
 import type { Db } from "@frontdesk/core/db/client";
@@ -11,6 +13,7 @@ import { emitCallEvent } from "@frontdesk/core/calls/call-events";
 import { markCallAnswered } from "@frontdesk/core/calls/mark-call-answered";
 import { finaliseCall } from "@frontdesk/core/calls/finalise-call";
 import { recordCallUsage } from "@frontdesk/core/calls/realtime-usage";
+import { queueCallAnalysis } from "@frontdesk/core/calls/analysis/analyse-call-job";
 import type { CallContext } from "../admission/call-context.ts";
 import type { LiveCalls } from "../admission/live-calls.ts";
 import type { CallTransport } from "../transports/transport.ts";
@@ -19,9 +22,11 @@ import { toolsFor } from "../tools/index.ts";
 import type { RelayMetrics } from "../metrics.ts";
 import { CallSession, type CallEnded } from "./call-session.ts";
 import type { ModelSocket } from "./model-socket.ts";
-import { prepareModel } from "./prepare-model.ts";
+import { openModelSocket, prepareModel, sessionUpdateFor } from "./prepare-model.ts";
 import { greetingRequest } from "./session-config.ts";
 import { createTranscriptRecorder } from "./transcript-recorder.ts";
+import { ModelLink } from "./model-link.ts";
+import { dtmfTransfer, limitCallDuration } from "./call-policies.ts";
 
 export interface CallHooks {
   /** After the call log is final: post-call analysis and the like plug in here. */
@@ -29,6 +34,22 @@ export interface CallHooks {
   /** A keypad digit during the call. */
   onDtmf?: (digit: string, session: CallSession, context: CallContext) => void;
 }
+
+/** Settings tests shorten; production takes them from the business's agent settings. */
+export interface CallTimings {
+  /** Replaces the agent's maxCallDurationSec. */
+  maxCallDurationMs?: number;
+  /** How long before the limit the caller is warned (default 30 s). */
+  warnBeforeEndMs?: number;
+  /** Waits before each reconnect attempt after the model's socket drops. */
+  reconnectBackoffMs?: number[];
+  /** Model socket drops one call survives. */
+  maxModelDrops?: number;
+}
+
+const WARN_BEFORE_END_MS = 30_000;
+/** A crashed relay never re-arms its calls' analysis; this much after the limit, it runs anyway. */
+const ANALYSIS_SAFETY_NET_MS = 10 * 60_000;
 
 export interface RunCallDeps {
   config: Pick<AppConfig, "openai">;
@@ -40,6 +61,7 @@ export interface RunCallDeps {
   tools: readonly AgentTool[];
   metrics: RelayMetrics;
   hooks: CallHooks;
+  timings?: CallTimings;
 }
 
 export async function runCall(
@@ -50,7 +72,9 @@ export async function runCall(
   const { businessId, callId, callSid } = context;
   const log = deps.logger.child({ businessId, callSid, callId });
   const scoped = forBusiness(deps.db, businessId);
-  const model = call.model ?? prepareModel({ config: deps.config, logger: log, tools: deps.tools }, context);
+  const modelDeps = { config: deps.config, logger: log, tools: deps.tools };
+  const timings = deps.timings ?? {};
+  const maxDurationMs = timings.maxCallDurationMs ?? context.agent.maxCallDurationSec * 1000;
   const events = { db: deps.db, cache: deps.cache };
   let usageWrites: Promise<void> = Promise.resolve();
 
@@ -62,26 +86,50 @@ export async function runCall(
     onStored: (segment) =>
       emitCallEvent(events, { type: "call.transcript", businessId, callId, data: { callSid, ...segment } }).then(() => {}),
   });
-  const session = new CallSession({
+  const sessionUpdate = JSON.stringify(sessionUpdateFor(modelDeps, context));
+  const model = new ModelLink({
+    first: call.model ?? prepareModel(modelDeps, context),
+    connect: () => openModelSocket(modelDeps, { connectTimeoutMs: 5_000 }),
+    restore: () => [sessionUpdate, ...session.resumeMessages()],
+    logger: log,
+    backoffMs: timings.reconnectBackoffMs,
+    maxDrops: timings.maxModelDrops,
+    onReconnect: (outcome) => deps.metrics.modelReconnect(outcome),
+  });
+  const { fallbackNumber } = context.agent;
+  const session: CallSession = new CallSession({
     call: { callId, callSid, businessId },
     transport,
     model,
     greeting: greetingRequest(context.agent, context.business.name),
     tools: toolsFor(context.agent.enabledTools, deps.tools),
-    toolContext: { businessId, callId, callSid, db: scoped, knowledge: deps.knowledge, agent: context.agent, logger: log },
+    toolContext: {
+      businessId, callId, callSid, callerNumber: context.fromNumber, db: scoped, cache: deps.cache,
+      knowledge: deps.knowledge, agent: context.agent, logger: log,
+    },
     transcript,
     onUsage: (usage) => {
       usageWrites = usageWrites.then(() => recordCallUsage(scoped, callId, usage)).catch((err) => log.error({ err }, "usage not recorded"));
     },
-    onDtmf: deps.hooks.onDtmf ? (digit, s) => deps.hooks.onDtmf!(digit, s, context) : undefined,
+    onDtmf: deps.hooks.onDtmf ? (digit, s) => deps.hooks.onDtmf!(digit, s, context) : dtmfTransfer(context.agent),
+    apology: fallbackNumber
+      ? { message: "I'm sorry, I'm having technical trouble. Let me put you through to someone.", thenDial: fallbackNumber }
+      : undefined,
+    metrics: deps.metrics,
     logger: log,
   });
+  model.onDropped(() => session.modelDropped());
+  model.onRestored(() => session.modelRestored());
 
   deps.liveCalls.start(callSid, businessId, (reason) => session.end(reason));
   deps.metrics.callStarted(transport.kind);
   session.start();
+  limitCallDuration(session, { maxDurationMs, warnBeforeMs: timings.warnBeforeEndMs ?? WARN_BEFORE_END_MS });
   log.info({ transport: transport.kind }, "call answered");
   const answered = markCallAnswered(scoped, callId, session.answeredAt)
+    // Armed now, brought forward when the call ends: if this process dies mid-call, the
+    // call is still analysed (from what was stored) once its time is surely up.
+    .then(() => queueCallAnalysis(scoped, { businessId, callId, runAt: new Date(Date.now() + maxDurationMs + ANALYSIS_SAFETY_NET_MS) }))
     .then(() => emitCallEvent(events, { type: "call.started", businessId, callId, data: { callSid, from: context.fromNumber, to: context.toNumber, direction: context.direction } }))
     .catch((err) => log.error({ err }, "call start not recorded"));
 
@@ -90,8 +138,11 @@ export async function runCall(
   await usageWrites;
   try {
     await finaliseCall(scoped, { callId, endedAt: ended.endedAt, endReason: ended.endReason, durationSec: ended.durationSec, transferredTo: ended.transferredTo });
+    // Due now that the log and the whole transcript (flushed as the session ended) are final.
+    // Re-arms the job armed at the answer, so each call is analysed once.
+    await queueCallAnalysis(scoped, { businessId, callId });
   } catch (err) {
-    log.error({ err }, "call log not finalised");
+    log.error({ err }, "call log not finalised (its analysis stays armed for later)");
   }
   await deps.liveCalls.finish(callSid);
   deps.metrics.callEnded(transport.kind, ended);

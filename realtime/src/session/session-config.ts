@@ -21,9 +21,12 @@ const VAD_THRESHOLD = { low: 0.7, medium: 0.5, high: 0.35 } as const;
 const VAD_SILENCE_MS = { low: 700, medium: 500, high: 350 } as const;
 const SEMANTIC_EAGERNESS = { low: "low", medium: "auto", high: "high" } as const;
 
+let displayNames: Intl.DisplayNames | undefined;
+
 function languageName(tag: string): string {
   try {
-    return new Intl.DisplayNames(["en"], { type: "language" }).of(tag) ?? tag;
+    displayNames ??= new Intl.DisplayNames(["en"], { type: "language" });
+    return displayNames.of(tag) ?? tag;
   } catch {
     return tag;
   }

@@ -16,6 +16,8 @@ export interface ToolCallsDeps {
   /** False while a response is in progress (a new response.create would be refused). */
   canRespond: () => boolean;
   timeoutMs?: number;
+  /** Each finished call, for the tool latency metric. */
+  onCalled?: (name: string, latencyMs: number, ok: boolean) => void;
 }
 
 interface ResponseCalls {
@@ -55,6 +57,20 @@ export class ToolCalls {
     this.aborter.abort();
   }
 
+  /**
+   * The model's socket dropped: the responses these calls belong to are gone with it, so no
+   * `response.create` follows them (the restored session is asked to carry on instead).
+   */
+  forgetResponses(): void {
+    this.byResponse.clear();
+  }
+
+  /** A tool is still running. */
+  get running(): boolean {
+    for (const e of this.byResponse.values()) if (e.running > 0) return true;
+    return false;
+  }
+
   private maybeContinue(responseId: string) {
     const entry = this.byResponse.get(responseId);
     if (!entry || !entry.responseDone || entry.running > 0) return;
@@ -90,6 +106,7 @@ export class ToolCalls {
       JSON.stringify({ type: "conversation.item.create", item: { type: "function_call_output", call_id: callId, output: outputJson } }),
     );
     const latencyMs = Math.round(performance.now() - started);
+    this.deps.onCalled?.(name, latencyMs, !failed);
     this.deps.transcript.write({
       role: "tool",
       toolName: name,

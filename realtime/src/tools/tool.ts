@@ -3,6 +3,7 @@
 // and runs whichever one the model calls; the relay itself knows none of them.
 import { z } from "zod";
 import type { AgentConfig } from "@frontdesk/core/agent/agent-config";
+import type { Cache } from "@frontdesk/core/cache/cache";
 import type { TenantDb } from "@frontdesk/core/db/tenant";
 import type { KnowledgeSearch } from "@frontdesk/core/knowledge/knowledge-search";
 import type { Logger } from "@frontdesk/core/observability/logger";
@@ -11,8 +12,12 @@ export interface ToolContext {
   businessId: string;
   callId: string;
   callSid: string;
+  /** The caller's number as the line gives it: E.164 on a phone call, "browser" on a test call. */
+  callerNumber: string;
   /** The business's data, tenant-scoped. */
   db: TenantDb;
+  /** Where call events are published live (their webhook jobs go through `db`). */
+  cache: Pick<Cache, "publish">;
   knowledge: KnowledgeSearch;
   agent: AgentConfig;
   logger: Logger;

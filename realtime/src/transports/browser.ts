@@ -30,10 +30,11 @@ export class BrowserTransport implements CallTransport {
     this.sendJson({ type: "ready", callId: info.callId, format: this.opts.format, sampleRate: 8000, encoding: "mulaw" });
   }
 
-  sendAudio(payloadB64: string): void {
+  sendAudio(payloadB64: string, mark?: string): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
     if (this.opts.format === "binary") this.ws.send(Buffer.from(payloadB64, "base64"), { binary: true });
     else this.ws.send(`{"type":"audio","audio":"${payloadB64}"}`);
+    if (mark !== undefined) this.mark(mark);
   }
   mark(name: string): void {
     this.sendJson({ type: "mark", name });
@@ -63,6 +64,10 @@ export class BrowserTransport implements CallTransport {
     // A browser cannot be bridged to a phone: say where the caller would have gone.
     this.sendJson({ type: "transfer", to: toE164 });
     this.close(1000, "transferred");
+  }
+  async endWithMessage(message: string): Promise<void> {
+    this.sendJson({ type: "hangup", message });
+    this.close(1000, "ended with a message");
   }
   close(code = 1000, reason = ""): void {
     if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(code, reason.slice(0, 120));

@@ -6,8 +6,8 @@ export type TransportEndReason = "caller_hangup" | "stream_closed";
 
 export interface CallTransport {
   readonly kind: "twilio" | "browser";
-  /** Queues agent audio for the caller. */
-  sendAudio(payloadB64: string): void;
+  /** Queues agent audio for the caller; `mark` names the position right after it (see mark()). */
+  sendAudio(payloadB64: string, mark?: string): void;
   /** A named position in the outgoing audio; reported through onMarkPlayed once played (or dropped by clearAudio). */
   mark(name: string): void;
   /** Drops every queued, unplayed piece of agent audio (barge-in). */
@@ -21,6 +21,11 @@ export interface CallTransport {
   hangUp(): Promise<void>;
   /** Sends the caller to a phone number (ends this stream). */
   transfer(toE164: string): Promise<void>;
+  /**
+   * Ends the call with words from the phone network, not the model (which may be gone), then
+   * dials `thenDial` if given, else hangs up.
+   */
+  endWithMessage(message: string, thenDial?: string | null): Promise<void>;
   /** Closes the line without ceremony (shutdown, errors). */
   close(code?: number, reason?: string): void;
 }

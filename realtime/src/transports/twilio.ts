@@ -1,10 +1,11 @@
 // Twilio Media Streams as a CallTransport: Twilio's framing (events, streamSid, marks,
 // clear) stays here. Media and mark frames — nearly all the traffic — are read with byte
-// searches instead of JSON.parse, outgoing frames are built from prefixes, and everything
-// sent in one turn of the event loop leaves in one write.
+// searches instead of JSON.parse, outgoing frames are built from prefixes, and a media
+// frame and its mark leave in one write.
 import WebSocket from "ws";
 import type { Logger } from "@frontdesk/core/observability/logger";
 import { dialTwiml, type TwilioCalls } from "@frontdesk/core/telephony/twilio-calls";
+import { sayAndEndTwiml } from "../http/twiml.ts";
 import type { CallTransport, TransportEndReason } from "./transport.ts";
 
 export interface TwilioStart {
@@ -51,12 +52,7 @@ export class TwilioTransport implements CallTransport {
   private onDtmfFn: ((digit: string) => void) | undefined;
   private onEndFn: ((reason: TransportEndReason) => void) | undefined;
   private endReason: TransportEndReason | undefined;
-  private corked = false;
   private readonly socket: Corkable | undefined;
-  private readonly uncork = () => {
-    this.corked = false;
-    this.socket?.uncork();
-  };
 
   constructor(
     private readonly ws: WebSocket,
@@ -80,8 +76,13 @@ export class TwilioTransport implements CallTransport {
     ws.on("error", (err) => opts.logger.warn({ err: err.message }, "twilio stream error"));
   }
 
-  sendAudio(payloadB64: string): void {
-    this.send(this.mediaPrefix + payloadB64 + '"}}');
+  sendAudio(payloadB64: string, mark?: string): void {
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    if (mark === undefined || !this.socket) return this.ws.send(this.mediaPrefix + payloadB64 + '"}}');
+    this.socket.cork();
+    this.ws.send(this.mediaPrefix + payloadB64 + '"}}');
+    this.ws.send(this.markPrefix + mark + '"}}');
+    this.socket.uncork();
   }
   mark(name: string): void {
     this.send(this.markPrefix + name + '"}}');
@@ -118,18 +119,22 @@ export class TwilioTransport implements CallTransport {
     this.close(1000, "transferred");
   }
 
+  async endWithMessage(message: string, thenDial: string | null = null): Promise<void> {
+    try {
+      if (this.opts.rest?.configured && this.start) await this.opts.rest.redirect(this.start.callSid, sayAndEndTwiml(message, thenDial));
+    } finally {
+      // Without REST access, closing the stream ends <Connect> and Twilio plays the apology
+      // (or dials the fallback number) that follows it in the call's TwiML.
+      this.close(1000, "ended with a message");
+    }
+  }
+
   close(code = 1000, reason = ""): void {
     if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(code, reason.slice(0, 120));
   }
 
   private send(message: string) {
-    if (this.ws.readyState !== WebSocket.OPEN) return;
-    if (!this.corked && this.socket) {
-      this.corked = true;
-      this.socket.cork();
-      queueMicrotask(this.uncork);
-    }
-    this.ws.send(message);
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(message);
   }
 
   private ended(reason: TransportEndReason) {
