@@ -23,7 +23,7 @@ import { AGENT_TOOL_REGISTRY } from "./tools/index.ts";
 import type { AgentTool } from "./tools/tool.ts";
 import { createTwilioCalls } from "@frontdesk/core/telephony/twilio-calls";
 import { prepareModel } from "./session/prepare-model.ts";
-import { runCall, type CallHooks } from "./session/run-call.ts";
+import { runCall, type CallHooks, type CallTimings } from "./session/run-call.ts";
 
 export interface RealtimeServerDeps {
   config: AppConfig;
@@ -34,6 +34,8 @@ export interface RealtimeServerDeps {
   /** The agent's tool registry (defaults to every tool shipped in realtime/src/tools). */
   tools?: readonly AgentTool[];
   hooks?: CallHooks;
+  /** Shorter time limits and reconnect waits (tests); production uses the agent settings. */
+  timings?: CallTimings;
 }
 
 export interface RealtimeServer {
@@ -56,7 +58,7 @@ export function createRealtimeServer(deps: RealtimeServerDeps): RealtimeServer {
   const rest = createTwilioCalls(config);
   let draining = false;
 
-  const callDeps = { config, db, cache, logger, knowledge: deps.knowledge, liveCalls, tools, metrics, hooks };
+  const callDeps = { config, db, cache, logger, knowledge: deps.knowledge, liveCalls, tools, metrics, hooks, timings: deps.timings };
   const run = (call: Parameters<typeof runCall>[1]) =>
     runCall(callDeps, call).catch((err) => logger.error({ err, callSid: call.context.callSid }, "call failed"));
 
