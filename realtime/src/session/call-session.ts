@@ -137,6 +137,7 @@ export class CallSession {
       : deps.transport;
     this.playback = new AgentPlayback(sink, { clock: this.clock, ...deps.playback });
     this.playback.onItemHeard = (heard) => this.onItemHeard(heard);
+    if (deps.metrics) this.playback.onChunkSent = (waitedMs) => deps.metrics!.agentAudioForwarded(waitedMs);
     this.leave = new LeaveAfterPlayback({
       transport: deps.transport,
       busy: () => Boolean(this.activeResponseId || this.responseRequested || this.queuedSpeech.length || this.modelDown || this.playback.outstanding),

@@ -86,6 +86,10 @@ export class AgentPlayback {
   private readonly frameBytes: number;
   /** Called once per item when the caller has heard all of it, or it was cut off. */
   onItemHeard: (heard: ItemHeard) => void = () => {};
+  /** Called per chunk sent, with how long its first delta waited here (ms): the forward latency. */
+  onChunkSent: ((waitedMs: number) => void) | undefined;
+  /** Clock time the oldest pending delta arrived. */
+  private pendingSince = 0;
 
   constructor(
     private readonly sink: PlaybackSink,
@@ -112,6 +116,7 @@ export class AgentPlayback {
     const bytes = base64Bytes(b64);
     item.producedBytes += bytes;
     if (this.pendingBytes > 0 && this.pendingBytes + bytes > this.maxChunkBytes) this.flush(false);
+    if (this.pendingBytes === 0 && this.onChunkSent) this.pendingSince = this.clock();
     this.pending.push(b64);
     this.pendingBytes += bytes;
     if (this.pendingBytes >= this.maxChunkBytes) this.flush(false);
@@ -237,7 +242,9 @@ export class AgentPlayback {
     const bytes = this.pendingBytes;
     this.pending = [];
     this.pendingBytes = 0;
-    this.send(item, joinBase64(parts), bytes, this.clock(), forceMark);
+    const now = this.clock();
+    this.onChunkSent?.(now - this.pendingSince);
+    this.send(item, joinBase64(parts), bytes, now, forceMark);
   }
 
   private markItem(item: ItemState) {
