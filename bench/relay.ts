@@ -29,11 +29,17 @@ const PUBLIC_BASE_URL = "https://relay.bench.test";
 type Usage = { cpuUserUs: number; cpuSystemUs: number; rss: number };
 const usage = (): Usage => {
   const c = process.cpuUsage();
+  // Collect first (children run with --expose-gc), so RSS counts what calls keep, not garbage.
+  (globalThis as { gc?: () => void }).gc?.();
   return { cpuUserUs: c.user, cpuSystemUs: c.system, rss: process.memoryUsage().rss };
 };
 function serveUsage() {
   process.on("message", (m: { type?: string }) => {
     if (m?.type === "usage") process.send!({ type: "usage", usage: usage() });
+    if (m?.type === "cpu") {
+      const c = process.cpuUsage();
+      process.send!({ type: "usage", usage: { cpuUserUs: c.user, cpuSystemUs: c.system, rss: 0 } });
+    }
     if (m?.type === "exit") process.exit(0);
   });
 }
@@ -103,31 +109,36 @@ async function runPassThrough() {
 interface Child {
   proc: ChildProcess;
   ready: Record<string, unknown>;
+  /** CPU time, and RSS after a full collection. */
   usage(): Promise<Usage>;
+  /** CPU time only (no collection, which would count against the window). */
+  cpu(): Promise<Usage>;
   stop(): Promise<void>;
 }
 
 async function spawn(role: string, env: Record<string, string>): Promise<Child> {
   // BENCH_PROFILE=relay (or pass-through, model) writes a V8 CPU profile of that process to /tmp.
   const profile = process.env.BENCH_PROFILE === role ? ["--cpu-prof", "--cpu-prof-dir=/tmp/relay-bench-profile"] : [];
-  const proc = fork(SELF, [role], { execArgv: ["--import", "tsx", ...profile], env: { ...process.env, ...env }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const proc = fork(SELF, [role], { execArgv: ["--import", "tsx", "--expose-gc", ...profile], env: { ...process.env, ...env }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
     proc.once("exit", (code) => reject(new Error(`${role} exited with ${code}`)));
     proc.on("message", (m: { type?: string }) => m?.type === "ready" && resolve(m as Record<string, unknown>));
   });
+  const ask = (type: "usage" | "cpu") =>
+    new Promise<Usage>((resolve) => {
+      const on = (m: { type?: string; usage?: Usage }) => {
+        if (m?.type !== "usage") return;
+        proc.off("message", on);
+        resolve(m.usage!);
+      };
+      proc.on("message", on);
+      proc.send({ type });
+    });
   return {
     proc,
     ready,
-    usage: () =>
-      new Promise((resolve) => {
-        const on = (m: { type?: string; usage?: Usage }) => {
-          if (m?.type !== "usage") return;
-          proc.off("message", on);
-          resolve(m.usage!);
-        };
-        proc.on("message", on);
-        proc.send({ type: "usage" });
-      }),
+    usage: () => ask("usage"),
+    cpu: () => ask("cpu"),
     stop: () =>
       new Promise((resolve) => {
         if (proc.exitCode !== null) return resolve();
@@ -283,10 +294,11 @@ async function runStep(target: Target, n: number): Promise<StepResult> {
 
   await sleep(WARMUP_MS);
   for (const c of calls) c.openWindow();
-  const before = await target.child.usage();
+  const before = await target.child.cpu();
   await sleep(MEASURE_MS);
-  const after = await target.child.usage();
+  const after = await target.child.cpu();
   for (const c of calls) c.closeWindow();
+  const loaded = await target.child.usage();
   await sleep(500); // echoes still in flight at the window's end
   clearTimeout(timer);
 
@@ -303,7 +315,7 @@ async function runStep(target: Target, n: number): Promise<StepResult> {
     loss: sentInWindow > 0 ? Math.max(0, 1 - echoed / sentInWindow) : 1,
     cpuUsPerFrame: echoed > 0 ? cpuUs / echoed : NaN,
     sysShare: cpuUs > 0 ? (after.cpuSystemUs - before.cpuSystemUs) / cpuUs : 0,
-    rssPerCallKb: (after.rss - idle.rss) / 1024 / n,
+    rssPerCallKb: (loaded.rss - idle.rss) / 1024 / n,
     frames: echoed,
   };
 }
