@@ -253,6 +253,8 @@ interface StepResult {
 
 interface Target {
   name: string;
+  /** RSS (after a collection) before the first call, for memory per call. */
+  baselineRss?: number;
   port: number;
   child: Child;
   /** Dials one call; returns its callSid and stream token (the product path needs the webhook). */
@@ -272,7 +274,7 @@ async function openCall(target: Target): Promise<BenchCall> {
 }
 
 async function runStep(target: Target, n: number): Promise<StepResult> {
-  const idle = await target.child.usage();
+  target.baselineRss ??= (await target.child.usage()).rss;
   const calls: BenchCall[] = [];
   for (let i = 0; i < n; i += 10) calls.push(...(await Promise.all(Array.from({ length: Math.min(10, n - i) }, () => openCall(target)))));
 
@@ -315,7 +317,7 @@ async function runStep(target: Target, n: number): Promise<StepResult> {
     loss: sentInWindow > 0 ? Math.max(0, 1 - echoed / sentInWindow) : 1,
     cpuUsPerFrame: echoed > 0 ? cpuUs / echoed : NaN,
     sysShare: cpuUs > 0 ? (after.cpuSystemUs - before.cpuSystemUs) / cpuUs : 0,
-    rssPerCallKb: (loaded.rss - idle.rss) / 1024 / n,
+    rssPerCallKb: (loaded.rss - target.baselineRss) / 1024 / n,
     frames: echoed,
   };
 }
