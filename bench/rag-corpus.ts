@@ -1,7 +1,7 @@
 // Synthetic knowledge for the RAG benchmark: documents made of sentences whose words follow
 // a Zipf distribution (a few words everywhere, most words rare, like real text), from a
-// vocabulary of real business words plus made-up ones, and callers' questions built from
-// the same vocabulary. Deterministic for a seed.
+// vocabulary of real business words plus made-up ones, each document about one of 300 topics
+// with words of its own; and callers' questions about a topic. Deterministic for a seed.
 
 const BUSINESS_WORDS = `appointment booking cancel reschedule deposit refund invoice receipt payment card cash insurance
   claim coverage price quote estimate discount coupon membership subscription renewal warranty repair replacement
@@ -71,24 +71,38 @@ export function createCorpus(seed: number): Corpus {
     }
     return vocabulary[lo]!;
   };
-  const sentence = (rnd: () => number) => {
+  // Real knowledge bases are about things: each topic has its own words (a clinic's
+  // "whitening", "veneer", "enamel"...), which its documents use often alongside common ones.
+  const topics = Array.from({ length: 300 }, () => {
+    const words = new Set<string>();
+    while (words.size < 40) {
+      const w = word(random);
+      if (vocabulary.indexOf(w) >= 50) words.add(w);
+    }
+    return [...words];
+  });
+  const sentence = (rnd: () => number, topic: string[]) => {
     const n = 8 + Math.floor(rnd() * 10);
     const parts: string[] = [];
-    for (let i = 0; i < n; i++) parts.push(rnd() < 0.35 ? STOP[Math.floor(rnd() * STOP.length)]! : word(rnd));
+    for (let i = 0; i < n; i++) {
+      const r = rnd();
+      parts.push(r < 0.3 ? STOP[Math.floor(rnd() * STOP.length)]! : r < 0.65 ? topic[Math.floor(rnd() * topic.length)]! : word(rnd));
+    }
     const s = parts.join(" ");
     return s[0]!.toUpperCase() + s.slice(1) + ".";
   };
-  const paragraph = (rnd: () => number) => Array.from({ length: 4 + Math.floor(rnd() * 4) }, () => sentence(rnd)).join(" ");
+  const paragraph = (rnd: () => number, topic: string[]) => Array.from({ length: 4 + Math.floor(rnd() * 4) }, () => sentence(rnd, topic)).join(" ");
   const categories = ["services", "pricing", "visit", "policies", "faq", "team"];
 
   return {
     documents(count) {
       return Array.from({ length: count }, () => {
+        const topic = topics[Math.floor(random() * topics.length)]!;
         const sections = Array.from({ length: 6 }, () => {
-          const heading = [word(random), word(random)].join(" ");
-          return `## ${heading[0]!.toUpperCase()}${heading.slice(1)}\n\n${paragraph(random)}\n\n${paragraph(random)}`;
+          const heading = [topic[Math.floor(random() * topic.length)]!, word(random)].join(" ");
+          return `## ${heading[0]!.toUpperCase()}${heading.slice(1)}\n\n${paragraph(random, topic)}\n\n${paragraph(random, topic)}`;
         });
-        const title = [word(random), word(random), word(random)].join(" ");
+        const title = [topic[0]!, topic[1]!, word(random)].join(" ");
         return {
           title: title[0]!.toUpperCase() + title.slice(1),
           content: sections.join("\n\n"),
@@ -101,7 +115,8 @@ export function createCorpus(seed: number): Corpus {
       const rnd = mulberry32(questionSeed);
       const forms = [(w: string[]) => `Do you offer ${w.join(" ")}?`, (w: string[]) => `How much is ${w.join(" ")}?`, (w: string[]) => `What about ${w.join(" and ")}`, (w: string[]) => `${w.join(" ")} on the weekend?`];
       return Array.from({ length: count }, () => {
-        const words = Array.from({ length: 2 + Math.floor(rnd() * 3) }, () => word(rnd));
+        const topic = topics[Math.floor(rnd() * topics.length)]!;
+        const words = Array.from({ length: 2 + Math.floor(rnd() * 3) }, () => (rnd() < 0.75 ? topic[Math.floor(rnd() * topic.length)]! : word(rnd)));
         return forms[Math.floor(rnd() * forms.length)]!(words);
       });
     },

@@ -17,6 +17,7 @@ import { resolveKnowledgeDeps, type KnowledgeDeps } from "@frontdesk/core/knowle
 import { createKnowledgeService, drainKnowledgeJobs } from "@frontdesk/core/knowledge/knowledge-service";
 import { createKnowledgeSearch, type SearchMode } from "@frontdesk/core/knowledge/knowledge-search";
 import { toVectorParam } from "@frontdesk/core/knowledge/stores/vector-store";
+import { createPgvectorStore } from "@frontdesk/core/knowledge/stores/pgvector-store";
 import { createCorpus, type Corpus } from "./rag-corpus.ts";
 
 const { values: args } = parseArgs({ options: { keep: { type: "boolean" } } });
@@ -156,19 +157,30 @@ async function main() {
     const hybrid = await timeQueries("hybrid (vector + full text, RRF)", run("hybrid", main.id), queries);
     await timeQueries(`hybrid, a noise business (${NOISE_CHUNKS} chunks)`, run("hybrid", noise[0]!), queries.slice(0, 100));
 
-    // How much the HNSW approximation loses: top 10 against an exact scan.
-    const sample = queries.slice(0, 20);
-    let overlap = 0;
+    // Tuning hnsw.ef_search: latency against how much the approximation loses (top 10 of the
+    // HNSW scan against an exact scan, on 10 questions).
+    console.log("\nhnsw.ef_search (vector only; recall@10 against an exact scan of the business)");
+    const sample = queries.slice(0, 10);
+    const exact = new Map<string, Set<string>>();
     for (const q of sample) {
       const v = toVectorParam(await deps.embedder.embedQuery(q));
-      const approx = await deps.store.query(main.id, { vector: await deps.embedder.embedQuery(q), topK: 10, model: deps.embedder.id });
-      const exact = await db.$queryRaw<{ id: string }[]>`
+      const rows = await db.$queryRaw<{ id: string }[]>`
         SELECT id FROM "KnowledgeChunk" WHERE "businessId" = ${main.id} AND embedding IS NOT NULL
         ORDER BY (embedding <=> ${v}::vector) + 0 LIMIT 10`;
-      const exactIds = new Set(exact.map((r) => r.id));
-      overlap += approx.filter((m) => exactIds.has(m.id)).length / Math.max(1, exact.length);
+      exact.set(q, new Set(rows.map((r) => r.id)));
     }
-    line("HNSW recall@10 vs exact scan (20 questions)", (overlap / sample.length).toFixed(3));
+    for (const efSearch of [40, 100, 200]) {
+      const store = createPgvectorStore(db, { efSearch });
+      let found = 0;
+      for (const q of sample) {
+        const matches = await store.query(main.id, { vector: await deps.embedder.embedQuery(q), topK: 10, model: deps.embedder.id });
+        found += matches.filter((m) => exact.get(q)!.has(m.id)).length / Math.max(1, exact.get(q)!.size);
+      }
+      const efSearchRun = createKnowledgeSearch({ ...deps, store, cache });
+      const t = await timeQueries(`ef_search ${efSearch}`, (query) => efSearchRun.searchWith("vector", { businessId: main.id, query, limit: 5 }), queries.slice(0, 100));
+      void t;
+      line(`  recall@10 at ef_search ${efSearch}`, (found / sample.length).toFixed(3));
+    }
 
     console.log(`\nrag: hybrid p95 ${hybrid.p95.toFixed(1)} ms at ${mainChunks} chunks; ingest ${Math.round(ingestRate)} chunks/s`);
   } finally {

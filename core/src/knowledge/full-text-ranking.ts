@@ -7,7 +7,8 @@
 // posting list per rare word (fewer than `cap` rows each, exact), and scored by summing the
 // weights of the lists they appear in. Only the best `pool` rows have their tsvector read,
 // and only to add the weight of common words (in `cap` or more chunks, too many to gather).
-// If every word is common, rows holding all of them (else any) are sampled, `pool` at most.
+// If every word is common, rows holding all of them come first, then all but the most common
+// one, and so on, `pool` rows at most.
 import { Prisma } from "@prisma/client";
 import type { Db } from "../db/client.ts";
 import { idf, type TermFrequency, type TermStatsSource } from "./term-stats.ts";
@@ -53,14 +54,7 @@ export async function fullTextRanking(db: Db, termStats: TermStatsSource, q: Ful
         GROUP BY m.id
         ORDER BY score DESC, m.id
         LIMIT ${pool}`
-    : Prisma.sql`
-        (SELECT k.id, 0::float8 AS score FROM "KnowledgeChunk" k ${filters.join}
-         WHERE k."businessId" = ${q.businessId} AND k.tsv @@ ${terms.map((t) => tsLexeme(t.lexeme)).join(" & ")}::tsquery ${filters.where}
-         LIMIT ${pool})
-        UNION
-        (SELECT k.id, 0::float8 AS score FROM "KnowledgeChunk" k ${filters.join}
-         WHERE k."businessId" = ${q.businessId} AND k.tsv @@ ${terms.map((t) => tsLexeme(t.lexeme)).join(" | ")}::tsquery ${filters.where}
-         LIMIT ${pool})`;
+    : allCommonTiers(q, terms, pool, filters);
 
   if (common.length === 0) {
     const rows = await db.$queryRaw<{ id: string }[]>`SELECT g.id FROM (${gathered}) g ORDER BY g.score DESC, g.id LIMIT ${q.limit}`;
@@ -76,6 +70,22 @@ export async function fullTextRanking(db: Db, termStats: TermStatsSource, q: Ful
              g.id
     LIMIT ${q.limit}`;
   return rows.map((r) => r.id);
+}
+
+/**
+ * Every word is common: take rows holding all of them, then (only if that leaves room) rows
+ * holding all but the most common one, and so on. UNION ALL runs its branches in order and
+ * the outer LIMIT stops it once `pool` rows are found; "& !word" keeps the tiers disjoint.
+ */
+function allCommonTiers(q: FullTextQuery, terms: TermFrequency[], pool: number, filters: { join: Prisma.Sql; where: Prisma.Sql }): Prisma.Sql {
+  const tiers = terms.map((_, dropped) => {
+    const kept = terms.slice(0, terms.length - dropped).map((t) => tsLexeme(t.lexeme));
+    const excluded = terms.slice(terms.length - dropped).map((t) => `!${tsLexeme(t.lexeme)}`);
+    const tsquery = [...kept, ...excluded].join(" & ");
+    return Prisma.sql`(SELECT k.id, 0::float8 AS score FROM "KnowledgeChunk" k ${filters.join}
+      WHERE k."businessId" = ${q.businessId} AND k.tsv @@ ${tsquery}::tsquery ${filters.where} LIMIT ${pool})`;
+  });
+  return Prisma.sql`SELECT * FROM (${Prisma.join(tiers, " UNION ALL ")}) tiers LIMIT ${pool}`;
 }
 
 /** Category and public-only live on the document: join it only when asked to filter. */

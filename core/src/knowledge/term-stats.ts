@@ -1,14 +1,17 @@
 // Per-business term statistics for full-text ranking: how many chunks hold each of a query's
 // words (document frequency), so rare words count for more than common ones (IDF), which
-// Postgres's own ts_rank does not do. Frequencies are counted up to a cap (beyond it a word
-// is simply "common"), so a count costs at most `cap` row reads, and cached for a minute in
-// process: questions reuse a small vocabulary.
+// Postgres's own ts_rank does not do. Frequencies are counted up to a cap, so a count costs at
+// most `cap` row reads; beyond it they are estimated from the planner's statistics of the tsv
+// column. Cached for a minute in process: questions reuse a small vocabulary.
 import type { Db } from "../db/client.ts";
 
 export interface TermFrequency {
   /** A Postgres English lexeme (stemmed), as in KnowledgeChunk.tsv. */
   lexeme: string;
-  /** Chunks of the business holding it, capped at `cap`. */
+  /**
+   * Chunks of the business holding it: counted exactly below `cap`; at or above it, estimated
+   * from Postgres's column statistics (never below `cap`).
+   */
   df: number;
 }
 
@@ -33,6 +36,7 @@ export function createTermStats(db: Db, opts: TermStatsOptions = {}): TermStatsS
   const cap = opts.cap ?? 1000;
   const ttlMs = opts.ttlMs ?? 60_000;
   const cache = new BoundedTtlCache<number>(opts.maxEntries ?? 50_000, ttlMs);
+  let planner: { shares: Map<string, number>; expiresAt: number } | undefined;
 
   return {
     async forQuery(businessId, query) {
@@ -56,13 +60,28 @@ export function createTermStats(db: Db, opts: TermStatsOptions = {}): TermStatsS
         if (needCount) cache.set(countKey, row?.chunks ?? 0);
         missing.forEach((l, i) => cache.set(`${businessId}\u0000${l}`, row?.dfs[i] ?? 0));
       }
-      return {
-        terms: lexemes.map((l) => ({ lexeme: l.lexeme, df: cache.get(`${businessId}\u0000${l.lexeme}`) ?? 0 })),
-        chunks: cache.get(countKey) ?? 0,
-        cap,
-      };
+      const chunks = cache.get(countKey) ?? 0;
+      const terms = lexemes.map((l) => ({ lexeme: l.lexeme, df: cache.get(`${businessId}\u0000${l.lexeme}`) ?? 0 }));
+      if (terms.some((t) => t.df >= cap)) {
+        // Counted only up to the cap: estimate how common such words are from the planner's
+        // statistics (share of chunks holding each frequent lexeme, across all businesses).
+        const shares = await commonShares();
+        for (const t of terms) if (t.df >= cap) t.df = Math.max(cap, Math.round((shares.get(t.lexeme) ?? 0) * chunks));
+      }
+      return { terms, chunks, cap };
     },
   };
+
+  async function commonShares(): Promise<Map<string, number>> {
+    if (planner && planner.expiresAt > Date.now()) return planner.shares;
+    const [row] = await db.$queryRaw<{ elems: string[] | null; freqs: number[] | null }[]>`
+      SELECT most_common_elems::text::text[] AS elems, most_common_elem_freqs::float8[] AS freqs
+      FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'KnowledgeChunk' AND attname = 'tsv'`;
+    const shares = new Map<string, number>();
+    (row?.elems ?? []).forEach((lexeme, i) => shares.set(lexeme, row!.freqs![i]!));
+    planner = { shares, expiresAt: Date.now() + 10 * ttlMs };
+    return shares;
+  }
 }
 
 /** BM25's IDF: rare words weigh more; a word in most chunks weighs close to nothing. */
