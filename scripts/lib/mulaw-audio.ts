@@ -1,4 +1,4 @@
-// Real 8 kHz G.711 μ-law audio for the stand-ins: encode/decode, silence, a speech-like
+// Real 8 kHz G.711 μ-law audio for the call simulator and the test stand-ins: encode/decode, silence, a speech-like
 // signal a voice-activity detector picks up, and per-frame energy for that detector.
 export const SAMPLE_RATE_HZ = 8000;
 export const BYTES_PER_MS = 8;

@@ -1,14 +1,15 @@
-// A stand-in for Twilio: signs and posts the voice webhook and status callbacks exactly as
-// Twilio does, reads the TwiML answer, opens the Media Stream with a signed upgrade, sends
-// real 8 kHz μ-law frames on a steady clock (real time or faster), and behaves like a phone
-// on the way back: plays the agent's audio at the same pace, echoes marks when the audio
-// before them has played (promptly or late), honours `clear` (dropping queued audio and
-// echoing its marks), sends DTMF and stop. (Twilio's REST API has its own stand-in,
-// test/stand-ins/twilio-rest.ts.)
+// A simulated Twilio for `npm run call` and the tests: signs and posts the voice webhook and
+// status callbacks exactly as Twilio does, reads the TwiML answer, opens the Media Stream
+// with a signed upgrade, sends real 8 kHz μ-law frames on a steady clock (real time or
+// faster), and behaves like a phone on the way back: plays the agent's audio at the same
+// pace, echoes marks when the audio before them has played (promptly or late), honours
+// `clear` (dropping queued audio and echoing its marks), sends DTMF and stop, and ends the
+// stream when the call is redirected or completed through Twilio's REST API (the REST API
+// itself has a stand-in in test/stand-ins/twilio-rest.ts).
 import { randomBytes } from "node:crypto";
 import { getExpectedTwilioSignature } from "twilio/lib/webhooks/webhooks.js";
 import WebSocket from "ws";
-import { BYTES_PER_MS, FRAME_BYTES, FRAME_MS, MULAW_SILENCE, silence, speechLike } from "./audio.ts";
+import { BYTES_PER_MS, FRAME_BYTES, FRAME_MS, MULAW_SILENCE, silence, speechLike } from "./mulaw-audio.ts";
 
 export const sid = (prefix: string) => prefix + randomBytes(16).toString("hex");
 
@@ -144,9 +145,31 @@ export class TwilioSimulator {
     return call;
   }
 
+  /**
+   * Twilio's REST API changed a live call (`Twiml`/`Url`: a redirect such as a transfer's
+   * `<Dial>`; `Status=completed`: a hang-up): the call leaves `<Connect>`, so its stream stops.
+   * Wire the REST stand-in's `onCallUpdated` here.
+   */
+  restUpdated(callSid: string, params: Record<string, string>): void {
+    this.calls.get(callSid)?.onRestUpdate(params);
+  }
+
   close() {
     for (const c of this.calls.values()) c.close();
   }
+}
+
+/** The phone at the moment Twilio's REST API changed the call. */
+export interface RestUpdateOnPhone {
+  params: Record<string, string>;
+  /** The TwiML the call was redirected to, read. */
+  twiml: ParsedTwiml | null;
+  atHr: number;
+  /** Agent audio received and played by then, bytes. */
+  receivedBytes: number;
+  playedBytes: number;
+  /** Marks the relay had sent that were not yet echoed (their audio still queued). */
+  marksOutstanding: number;
 }
 
 type QueueEntry = { audio: Buffer } | { mark: string };
@@ -164,6 +187,8 @@ export class PhoneCall {
   receivedBytes = 0;
   /** Caller audio sent on the stream, in order. */
   readonly sentAudio: Buffer[] = [];
+  /** Changes made to the call through Twilio's REST API, in order. */
+  readonly restUpdates: RestUpdateOnPhone[] = [];
   private queue: QueueEntry[] = [];
   private queueOffset = 0;
   private outgoing: Buffer[] = [];
@@ -195,6 +220,10 @@ export class PhoneCall {
   }
   get playedSinceSpeechMs() {
     return this.playedSinceSpeechBytes / BYTES_PER_MS;
+  }
+  /** Agent audio received but not yet played, ms. */
+  get queuedMs() {
+    return (this.receivedBytes - this.playedBytes) / BYTES_PER_MS;
   }
   get clears() {
     return this.trace.filter((e) => e.kind === "clear").length;
@@ -260,6 +289,25 @@ export class PhoneCall {
   close() {
     this.stopClock();
     this.ws?.terminate();
+  }
+
+  /** Twilio took the call out of `<Connect>`: the stream stops, as when the call ends. */
+  onRestUpdate(params: Record<string, string>) {
+    const echoed = new Set(this.trace.flatMap((e) => (e.kind === "echo" ? [e.name] : [])));
+    this.restUpdates.push({
+      params,
+      twiml: params.Twiml ? parseTwiml(params.Twiml) : null,
+      atHr: performance.now(),
+      receivedBytes: this.receivedBytes,
+      playedBytes: this.playedBytes,
+      marksOutstanding: this.trace.filter((e) => e.kind === "mark" && !echoed.has(e.name)).length,
+    });
+    if (params.Twiml !== undefined || params.Url !== undefined || params.Status === "completed") {
+      this.stopClock();
+      this.send({ event: "stop", sequenceNumber: String(++this.seq), streamSid: this.streamSid, stop: { accountSid: this.sim.accountSid, callSid: this.callSid } });
+      this.ws?.close(1000);
+    }
+    this.check();
   }
 
   waitFor(pred: () => boolean, timeoutMs = 10_000, what = "condition"): Promise<void> {
@@ -413,47 +461,4 @@ export class PhoneCall {
     clearTimeout(this.clock);
     this.clock = undefined;
   }
-}
-
-export interface AgentTurnOnPhone {
-  /** Agent audio the phone received for the item, ms. */
-  sentMs: number;
-  /** Agent audio covered by marks the phone echoed before the relay's clear, ms. */
-  ackedMs: number;
-  /** The same, counting only echoes sent before the caller began talking over the item. */
-  ackedBeforeSpeechMs: number;
-  /** Ended by a clear (barge-in). */
-  cleared: boolean;
-}
-
-/**
- * Splits the phone's trace into the agent's audio items, given each item's produced length
- * in order (from the model stand-in): an item ends after its produced audio, or at a clear.
- */
-export function agentTurnsOnPhone(trace: TraceEvent[], producedMs: number[]): AgentTurnOnPhone[] {
-  const turns: AgentTurnOnPhone[] = [];
-  let i = 0;
-  for (const produced of producedMs) {
-    const turn: AgentTurnOnPhone = { sentMs: 0, ackedMs: 0, ackedBeforeSpeechMs: 0, cleared: false };
-    const markAt = new Map<string, number>();
-    let callerSpeaking = false;
-    for (; i < trace.length; i++) {
-      const e = trace[i]!;
-      if (e.kind === "media") {
-        if (turn.sentMs >= produced) break;
-        turn.sentMs += e.bytes / BYTES_PER_MS;
-      } else if (e.kind === "mark") markAt.set(e.name, turn.sentMs);
-      else if (e.kind === "echo" && !e.afterClear && markAt.has(e.name)) {
-        turn.ackedMs = Math.max(turn.ackedMs, markAt.get(e.name)!);
-        if (!callerSpeaking) turn.ackedBeforeSpeechMs = turn.ackedMs;
-      } else if (e.kind === "speech") callerSpeaking = e.started;
-      else if (e.kind === "clear") {
-        turn.cleared = true;
-        i++;
-        break;
-      }
-    }
-    turns.push(turn);
-  }
-  return turns;
 }

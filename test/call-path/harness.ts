@@ -1,6 +1,8 @@
 // A whole call path on loopback for end-to-end tests: the real relay (createRealtimeServer)
 // on the run's Postgres and Redis, the OpenAI Realtime stand-in as the model, the Twilio
-// simulator as the phone network.
+// simulator as the phone network and, when asked, the Twilio REST stand-in for the hang-ups
+// and transfers the relay makes. A second relay instance on the same database and Redis
+// can be added, as production runs several.
 import type { AppConfig } from "@frontdesk/core/config/env";
 import type { Cache } from "@frontdesk/core/cache/cache";
 import type { Db } from "@frontdesk/core/db/client";
@@ -8,49 +10,90 @@ import { createKnowledgeSearch } from "@frontdesk/core/knowledge/knowledge-searc
 import { createRealtimeServer, type RealtimeServer, type RealtimeServerDeps } from "@frontdesk/realtime/server";
 import { testCache, testConfig, testDb, testLogger } from "../support/services.ts";
 import { startRealtimeStandIn, type RealtimeStandIn, type Scenario } from "../stand-ins/openai-realtime.ts";
-import { TwilioSimulator } from "../stand-ins/twilio-simulator.ts";
+import { startTwilioRestStandIn, type TwilioRestStandIn } from "../stand-ins/twilio-rest.ts";
+import { TwilioSimulator, sid } from "../stand-ins/twilio-simulator.ts";
 
 export const PUBLIC_BASE_URL = "https://relay.frontdesk.test";
 export const TWILIO_AUTH_TOKEN = "twilio-auth-token-for-tests-0123";
 
-export interface CallPath {
-  config: AppConfig;
-  db: Db;
-  cache: Cache;
+export interface RelayInstance {
   relay: RealtimeServer;
   relayUrl: string;
-  model: RealtimeStandIn;
   twilio: TwilioSimulator;
+  cache: Cache;
   close(): Promise<void>;
 }
 
-export async function startCallPath(
-  opts: { scenario?: Scenario; env?: Record<string, string | undefined>; hooks?: RealtimeServerDeps["hooks"] } = {},
-): Promise<CallPath> {
+export interface CallPath extends RelayInstance {
+  config: AppConfig;
+  db: Db;
+  model: RealtimeStandIn;
+  /** Twilio's REST API, when the path was started with `twilioRest`. */
+  rest: TwilioRestStandIn | undefined;
+  /** Another relay process on the same database, Redis and model (its env on top of this one's). */
+  addRelay(env?: Record<string, string | undefined>): Promise<RelayInstance>;
+}
+
+export interface CallPathOptions {
+  scenario?: Scenario;
+  env?: Record<string, string | undefined>;
+  hooks?: RealtimeServerDeps["hooks"];
+  timings?: RealtimeServerDeps["timings"];
+  /** Give the relay Twilio REST credentials, pointed at a local stand-in. */
+  twilioRest?: boolean;
+}
+
+export async function startCallPath(opts: CallPathOptions = {}): Promise<CallPath> {
   const model = await startRealtimeStandIn(opts.scenario ?? {});
-  const config = testConfig({
+  const accountSid = sid("AC");
+  const rest = opts.twilioRest ? await startTwilioRestStandIn({ accountSid, authToken: TWILIO_AUTH_TOKEN }) : undefined;
+  const baseEnv = {
     PUBLIC_BASE_URL,
     TWILIO_AUTH_TOKEN,
-    TWILIO_ACCOUNT_SID: undefined,
+    TWILIO_ACCOUNT_SID: rest ? accountSid : undefined,
+    TWILIO_API_BASE_URL: rest?.url,
     OPENAI_API_KEY: "sk-test-realtime",
     OPENAI_REALTIME_URL: model.url,
     ...opts.env,
-  });
+  };
   const db = testDb();
-  const cache = testCache();
-  const relay = createRealtimeServer({
-    config, db, cache, logger: testLogger("realtime"), knowledge: createKnowledgeSearch({ db }), hooks: opts.hooks,
-  });
-  const { port } = await relay.listen(0, "127.0.0.1");
-  const relayUrl = `http://127.0.0.1:${port}`;
-  const twilio = new TwilioSimulator({ relayUrl, publicBaseUrl: PUBLIC_BASE_URL, authToken: TWILIO_AUTH_TOKEN });
+  const instances: RelayInstance[] = [];
+
+  async function startRelay(env: Record<string, string | undefined>): Promise<RelayInstance & { config: AppConfig }> {
+    const config = testConfig(env);
+    const cache = testCache();
+    const relay = createRealtimeServer({
+      config, db, cache, logger: testLogger("realtime"), knowledge: createKnowledgeSearch({ db }), hooks: opts.hooks, timings: opts.timings,
+    });
+    const { port } = await relay.listen(0, "127.0.0.1");
+    const relayUrl = `http://127.0.0.1:${port}`;
+    const twilio = new TwilioSimulator({ relayUrl, publicBaseUrl: PUBLIC_BASE_URL, authToken: TWILIO_AUTH_TOKEN, accountSid });
+    // Like Twilio: a call redirected or completed through the REST API leaves its stream.
+    const unsubscribe = rest?.onCallUpdated((call, params) => twilio.restUpdated(call.sid, params));
+    const instance = {
+      config, relay, relayUrl, twilio, cache,
+      async close() {
+        unsubscribe?.();
+        twilio.close();
+        await relay.close();
+        await cache.close();
+      },
+    };
+    instances.push(instance);
+    return instance;
+  }
+
+  const first = await startRelay(baseEnv);
   return {
-    config, db, cache, relay, relayUrl, model, twilio,
+    ...first,
+    db,
+    model,
+    rest,
+    addRelay: (env = {}) => startRelay({ ...baseEnv, ...env }),
     async close() {
-      twilio.close();
-      await relay.close();
+      for (const i of instances) await i.close();
+      await rest?.close();
       await model.close();
-      await cache.close();
     },
   };
 }

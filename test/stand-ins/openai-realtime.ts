@@ -3,7 +3,9 @@
 // server-side voice activity detection, transcription of caller turns, audio responses
 // streamed faster than real time, function calls, cancel (by the client or by a barge-in),
 // truncate — refused, as the real API does, past the audio it produced — and usage.
-// Scenarios script what the caller "said" and how the agent answers.
+// Scenarios script what the caller "said" and how the agent answers. A connection can be
+// dropped mid-call (closed by the server, or cut without a close) and new connections
+// refused, to test how the relay recovers.
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import { WebSocketServer, type WebSocket } from "ws";
 import { BYTES_PER_MS, tone, VoiceActivityDetector } from "./audio.ts";
@@ -61,6 +63,7 @@ export class StandInConnection {
   appendsBeforeSessionUpdate = 0;
   session: Json | undefined;
   closed = false;
+  dropped = false;
   readonly closedPromise: Promise<void>;
   private vad = new VoiceActivityDetector();
   private turnIndex = 0;
@@ -105,6 +108,22 @@ export class StandInConnection {
   close() {
     this.ws.close();
   }
+  /**
+   * The server ends the session mid-call, as the API does on an internal error: a close
+   * frame (1011), nothing more from this session. Frames already on their way in are still
+   * read, as a WebSocket does until the peer's close arrives.
+   */
+  drop(code = 1011, reason = "server_error") {
+    this.dropped = true;
+    if (this.active) clearTimeout(this.active.timer);
+    this.ws.close(code, reason);
+  }
+  /** The connection is cut with no close frame (a network failure). */
+  cut() {
+    this.dropped = true;
+    if (this.active) clearTimeout(this.active.timer);
+    this.ws.terminate();
+  }
 
   private check() {
     this.waiters = this.waiters.filter((w) => (w.pred() ? (w.resolve(), false) : true));
@@ -113,7 +132,7 @@ export class StandInConnection {
     return `${prefix}_${(++this.seq).toString(36).padStart(6, "0")}${Math.random().toString(36).slice(2, 8)}`;
   }
   private emit(event: Json) {
-    if (this.closed) return;
+    if (this.closed || this.dropped) return;
     const full = { event_id: this.id("event"), ...event };
     if (event.type !== "response.output_audio.delta") this.sent.push(full);
     this.ws.send(JSON.stringify(full));
@@ -382,11 +401,17 @@ export interface RealtimeStandIn {
   connection(n?: number, timeoutMs?: number): Promise<StandInConnection>;
   /** Scenario for connections made from now on. */
   setScenario(s: Scenario): void;
+  /** The next `count` connection attempts are refused with this HTTP status. */
+  refuseNext(count: number, status?: number): void;
+  /** Connection attempts refused so far. */
+  readonly refused: number;
   close(): Promise<void>;
 }
 
 export async function startRealtimeStandIn(scenario: Scenario = {}, port = 0): Promise<RealtimeStandIn> {
   let current = scenario;
+  let refuse: number[] = [];
+  let refused = 0;
   const connections: StandInConnection[] = [];
   const waiting: { n: number; resolve: (c: StandInConnection) => void }[] = [];
   const server: Server = createServer((_req, res) => res.writeHead(404).end());
@@ -398,6 +423,11 @@ export async function startRealtimeStandIn(scenario: Scenario = {}, port = 0): P
     verifyClient: (info, cb) => {
       const auth = info.req.headers.authorization ?? "";
       if (!/^Bearer \S+/.test(auth)) return cb(false, 401, "Unauthorized");
+      const status = refuse.shift();
+      if (status !== undefined) {
+        refused++;
+        return cb(false, status, "Service Unavailable");
+      }
       const delay = current.acceptDelayMs ?? 0;
       if (delay > 0) setTimeout(() => cb(true), delay);
       else cb(true);
@@ -426,6 +456,12 @@ export async function startRealtimeStandIn(scenario: Scenario = {}, port = 0): P
     },
     setScenario(s) {
       current = s;
+    },
+    refuseNext(count, status = 503) {
+      refuse = Array.from({ length: count }, () => status);
+    },
+    get refused() {
+      return refused;
     },
     async close() {
       for (const c of connections) c.ws.terminate();
