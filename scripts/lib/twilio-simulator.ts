@@ -168,6 +168,8 @@ export interface RestUpdateOnPhone {
   /** Agent audio received and played by then, bytes. */
   receivedBytes: number;
   playedBytes: number;
+  /** Agent audio still queued to play, bytes (0: the caller had heard everything sent). */
+  queuedBytes: number;
   /** Marks the relay had sent that were not yet echoed (their audio still queued). */
   marksOutstanding: number;
 }
@@ -300,6 +302,7 @@ export class PhoneCall {
       atHr: performance.now(),
       receivedBytes: this.receivedBytes,
       playedBytes: this.playedBytes,
+      queuedBytes: this.queue.reduce((n, e) => n + ("audio" in e ? e.audio.length : 0), 0) - this.queueOffset,
       marksOutstanding: this.trace.filter((e) => e.kind === "mark" && !echoed.has(e.name)).length,
     });
     if (params.Twiml !== undefined || params.Url !== undefined || params.Status === "completed") {
