@@ -51,7 +51,8 @@ const record = (id: string, values: Float32Array, extra: Partial<VectorRecord> =
 });
 
 const stores: [string, () => VectorStore, boolean][] = [
-  ["pgvector", () => createPgvectorStore(db), true],
+  ["pgvector (exact scan, a small business)", () => createPgvectorStore(db), true],
+  ["pgvector (HNSW index, a large business)", () => createPgvectorStore(db, { exactScanMaxChunks: 0 }), true],
   ["Pinecone", () => createPineconeStore({ apiKey: pinecone.apiKey, indexHost: pinecone.url, maxRetries: 0 }), false],
 ];
 
@@ -59,7 +60,7 @@ describe.each(stores)("%s vector store", (name, makeStore, needsRows) => {
   let store: VectorStore;
   let a: string;
   let b: string;
-  const tag = name.toLowerCase();
+  const tag = name.toLowerCase().replace(/\W+/g, "");
   const id = (s: string) => `chk_${tag}_${s}_${Math.random().toString(36).slice(2, 8)}`;
 
   beforeAll(async () => {

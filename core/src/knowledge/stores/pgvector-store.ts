@@ -7,10 +7,24 @@ import { toVectorParam, type VectorMatch, type VectorQuery, type VectorStore } f
 export interface PgvectorOptions {
   /** HNSW candidate list size per search; higher is better recall and slower. */
   efSearch?: number;
+  /** Businesses with at most this many chunks are searched exactly (no index). */
+  exactScanMaxChunks?: number;
 }
 
 export function createPgvectorStore(db: Db, opts: PgvectorOptions = {}): VectorStore {
   const efSearch = String(opts.efSearch ?? 100);
+  const exactScanMaxChunks = opts.exactScanMaxChunks ?? 2000;
+  const chunkCounts = new Map<string, { chunks: number; expiresAt: number }>();
+
+  /** A business's chunk count, cached a minute: it picks exact or HNSW search. */
+  async function chunkCount(businessId: string): Promise<number> {
+    const cached = chunkCounts.get(businessId);
+    if (cached && cached.expiresAt > Date.now()) return cached.chunks;
+    const [row] = await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM "KnowledgeChunk" WHERE "businessId" = ${businessId}`;
+    if (chunkCounts.size > 10_000) chunkCounts.clear();
+    chunkCounts.set(businessId, { chunks: row?.n ?? 0, expiresAt: Date.now() + 60_000 });
+    return row?.n ?? 0;
+  }
   return {
     kind: "pgvector",
     placement: "row",
@@ -46,20 +60,30 @@ export function createPgvectorStore(db: Db, opts: PgvectorOptions = {}): VectorS
       const where = filtered
         ? Prisma.sql`AND (${q.category ?? null}::text IS NULL OR c.category = ${q.category ?? null}) AND (${Boolean(q.publicOnly)} = false OR c."isPublic")`
         : Prisma.empty;
-      // Settings local to this transaction: a wider HNSW candidate list, and iterative
-      // scanning so a filter (business, category, public) that rejects most neighbours
-      // still yields topK rows instead of a short list.
-      const [, rows] = await db.$transaction([
-        db.$queryRaw`SELECT set_config('hnsw.ef_search', ${efSearch}, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)`,
-        db.$queryRaw<{ id: string; distance: number }[]>`
-          SELECT k.id, (k.embedding <=> ${vector}::vector)::float8 AS distance
-          FROM "KnowledgeChunk" k ${join}
-          WHERE k."businessId" = ${businessId}
-            AND k."embeddingModel" = ${q.model}
-            AND k.embedding IS NOT NULL ${where}
-          ORDER BY k.embedding <=> ${vector}::vector
-          LIMIT ${q.topK}`,
-      ]);
+      const nearest = (orderBy: Prisma.Sql) => db.$queryRaw<{ id: string; distance: number }[]>`
+        SELECT k.id, (k.embedding <=> ${vector}::vector)::float8 AS distance
+        FROM "KnowledgeChunk" k ${join}
+        WHERE k."businessId" = ${businessId}
+          AND k."embeddingModel" = ${q.model}
+          AND k.embedding IS NOT NULL ${where}
+        ORDER BY ${orderBy}
+        LIMIT ${q.topK}`;
+      let rows: { id: string; distance: number }[];
+      if ((await chunkCount(businessId)) <= exactScanMaxChunks) {
+        // A small business: comparing with every chunk is cheap and exact. ("+ 0" keeps the
+        // planner off the HNSW index, which would wade through other businesses' vectors.)
+        rows = await nearest(Prisma.sql`(k.embedding <=> ${vector}::vector) + 0`);
+      } else {
+        // A large one: the HNSW index. Postgres underestimates what an exact scan costs at 1536
+        // dimensions and picks it up to tens of thousands of rows, so sorting is switched off
+        // for this transaction. Iterative scanning keeps going past neighbours the filters
+        // reject (other businesses, category, public-only) until topK rows are found.
+        [, rows] = await db.$transaction([
+          db.$queryRaw`SELECT set_config('hnsw.ef_search', ${efSearch}, true), set_config('hnsw.iterative_scan', 'relaxed_order', true),
+                              set_config('enable_sort', 'off', true), set_config('enable_seqscan', 'off', true)`,
+          nearest(Prisma.sql`k.embedding <=> ${vector}::vector`),
+        ]);
+      }
       // relaxed_order can return neighbours slightly out of order: sort the short list.
       return rows.map((r) => ({ id: r.id, score: 1 - r.distance })).sort((a, b) => b.score - a.score);
     },
