@@ -492,7 +492,7 @@ export class CallSession {
     const producedMs = Math.max(heard?.producedMs ?? 0, u.producedBytes / 8);
     const spoken = heard && heard.interrupted ? cutToHeard(text, heard.heardMs, producedMs) : heard ? text : "";
     const startMs = heard?.firstSentAt !== undefined ? Math.round(heard.firstSentAt - this.t0) : this.callMs();
-    this.deps.transcript.write({
+    this.transcript.write({
       role: "agent",
       text: spoken,
       startMs,
@@ -505,7 +505,7 @@ export class CallSession {
   private writeCaller(itemId: string, transcript: string) {
     const turn = this.callerTurns.get(itemId);
     this.callerTurns.delete(itemId);
-    this.deps.transcript.write({
+    this.transcript.write({
       role: "caller",
       text: transcript.trim(),
       startMs: turn?.startMs ?? this.callMs(),
