@@ -1,5 +1,5 @@
 // A small node-postgres pool for the API's hottest reads. Prisma's query engine spends ~2 ms
-// of CPU per query here; a prepared statement through node-postgres ~0.3 ms. Timestamps are
+// of CPU per query here; node-postgres ~0.3 ms. Timestamps are
 // stored as UTC without a zone, so they are read and written as UTC whatever the process TZ.
 import pg from "pg";
 
