@@ -74,6 +74,10 @@ function fromFrameworkError(err: unknown): { status: number; code: string; detai
     case "request.aborted":
       return { status: 400, code: "request_aborted", detail: "The request body was not received in full." };
   }
+  // Any other client error raised by Express or a body parser (http-errors marks them expose).
+  if (typeof e.status === "number" && e.status >= 400 && e.status < 500 && !Array.isArray(e.errors)) {
+    return e.expose ? { status: e.status, code: e.status === 400 ? "bad_request" : "client_error", detail: "The request could not be read." } : null;
+  }
   if (typeof e.status !== "number" || !Array.isArray(e.errors)) return null;
   const errors = e.errors.map((x) => ({
     path: (x.path ?? "").replace(/^\//, "").replaceAll("/", "."),

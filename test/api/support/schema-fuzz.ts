@@ -118,4 +118,4 @@ export function queryMutations(params: Schema[], doc: Schema): { name: string; q
   return out;
 }
 
-export const HOSTILE_IDS = ["' OR 1=1 --", "%00", "..%2F..%2Fetc", "%F0%9F%99%82", "x".repeat(300), "call_%27%3B%20DROP"];
+export const HOSTILE_IDS = ["%E0%A4%A", "%", "' OR 1=1 --", "%00", "..%2F..%2Fetc", "%F0%9F%99%82", "x".repeat(300), "call_%27%3B%20DROP"];
