@@ -70,13 +70,17 @@ export async function startCallPath(opts: CallPathOptions = {}): Promise<CallPat
     const twilio = new TwilioSimulator({ relayUrl, publicBaseUrl: PUBLIC_BASE_URL, authToken: TWILIO_AUTH_TOKEN, accountSid });
     // Like Twilio: a call redirected or completed through the REST API leaves its stream.
     const unsubscribe = rest?.onCallUpdated((call, params) => twilio.restUpdated(call.sid, params));
+    let closed: Promise<void> | undefined;
     const instance = {
       config, relay, relayUrl, twilio, cache,
-      async close() {
-        unsubscribe?.();
-        twilio.close();
-        await relay.close();
-        await cache.close();
+      close() {
+        closed ??= (async () => {
+          unsubscribe?.();
+          twilio.close();
+          await relay.close();
+          await cache.close();
+        })();
+        return closed;
       },
     };
     instances.push(instance);
