@@ -72,6 +72,14 @@ describe("the OpenAPI contract", () => {
     }
   });
 
+  it("every problem code the server can answer with is listed in the spec", () => {
+    const src = execFileSync("grep", ["-rhoE", String.raw`(ApiError\("[a-z_]+", "[a-z_]+"|unauthenticated\("[a-z_]+"|forbidden\("[a-z_]+"|conflict\("[a-z_]+"|problemBody\([0-9]+, "[a-z_]+"|code: "[a-z_]+")`, join(ROOT, "api/src")], { encoding: "utf8" });
+    const codes = new Set([...src.matchAll(/"([a-z_]+)"\)?$/gm)].map((m) => m[1]!));
+    expect(codes.size).toBeGreaterThan(30);
+    const documented = spec.document.info.description as string;
+    for (const code of codes) expect(documented, `problem code ${code} is not documented in openapi.yaml`).toContain(`\`${code}\``);
+  });
+
   it("the agent configuration in the spec has exactly core's fields, required, with core's choices", () => {
     const coreFields = Object.keys(AgentConfigSchema.shape).sort();
     expect(Object.keys(schemas.AgentConfig.properties).sort()).toEqual(coreFields);
