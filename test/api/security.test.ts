@@ -265,7 +265,12 @@ describe("generated security checks", () => {
     const schema = requestBodySchema(op)!;
     const valid = bodyFor(op) as Record<string, Json>;
     const mutations = bodyMutations(schema, valid, doc);
-    const creds: Credentials = op.operationId === "signup" || op.operationId === "login" ? {} : { session: C.owner };
+    // The business is named explicitly: the fuzzer's createBusiness calls make C's owner a member of several.
+    const creds: Credentials = op.operationId === "signup" || op.operationId === "login" ? {} : { session: C.owner, business: C.ids.businessId };
+    // The unmutated body gets through, so the mutations below test the handler, not a gate in front of it.
+    const baseline = await call(api, op.method.toUpperCase(), pathFor(op, C.ids), { ...creds, body: valid });
+    const refusedOnPurpose = { login: 401, acceptInvite: 404 } as Record<string, number>;
+    expect(baseline.status, baseline.text.slice(0, 300)).toBe(refusedOnPurpose[op.operationId] ?? (baseline.status < 300 ? baseline.status : 200));
     await inBatches(mutations, async (m) => {
       const r = await call(api, op.method.toUpperCase(), pathFor(op, C.ids), {
         ...creds,
@@ -282,7 +287,7 @@ describe("generated security checks", () => {
   it.each(queryOps.map((op) => [op.operationId, op] as const))("%s answers hostile query strings, ids and headers without a 5xx", async (_id, op) => {
     const params = [...((spec.document.paths[op.path].parameters as unknown[]) ?? []), ...((op.raw.parameters as unknown[]) ?? [])] as Record<string, unknown>[];
     const widget = acceptedSchemes(op).has("publishableKey");
-    const creds: Credentials = widget ? { key: C.widgetKey, origin: SITE } : op.operationId === "getReadiness" || op.operationId === "getHealth" ? {} : { session: C.owner };
+    const creds: Credentials = widget ? { key: C.widgetKey, origin: SITE } : op.operationId === "getReadiness" || op.operationId === "getHealth" ? {} : { session: C.owner, business: C.ids.businessId };
     const requests: { name: string; path: string; headers?: Record<string, string>; expect?: number }[] = [];
     if (op.method === "get") {
       for (const q of queryMutations(params, doc)) requests.push({ name: q.name, path: `${pathFor(op, C.ids)}?${q.query}`, expect: q.expect });
@@ -299,7 +304,7 @@ describe("generated security checks", () => {
       requests.push({ name: "huge Idempotency-Key", path: pathFor(op, C.ids), headers: { "idempotency-key": "k".repeat(300) }, expect: 400 });
     }
     await inBatches(requests, async (q) => {
-      const r = await call(api, op.method.toUpperCase(), q.path, { ...creds, headers: q.headers, body: bodyFor(op) });
+      const r = await call(api, op.method.toUpperCase(), q.path, { ...creds, ...(q.headers?.["frontdesk-business"] ? { business: undefined } : {}), headers: q.headers, body: bodyFor(op) });
       expect(r.status, `${q.name}: ${r.text.slice(0, 300)}`).toBeLessThan(500);
       if (q.expect) expect(r.status, `${q.name}: ${r.text.slice(0, 300)}`).toBe(q.expect);
       if (r.status >= 400) expectProblem(r);

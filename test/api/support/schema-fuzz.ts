@@ -74,6 +74,7 @@ export function bodyMutations(schema: Schema, valid: Record<string, Json>, doc: 
     { name: "text/plain", raw: JSON.stringify(valid), contentType: "text/plain" },
     { name: "an unknown field", body: { ...valid, isAdmin: true, __proto__x: 1 }, expect: s.additionalProperties === false ? 400 : undefined },
     { name: "deeply nested junk", body: { ...valid, nested: JSON.parse("[".repeat(200) + "]".repeat(200)) as Json } },
+    { name: "a body over the 1 MB limit", body: { ...valid, padding: "p".repeat(1_100_000) }, expect: s.properties?.data ? undefined : 413 },
   ];
   if (required.length) out.push({ name: "an empty object", body: {}, expect: 400 });
   for (const name of required) {
@@ -85,11 +86,12 @@ export function bodyMutations(schema: Schema, valid: Record<string, Json>, doc: 
     out.push({ name: `${name} of the wrong type`, body: { ...valid, [name]: wrongTypeFor(propSchema, doc) }, expect: 400 });
     const types = typesOf(propSchema, doc);
     if (types.includes("string") && !p.enum && !p.format?.startsWith("date")) {
-      out.push({ name: `${name} huge (200k chars)`, body: { ...valid, [name]: "x".repeat(200_000) } });
+      if (typeof p.maxLength === "number") out.push({ name: `${name} one past its maxLength`, body: { ...valid, [name]: "x".repeat(p.maxLength + 1) }, expect: 400 });
+      else out.push({ name: `${name} huge (200k chars)`, body: { ...valid, [name]: "x".repeat(200_000) } });
       for (const [i, hostile] of HOSTILE_STRINGS.entries()) out.push({ name: `${name} hostile string #${i}`, body: { ...valid, [name]: hostile } });
     }
     if (types.includes("array")) {
-      out.push({ name: `${name} with 10k items`, body: { ...valid, [name]: Array.from({ length: 10_000 }, (_, i) => `item-${i}`) } });
+      out.push({ name: `${name} with 2,000 items`, body: { ...valid, [name]: Array.from({ length: 2_000 }, (_, i) => `item-${i}`) } });
     }
     if (types.includes("integer") || types.includes("number")) {
       for (const n of [-1, 1e308, 2 ** 53 + 1, 0.5]) out.push({ name: `${name} = ${n}`, body: { ...valid, [name]: n } });
