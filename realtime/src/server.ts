@@ -16,6 +16,7 @@ import { createRelayMetrics } from "./metrics.ts";
 import { healthRoutes } from "./http/health.ts";
 import { voiceWebhook } from "./http/voice-webhook.ts";
 import { statusCallback } from "./http/status-callback.ts";
+import { callTranscriptFeed } from "./http/call-transcript-feed.ts";
 import { acceptTwilioStream } from "./http/twilio-stream.ts";
 import { acceptBrowserStream, verifyBrowserUpgrade } from "./http/browser-stream.ts";
 import { isSignedByTwilio, streamUrl } from "./http/twilio-signature.ts";
@@ -76,6 +77,8 @@ export function createRealtimeServer(deps: RealtimeServerDeps): RealtimeServer {
     }),
   );
   app.post("/twilio/status", form, statusCallback({ config, db, cache, liveCalls, logger }));
+  // For `npm run call`: a simulated caller's view of the transcript (never in production).
+  if (config.env !== "production") app.get("/simulator/calls/:callSid/events", callTranscriptFeed({ config, db, cache }));
   app.use(healthRoutes({ db, cache, registry: metrics.registry, draining: () => draining }));
   app.use((_req, res) => {
     res.status(404).type("text/plain").send("Not Found");
