@@ -8,11 +8,11 @@ import type { CallTransport, TransportEndReason } from "../transports/transport.
 import type { AgentTool, ToolContext } from "../tools/tool.ts";
 import type { ModelSocket } from "./model-socket.ts";
 import { BETA_EVENT_NAMES, parseServerEvent, readAudioDelta, type AudioDelta, type ServerEvent } from "./model-events.ts";
-import { AgentPlayback, base64Bytes, type ItemHeard, type PlaybackOptions } from "./playback.ts";
-import type { SegmentDraft, TranscriptSink } from "./transcript-recorder.ts";
+import { AgentPlayback, base64Bytes, type ItemHeard, type PlaybackOptions, type PlaybackSink } from "./playback.ts";
+import type { TranscriptSink } from "./transcript-recorder.ts";
 import { ToolCalls } from "./tool-calls.ts";
 import { cutToHeard } from "./heard-text.ts";
-import { restoreMessages, type SpokenLine } from "./conversation-restore.ts";
+import { restoreMessages, SpokenMemory } from "./conversation-restore.ts";
 import { LeaveAfterPlayback } from "./leave-after-playback.ts";
 
 export interface CallIdentity {
@@ -105,7 +105,7 @@ export class CallSession {
   /** Words the session asked the agent to say, waiting for the model to be free. */
   private queuedSpeech: string[] = [];
   /** Everything said so far, for a model session that has to be restored. */
-  private spoken: SpokenLine[] = [];
+  private readonly spoken = new SpokenMemory();
   private modelDown = false;
   /** The caller was owed an answer when the model's socket dropped. */
   private owedAtDrop = false;
@@ -123,18 +123,8 @@ export class CallSession {
     this.clock = deps.clock ?? (() => performance.now());
     this.t0 = this.clock();
     this.log = deps.logger;
-    this.transcript = this.rememberingTranscript(deps.transcript);
-    const counts = deps.metrics?.counts;
-    const sink = counts
-      ? {
-          sendAudio: (b64: string, mark?: string) => {
-            counts.framesOut++;
-            deps.transport.sendAudio(b64, mark);
-          },
-          mark: (name: string) => deps.transport.mark(name),
-          clearAudio: () => deps.transport.clearAudio(),
-        }
-      : deps.transport;
+    this.transcript = this.spoken.remembering(deps.transcript);
+    const sink = deps.metrics ? countingChunks(deps.transport, deps.metrics.counts) : deps.transport;
     this.playback = new AgentPlayback(sink, { clock: this.clock, ...deps.playback });
     this.playback.onItemHeard = (heard) => this.onItemHeard(heard);
     if (deps.metrics) this.playback.onChunkSent = (waitedMs) => deps.metrics!.agentAudioForwarded(waitedMs);
@@ -259,22 +249,6 @@ export class CallSession {
     }
   }
 
-  private rememberingTranscript(sink: TranscriptSink): TranscriptSink {
-    return {
-      write: (segment: SegmentDraft) => {
-        if (segment.text.trim()) {
-          this.spoken.push({ role: segment.role, text: segment.text, toolName: segment.toolName });
-          if (this.spoken.length > 200) this.spoken.splice(0, this.spoken.length - 100);
-        }
-        sink.write(segment);
-      },
-      flush: () => sink.flush(),
-      get written() {
-        return sink.written;
-      },
-    };
-  }
-
   /**
    * The model's socket dropped. The response in flight is gone: what of it was sent to the
    * caller still plays and is written as heard; nothing more of it will come.
@@ -298,7 +272,7 @@ export class CallSession {
   resumeMessages(): string[] {
     const unheard = [...this.utterances.values()].map((u) => ({ role: "agent" as const, text: u.text }));
     const owed = this.responses === 0 ? "greeting" : this.owedAtDrop ? "answer" : "nothing";
-    const messages = restoreMessages([...this.spoken, ...unheard], owed, this.deps.greeting);
+    const messages = restoreMessages([...this.spoken.lines, ...unheard], owed, this.deps.greeting);
     if (owed !== "nothing") this.responseRequested = true;
     return messages;
   }
@@ -313,6 +287,8 @@ export class CallSession {
 
   private async endWithApology(): Promise<void> {
     if (this.ending || this.leave.endingAs) return;
+    // A transfer needs no model: the caller still gets the person they were promised.
+    if (this.leave.pending?.kind === "transfer") return this.leave.runNow();
     this.leave.cancel();
     this.leave.endingAs = { reason: "model_unavailable" };
     this.playback.interrupt();
@@ -520,4 +496,16 @@ export class CallSession {
     this.log.warn({ code: error.code, type: error.type, message: error.message }, "model error");
   }
 
+}
+
+/** The line, counting the chunks of agent audio sent on it. */
+function countingChunks(transport: CallTransport, counts: SessionMetrics["counts"]): PlaybackSink {
+  return {
+    sendAudio: (b64, mark) => {
+      counts.framesOut++;
+      transport.sendAudio(b64, mark);
+    },
+    mark: (name) => transport.mark(name),
+    clearAudio: () => transport.clearAudio(),
+  };
 }

@@ -59,6 +59,11 @@ export class LeaveAfterPlayback {
     this.action = undefined;
   }
 
+  /** Runs the pending action now, heard or not (the model is gone and will say nothing more). */
+  runNow(): void {
+    this.run();
+  }
+
   private run() {
     const action = this.action;
     if (!action) return;
