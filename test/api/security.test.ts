@@ -298,7 +298,7 @@ describe("generated security checks", () => {
       }
     }
     if (op.business === "header" && !widget) {
-      for (const hostile of HOSTILE_IDS) requests.push({ name: `business header ${hostile.slice(0, 10)}`, path: pathFor(op, C.ids), headers: { "frontdesk-business": hostile } });
+      for (const hostile of HOSTILE_IDS.slice(0, 4)) requests.push({ name: `business header ${hostile.slice(0, 10)}`, path: pathFor(op, C.ids), headers: { "frontdesk-business": hostile } });
     }
     if (op.method === "post" && (op.raw.parameters as { $ref?: string }[] | undefined)?.some((p) => p.$ref?.endsWith("IdempotencyKey"))) {
       requests.push({ name: "huge Idempotency-Key", path: pathFor(op, C.ids), headers: { "idempotency-key": "k".repeat(300) }, expect: 400 });
