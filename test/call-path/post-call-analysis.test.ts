@@ -158,4 +158,30 @@ describe("post-call analysis", () => {
     });
     expect(await analysedEvents(biz, call.id)).toHaveLength(1);
   });
+
+  it("a completed status callback that arrives while the stream still runs does not make the analysis due early", async () => {
+    const biz = await createTestBusiness(path.db, { name: "Early Status Co" });
+    path.model.setScenario(refundCall);
+    const n = path.model.connections.length + 1;
+    const phone = await path.twilio.call({ to: biz.phone.e164, speed: 4 });
+    const model = await path.model.connection(n);
+    await greetingHeard(phone, model);
+    await eventually(() => analysisJobs(biz).then((j) => j.length === 1));
+    expect((await path.twilio.postStatus({ callSid: phone.callSid, status: "completed", durationSec: 9, to: biz.phone.e164 })).status).toBe(204);
+    // Half a transcript so far: nothing may analyse it yet.
+    phone.say(900, 800);
+    await transcriptWith(path.db, phone.callSid, (s) => s.text.startsWith("I'm sorry about that"), 10_000);
+    const [stillArmed] = await analysisJobs(biz);
+    expect(stillArmed!.runAt.getTime()).toBeGreaterThan(Date.now() + 10 * 60_000);
+
+    await phone.hangUp();
+    await eventually(() => analysisJobs(biz).then((j) => j.length === 1 && j[0]!.runAt.getTime() <= Date.now()), 5_000, "the analysis to be due");
+    const worker = analysisWorker(biz.business.id, withoutOpenAI());
+    expect(await worker.drain()).toBe(1);
+    await worker.stop();
+    const call = await forBusiness(path.db, biz.business.id).callLog.findUniqueOrThrow({ where: { callSid: phone.callSid } });
+    expect(call).toMatchObject({ durationSec: 9, endReason: "caller_hangup", analysisStatus: "done" });
+    expect(call.summary).toContain("charged twice");
+    expect(await analysedEvents(biz, call.id)).toHaveLength(1);
+  });
 });
