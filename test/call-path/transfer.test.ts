@@ -80,6 +80,24 @@ describe("transfer to a person", () => {
   });
 });
 
+describe("a transfer Twilio refuses", () => {
+  it("keeps the caller with the agent, who says the transfer did not work and offers a message", async () => {
+    path.model.setScenario({});
+    const n = path.model.connections.length + 1;
+    const phone = await path.twilio.call({ to: staffed.phone.e164, speed: 4 });
+    const model = await path.model.connection(n);
+    await greetingHeard(phone, model);
+    path.rest!.failNext(1, 500);
+    phone.dtmf("0");
+    const segments = await transcriptWith(path.db, phone.callSid, (s) => s.text.startsWith("I'm sorry, I couldn't put you through"), 10_000);
+    expect(segments.map((s) => s.text)).toContain(`The transfer to ${transferNumber} failed.`);
+    expect(phone.closeCode).toBeUndefined();
+    expect(path.rest!.requests.filter((r) => r.callSid === phone.callSid).map((r) => r.status)).toEqual([500]);
+    await phone.hangUp();
+    expect(await endedCall(path.db, phone.callSid)).toMatchObject({ endReason: "caller_hangup", transferredTo: null });
+  });
+});
+
 describe("keypad transfer", () => {
   it("pressing 0 puts the caller through after the agent says it is connecting them", async () => {
     path.model.setScenario({});
