@@ -34,6 +34,8 @@ const usage = (): Usage => {
   return { cpuUserUs: c.user, cpuSystemUs: c.system, rss: process.memoryUsage().rss };
 };
 function serveUsage() {
+  // A child outlives no orchestrator: when the IPC channel goes, so does the child.
+  process.on("disconnect", () => process.exit(0));
   process.on("message", (m: { type?: string }) => {
     if (m?.type === "usage") process.send!({ type: "usage", usage: usage() });
     if (m?.type === "cpu") {
@@ -118,7 +120,7 @@ interface Child {
 
 async function spawn(role: string, env: Record<string, string>): Promise<Child> {
   // BENCH_PROFILE=relay (or pass-through, model) writes a V8 CPU profile of that process to /tmp.
-  const profile = process.env.BENCH_PROFILE === role ? ["--cpu-prof", "--cpu-prof-dir=/tmp/relay-bench-profile"] : [];
+  const profile = (process.env.BENCH_PROFILE ?? "").split(",").includes(role) ? ["--cpu-prof", "--cpu-prof-dir=/tmp/relay-bench-profile"] : [];
   const proc = fork(SELF, [role], { execArgv: ["--import", "tsx", "--expose-gc", ...profile], env: { ...process.env, ...env }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
     proc.once("exit", (code) => reject(new Error(`${role} exited with ${code}`)));
@@ -253,8 +255,6 @@ interface StepResult {
 
 interface Target {
   name: string;
-  /** RSS (after a collection) before the first call, for memory per call. */
-  baselineRss?: number;
   port: number;
   child: Child;
   /** Dials one call; returns its callSid and stream token (the product path needs the webhook). */
@@ -274,7 +274,6 @@ async function openCall(target: Target): Promise<BenchCall> {
 }
 
 async function runStep(target: Target, n: number): Promise<StepResult> {
-  target.baselineRss ??= (await target.child.usage()).rss;
   const calls: BenchCall[] = [];
   for (let i = 0; i < n; i += 10) calls.push(...(await Promise.all(Array.from({ length: Math.min(10, n - i) }, () => openCall(target)))));
 
@@ -300,8 +299,9 @@ async function runStep(target: Target, n: number): Promise<StepResult> {
   await sleep(MEASURE_MS);
   const after = await target.child.cpu();
   for (const c of calls) c.closeWindow();
-  const loaded = await target.child.usage();
   await sleep(500); // echoes still in flight at the window's end
+  // Sampled after the window: the collection it forces pauses the process.
+  const loaded = await target.child.usage();
   clearTimeout(timer);
 
   const rtts = calls.flatMap((c) => c.rtts).sort((a, b) => a - b);
@@ -310,6 +310,8 @@ async function runStep(target: Target, n: number): Promise<StepResult> {
   const cpuUs = after.cpuUserUs + after.cpuSystemUs - before.cpuUserUs - before.cpuSystemUs;
   for (const c of calls) c.hangUp();
   await sleep(1_000); // let the relay finish the calls before the next step
+  // Memory the calls held: with them up, less after they ended (the heap's own growth stays).
+  const ended = await target.child.usage();
   return {
     n,
     p50: percentile(rtts, 50),
@@ -317,7 +319,7 @@ async function runStep(target: Target, n: number): Promise<StepResult> {
     loss: sentInWindow > 0 ? Math.max(0, 1 - echoed / sentInWindow) : 1,
     cpuUsPerFrame: echoed > 0 ? cpuUs / echoed : NaN,
     sysShare: cpuUs > 0 ? (after.cpuSystemUs - before.cpuSystemUs) / cpuUs : 0,
-    rssPerCallKb: (loaded.rss - target.baselineRss) / 1024 / n,
+    rssPerCallKb: (loaded.rss - ended.rss) / 1024 / n,
     frames: echoed,
   };
 }
@@ -350,12 +352,14 @@ async function findMax(targets: Target[], coarse: number[]): Promise<Map<Target,
     if (holds(r)) s.pass = Math.max(s.pass, n);
     else s.fail = Math.min(s.fail ?? Infinity, n);
   };
+  // BENCH_FIXED=1: run exactly the listed steps (for comparing the two at the same N).
+  const fixed = process.env.BENCH_FIXED === "1";
   for (const n of coarse) {
-    const rising = targets.filter((t) => state.get(t)!.fail === undefined);
+    const rising = targets.filter((t) => fixed || state.get(t)!.fail === undefined);
     if (rising.length === 0) break;
     for (const t of rising) await step(t, n);
   }
-  for (let i = 0; i < 2; i++) {
+  for (let i = 0; i < (fixed ? 0 : 2); i++) {
     for (const t of targets) {
       const s = state.get(t)!;
       if (s.fail !== undefined && s.fail - s.pass > 10) await step(t, Math.round((s.pass + s.fail) / 2));
@@ -384,7 +388,8 @@ async function main() {
   };
   const streamUrl = PUBLIC_BASE_URL.replace("https", "wss") + "/twilio/stream";
   const streamSignature = getExpectedTwilioSignature(AUTH_TOKEN, streamUrl, {});
-  const coarse = (process.env.BENCH_STEPS ?? "50,100,150,200,250,300,350,400,450,500").split(",").map(Number);
+  // The bench business is on the enterprise plan: 500 concurrent calls at most.
+  const coarse = (process.env.BENCH_STEPS ?? "50,100,150,200,250,300,350,400,450,500").split(",").map(Number).filter((n) => n > 0 && n <= 500);
 
   console.log(`relay benchmark: 20 ms μ-law frames both ways, model echoes; warm-up ${WARMUP_MS} ms, measure ${MEASURE_MS} ms per step; ${(await import("node:os")).cpus().length} cores`);
   console.log(["     variant", "calls", " p50 ms", " p99 ms", "   loss", "cpu µs/fr", " sys", "RSS/call", " ok?"].map((s, i) => s.padStart([12, 5, 8, 8, 7, 9, 5, 8, 5][i]!)).join(" ") + "   (RSS per call in KB)");
