@@ -15,6 +15,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import http from "node:http";
 import { parseArgs } from "node:util";
 import { randomBytes } from "node:crypto";
+import { availableParallelism, loadavg } from "node:os";
 import autocannon from "autocannon";
 import express from "express";
 import pg from "pg";
@@ -214,6 +215,7 @@ async function main() {
   const prefix = `bench:${stamp}:`;
   const children: ChildProcess[] = [];
   const t0 = Date.now();
+  const loadAtStart = loadavg()[0]!;
   try {
     await sql(ADMIN_URL, `CREATE DATABASE "${dbName}"`);
     const migrated = spawnSync(process.execPath, ["--import", "tsx", "scripts/prisma.ts", "migrate", "deploy"], { env: { ...process.env, DATABASE_URL: url }, encoding: "utf8" });
@@ -270,7 +272,8 @@ async function main() {
     const bestBare = Math.max(...results.filter((r) => r.server === "bare express").map((r) => r.rps));
     const bestApi = Math.max(...results.filter((r) => r.server === "api /v1/calls").map((r) => r.rps));
     const ratio = bestApi / bestBare;
-    console.log(`\nbest throughput: api ${bestApi.toFixed(0)} req/s, bare express ${bestBare.toFixed(0)} req/s`);
+    console.log(`\nmachine: ${availableParallelism()} CPUs shared by both servers, the load generator, Postgres and Redis; load average ${loadAtStart.toFixed(1)} at start, ${loadavg()[0]!.toFixed(1)} at end`);
+    console.log(`best throughput: api ${bestApi.toFixed(0)} req/s, bare express ${bestBare.toFixed(0)} req/s`);
     console.log(`fixed rates with p95 <= 20 ms: ${withinTarget.length ? withinTarget.join(", ") + " req/s" : "none"}`);
     console.log(`fixed rate ${RATE} req/s: achieved ${fixed.rps.toFixed(0)} req/s, p95 ${fixed.p95.toFixed(2)} ms (target <= 20 ms), non-2xx ${fixed.non2xx}`);
     console.log(`targets: p95 <= 20 ms at ${RATE} req/s: ${fixed.p95 <= 20 && fixed.rps >= RATE * 0.95 ? "met" : "NOT met"}; throughput >= 0.5x bare express: ${ratio >= 0.5 ? "met" : "NOT met"}`);
