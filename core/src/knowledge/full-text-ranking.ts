@@ -22,7 +22,7 @@ export interface FullTextQuery {
 }
 
 /** At most this many rows gathered through posting lists per query. */
-const GATHER_BUDGET = 2000;
+const GATHER_BUDGET = 1000;
 
 export async function fullTextRanking(db: Db, termStats: TermStatsSource, q: FullTextQuery): Promise<string[]> {
   const stats = await termStats.forQuery(q.businessId, q.query);

@@ -2,7 +2,7 @@
 // words (document frequency), so rare words count for more than common ones (IDF), which
 // Postgres's own ts_rank does not do. Frequencies are counted up to a cap, so a count costs at
 // most `cap` row reads; beyond it they are estimated from the planner's statistics of the tsv
-// column. Cached for a minute in process: questions reuse a small vocabulary.
+// column. Cached ten minutes in process: questions reuse a small vocabulary.
 import type { Db } from "../db/client.ts";
 
 export interface TermFrequency {
@@ -33,8 +33,8 @@ export interface TermStatsSource {
 }
 
 export function createTermStats(db: Db, opts: TermStatsOptions = {}): TermStatsSource {
-  const cap = opts.cap ?? 1000;
-  const ttlMs = opts.ttlMs ?? 60_000;
+  const cap = opts.cap ?? 300;
+  const ttlMs = opts.ttlMs ?? 10 * 60_000;
   const cache = new BoundedTtlCache<number>(opts.maxEntries ?? 50_000, ttlMs);
   let planner: { shares: Map<string, number>; expiresAt: number } | undefined;
 
@@ -79,7 +79,7 @@ export function createTermStats(db: Db, opts: TermStatsOptions = {}): TermStatsS
       FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'KnowledgeChunk' AND attname = 'tsv'`;
     const shares = new Map<string, number>();
     (row?.elems ?? []).forEach((lexeme, i) => shares.set(lexeme, row!.freqs![i]!));
-    planner = { shares, expiresAt: Date.now() + 10 * ttlMs };
+    planner = { shares, expiresAt: Date.now() + ttlMs };
     return shares;
   }
 }

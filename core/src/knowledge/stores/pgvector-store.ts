@@ -9,22 +9,40 @@ export interface PgvectorOptions {
   efSearch?: number;
   /** Businesses with at most this many chunks are searched exactly (no index). */
   exactScanMaxChunks?: number;
+  /**
+   * Below this share of all chunks, a business is searched exactly too (up to
+   * `exactScanMaxChunksLowShare` chunks): the shared HNSW graph would make it wade through
+   * mostly other businesses' vectors, where pgvector's iterative scan runs out of budget.
+   */
+  minShareForIndex?: number;
+  exactScanMaxChunksLowShare?: number;
 }
 
 export function createPgvectorStore(db: Db, opts: PgvectorOptions = {}): VectorStore {
   const efSearch = String(opts.efSearch ?? 100);
   const exactScanMaxChunks = opts.exactScanMaxChunks ?? 2000;
-  const chunkCounts = new Map<string, { chunks: number; expiresAt: number }>();
+  const minShareForIndex = opts.minShareForIndex ?? 0.1;
+  const exactScanMaxChunksLowShare = opts.exactScanMaxChunksLowShare ?? 20_000;
+  const sizes = new Map<string, { chunks: number; share: number; expiresAt: number }>();
 
-  /** A business's chunk count, cached a minute: it picks exact or HNSW search. */
-  async function chunkCount(businessId: string): Promise<number> {
-    const cached = chunkCounts.get(businessId);
-    if (cached && cached.expiresAt > Date.now()) return cached.chunks;
-    const [row] = await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM "KnowledgeChunk" WHERE "businessId" = ${businessId}`;
-    if (chunkCounts.size > 10_000) chunkCounts.clear();
-    chunkCounts.set(businessId, { chunks: row?.n ?? 0, expiresAt: Date.now() + 60_000 });
-    return row?.n ?? 0;
+  /** A business's chunk count and share of the table, cached a minute: they pick the plan. */
+  async function size(businessId: string): Promise<{ chunks: number; share: number }> {
+    const cached = sizes.get(businessId);
+    if (cached && cached.expiresAt > Date.now()) return cached;
+    const [row] = await db.$queryRaw<{ n: number; total: number }[]>`
+      SELECT (SELECT count(*)::int FROM "KnowledgeChunk" WHERE "businessId" = ${businessId}) AS n,
+             (SELECT greatest(reltuples, 1)::float8 FROM pg_class WHERE oid = '"KnowledgeChunk"'::regclass) AS total`;
+    const chunks = row?.n ?? 0;
+    const entry = { chunks, share: chunks / Math.max(chunks, row?.total ?? 1), expiresAt: Date.now() + 60_000 };
+    if (sizes.size > 10_000) sizes.clear();
+    sizes.set(businessId, entry);
+    return entry;
   }
+
+  function searchExactly({ chunks, share }: { chunks: number; share: number }): boolean {
+    return chunks <= exactScanMaxChunks || (share < minShareForIndex && chunks <= exactScanMaxChunksLowShare);
+  }
+
   return {
     kind: "pgvector",
     placement: "row",
@@ -69,7 +87,7 @@ export function createPgvectorStore(db: Db, opts: PgvectorOptions = {}): VectorS
         ORDER BY ${orderBy}
         LIMIT ${q.topK}`;
       let rows: { id: string; distance: number }[];
-      if ((await chunkCount(businessId)) <= exactScanMaxChunks) {
+      if (searchExactly(await size(businessId))) {
         // A small business: comparing with every chunk is cheap and exact. ("+ 0" keeps the
         // planner off the HNSW index, which would wade through other businesses' vectors.)
         rows = await nearest(Prisma.sql`(k.embedding <=> ${vector}::vector) + 0`);
@@ -77,9 +95,11 @@ export function createPgvectorStore(db: Db, opts: PgvectorOptions = {}): VectorS
         // A large one: the HNSW index. Postgres underestimates what an exact scan costs at 1536
         // dimensions and picks it up to tens of thousands of rows, so sorting is switched off
         // for this transaction. Iterative scanning keeps going past neighbours the filters
-        // reject (other businesses, category, public-only) until topK rows are found.
+        // reject (other businesses, category, public-only) until topK rows are found, with
+        // more memory than its default (one work_mem holds only ~700 visited 1536-d vectors).
         [, rows] = await db.$transaction([
           db.$queryRaw`SELECT set_config('hnsw.ef_search', ${efSearch}, true), set_config('hnsw.iterative_scan', 'relaxed_order', true),
+                              set_config('hnsw.scan_mem_multiplier', '8', true), set_config('hnsw.max_scan_tuples', '50000', true),
                               set_config('enable_sort', 'off', true), set_config('enable_seqscan', 'off', true)`,
           nearest(Prisma.sql`k.embedding <=> ${vector}::vector`),
         ]);
