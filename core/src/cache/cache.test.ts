@@ -106,3 +106,13 @@ describe.each(caches)("%s cache", (_name, cache) => {
     expect(await cache.ping()).toBe(true);
   });
 });
+
+describe("redis cache with Redis unreachable", () => {
+  it("closes promptly instead of waiting forever for Redis", async () => {
+    const cache = createRedisCache({ url: "redis://127.0.0.1:1", prefix: "down:" });
+    expect(await cache.ping()).toBe(false);
+    const started = Date.now();
+    await cache.close();
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+});

@@ -115,7 +115,11 @@ export function createRedisCache({ url, prefix = "fd:", now = Date.now }: RedisC
       }
     },
     async close() {
-      await Promise.allSettled([client.quit(), subscriber?.quit()]);
+      // QUIT waits for a reply that never comes while Redis is unreachable: give it a moment,
+      // then drop the connections.
+      const quit = (c: Redis) =>
+        Promise.race([c.quit().catch(() => {}), new Promise((r) => setTimeout(r, 500).unref())]).finally(() => c.disconnect());
+      await Promise.allSettled([quit(client), subscriber && quit(subscriber)]);
     },
   };
 }
