@@ -8,6 +8,7 @@
 //   RAG_BENCH_QUERIES  timed queries per mode (default 300)
 //   BENCH_DATABASE_URL an admin connection (default TEST_DATABASE_URL or local postgres)
 import { spawnSync } from "node:child_process";
+import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { createDb, type Db } from "@frontdesk/core/db/client";
@@ -107,6 +108,8 @@ async function main() {
   const dbName = `frontdesk_bench_rag_${Date.now()}`;
   const url = withDb(ADMIN_URL, dbName);
   console.log(`rag bench: ${MAIN_CHUNKS} chunks for one business + ${NOISE_BUSINESSES} x ${NOISE_CHUNKS} noise; database ${dbName}`);
+  // Figures depend on what else runs: say how busy the machine was.
+  console.log(`machine: ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(2)} at start`);
   await admin(`CREATE DATABASE "${dbName}"`);
   const migrated = spawnSync(process.execPath, ["--import", "tsx", "scripts/prisma.ts", "migrate", "deploy"], { env: { ...process.env, DATABASE_URL: url }, encoding: "utf8" });
   if (migrated.status !== 0) throw new Error(`migrating the bench database failed:\n${migrated.stdout}\n${migrated.stderr}`);
@@ -209,6 +212,7 @@ async function main() {
       line(`  recall@10; mean similarity vs exact`, `${(found / sample.length).toFixed(3)}; ${(scoreRatio / sample.length).toFixed(3)}`);
     }
 
+    console.log(`\nmachine load average ${loadavg()[0]!.toFixed(2)} at the end`);
     console.log(`\nrag: hybrid p95 ${hybrid.p95.toFixed(1)} ms at ${mainChunks} chunks; ingest ${Math.round(ingestRate)} chunks/s`);
   } finally {
     await cache.close();
