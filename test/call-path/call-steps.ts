@@ -10,11 +10,15 @@ export function producedMs(model: StandInConnection): number {
   return [...model.items.values()].reduce((ms, i) => ms + i.producedBytes / 8, 0);
 }
 
-/** Resolves once the caller has heard the whole greeting. */
-export async function greetingHeard(phone: PhoneCall, model: StandInConnection): Promise<void> {
+/**
+ * Resolves once the caller has heard the whole greeting and the relay knows it (the phone can
+ * finish playing before the relay's last mark comes back: wait for the greeting's line).
+ */
+export async function greetingHeard(phone: PhoneCall, model: StandInConnection, db?: Db): Promise<void> {
   await model.waitFor(() => model.responses[0]?.status === "completed", 8_000, "the greeting");
   const greetingMs = [...model.items.values()][0]!.producedBytes / 8;
   await phone.waitForHeard(greetingMs, 8_000);
+  if (db) await transcriptWith(db, phone.callSid, (s) => s.role === "agent");
 }
 
 export function callBySid(db: Db, callSid: string) {

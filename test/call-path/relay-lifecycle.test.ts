@@ -42,6 +42,8 @@ describe("relay lifecycle", () => {
     const model = await path.model.connection(n);
     await model.waitFor(() => model.responses[0]?.status === "completed", 5_000, "the greeting");
     await phone.waitForHeard([...model.items.values()][0]!.producedBytes / 8);
+    // The phone can finish playing before the relay's last mark returns: press once it is stored.
+    await eventually(async () => events.some((e) => e.type === "call.transcript"), 5_000, "the greeting's line");
     phone.dtmf("5");
     phone.say(300, 700);
     await eventually(async () => events.filter((e) => e.type === "call.transcript").length >= 4, 8_000, "four transcript events");

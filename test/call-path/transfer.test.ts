@@ -104,7 +104,7 @@ describe("keypad transfer", () => {
     const n = path.model.connections.length + 1;
     const phone = await path.twilio.call({ to: staffed.phone.e164, speed: 4 });
     const model = await path.model.connection(n);
-    await greetingHeard(phone, model);
+    await greetingHeard(phone, model, path.db);
     phone.dtmf("7"); // not the transfer digit: noted, nothing else
     phone.dtmf("0");
 
