@@ -89,7 +89,7 @@ export async function runCall(
   const sessionUpdate = JSON.stringify(sessionUpdateFor(modelDeps, context));
   const model = new ModelLink({
     first: call.model ?? prepareModel(modelDeps, context),
-    connect: () => openModelSocket(modelDeps, { connectTimeoutMs: 5_000 }),
+    connect: () => openModelSocket(modelDeps, { connectTimeoutMs: 3_000 }),
     restore: () => [sessionUpdate, ...session.resumeMessages()],
     logger: log,
     backoffMs: timings.reconnectBackoffMs,
