@@ -99,6 +99,24 @@ describe("the model's socket drops mid-call", () => {
     await phone.hangUp();
   });
 
+  it("a model that refuses the call's first connection is tried again, and the caller still gets the greeting and is heard", async () => {
+    path.model.setScenario({ callerTurns: ["Hi, anyone there?"], reply: () => ({ say: "Yes, I'm here." }) });
+    const biz = await createTestBusiness(path.db, { agent: { greeting: "Sorry for the wait, hello!" } });
+    const refusedBefore = path.model.refused;
+    path.model.refuseNext(1);
+    const n = path.model.connections.length + 1;
+    const phone = await path.twilio.call({ to: biz.phone.e164, speed: 4 });
+    phone.say(600, 800); // the caller talks before any model is listening
+    const model = await path.model.connection(n, 5_000);
+    expect(path.model.refused - refusedBefore).toBe(1);
+    await transcriptWith(path.db, phone.callSid, (s) => s.text === "Yes, I'm here.", 10_000);
+    expect(phone.closeCode).toBeUndefined(); // still going
+    expect(model.receivedOfType("response.create")[0]!.response.instructions).toContain("Sorry for the wait, hello!");
+    await phone.hangUp();
+    await model.closedPromise;
+    expect(Buffer.concat(model.inputAudio).equals(Buffer.concat(phone.sentAudio))).toBe(true);
+  });
+
   it("when the model cannot be reached again, the caller hears an apology from Twilio and the call ends cleanly", async () => {
     path.model.setScenario({});
     const biz = await createTestBusiness(path.db, { agent: { greeting: "Good morning." } });
