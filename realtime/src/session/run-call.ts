@@ -31,7 +31,7 @@ import { dtmfTransfer, limitCallDuration } from "./call-policies.ts";
 export interface CallHooks {
   /** After the call log is final: post-call analysis and the like plug in here. */
   onCallEnded?: (ended: CallEnded, context: CallContext) => Promise<void> | void;
-  /** A keypad digit during the call. */
+  /** A keypad digit during the call (after the business's transfer digit was handled). */
   onDtmf?: (digit: string, session: CallSession, context: CallContext) => void;
 }
 
@@ -97,6 +97,7 @@ export async function runCall(
     onReconnect: (outcome) => deps.metrics.modelReconnect(outcome),
   });
   const { fallbackNumber } = context.agent;
+  const keypad = dtmfTransfer(context.agent);
   const session: CallSession = new CallSession({
     call: { callId, callSid, businessId },
     transport,
@@ -111,7 +112,10 @@ export async function runCall(
     onUsage: (usage) => {
       usageWrites = usageWrites.then(() => recordCallUsage(scoped, callId, usage)).catch((err) => log.error({ err }, "usage not recorded"));
     },
-    onDtmf: deps.hooks.onDtmf ? (digit, s) => deps.hooks.onDtmf!(digit, s, context) : dtmfTransfer(context.agent),
+    onDtmf: (digit, s) => {
+      keypad(digit, s);
+      deps.hooks.onDtmf?.(digit, s, context);
+    },
     apology: fallbackNumber
       ? { message: "I'm sorry, I'm having technical trouble. Let me put you through to someone.", thenDial: fallbackNumber }
       : undefined,
