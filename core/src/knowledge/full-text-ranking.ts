@@ -39,7 +39,7 @@ export async function fullTextRanking(db: Db, termStats: TermStatsSource, q: Ful
   }
   const common = terms.slice(rare.length);
   const weight = (t: TermFrequency) => idf(t.df, stats.chunks);
-  const pool = Math.max(100, q.limit * 5);
+  const pool = Math.max(60, q.limit * 3);
   const filters = contentFilters(q);
 
   const gathered = rare.length
@@ -75,17 +75,20 @@ export async function fullTextRanking(db: Db, termStats: TermStatsSource, q: Ful
 /**
  * Every word is common: take rows holding all of them, then (only if that leaves room) rows
  * holding all but the most common one, and so on. UNION ALL runs its branches in order and
- * the outer LIMIT stops it once `pool` rows are found; "& !word" keeps the tiers disjoint.
+ * the LIMIT stops it once enough rows are found. (Tiers overlap, and are de-duplicated after:
+ * "& !word" would keep them apart, but GIN answers negations slowly.)
  */
 function allCommonTiers(q: FullTextQuery, terms: TermFrequency[], pool: number, filters: { join: Prisma.Sql; where: Prisma.Sql }): Prisma.Sql {
   const tiers = terms.map((_, dropped) => {
-    const kept = terms.slice(0, terms.length - dropped).map((t) => tsLexeme(t.lexeme));
-    const excluded = terms.slice(terms.length - dropped).map((t) => `!${tsLexeme(t.lexeme)}`);
-    const tsquery = [...kept, ...excluded].join(" & ");
-    return Prisma.sql`(SELECT k.id, 0::float8 AS score FROM "KnowledgeChunk" k ${filters.join}
+    const tsquery = terms.slice(0, terms.length - dropped).map((t) => tsLexeme(t.lexeme)).join(" & ");
+    return Prisma.sql`(SELECT k.id FROM "KnowledgeChunk" k ${filters.join}
       WHERE k."businessId" = ${q.businessId} AND k.tsv @@ ${tsquery}::tsquery ${filters.where} LIMIT ${pool})`;
   });
-  return Prisma.sql`SELECT * FROM (${Prisma.join(tiers, " UNION ALL ")}) tiers LIMIT ${pool}`;
+  return Prisma.sql`
+    SELECT t.id, 0::float8 AS score
+    FROM (SELECT * FROM (${Prisma.join(tiers, " UNION ALL ")}) tiers LIMIT ${pool * 2}) t
+    GROUP BY t.id
+    LIMIT ${pool}`;
 }
 
 /** Category and public-only live on the document: join it only when asked to filter. */

@@ -43,30 +43,45 @@ export function createTermStats(db: Db, opts: TermStatsOptions = {}): TermStatsS
       const lexemes = await db.$queryRaw<{ lexeme: string }[]>`
         SELECT DISTINCT lexeme FROM unnest(to_tsvector('english', ${query}))
         WHERE lexeme !~ '[\\\\'':&|!()<>]'`;
-      const missing = lexemes.map((l) => l.lexeme).filter((l) => cache.get(`${businessId}\u0000${l}`) === undefined);
       const countKey = `${businessId}\u0000#chunks`;
-      const needCount = cache.get(countKey) === undefined;
-      if (missing.length || needCount) {
-        const [row] = await db.$queryRaw<{ chunks: number | null; dfs: number[] }[]>`
-          SELECT
-            CASE WHEN ${needCount} THEN (SELECT count(*)::int FROM "KnowledgeChunk" WHERE "businessId" = ${businessId}) END AS chunks,
-            ARRAY(
-              SELECT (SELECT count(*)::int FROM (
-                        SELECT 1 FROM "KnowledgeChunk" k
-                        WHERE k."businessId" = ${businessId} AND k.tsv @@ quote_literal(m.lexeme)::tsquery
-                        LIMIT ${cap}) s)
-              FROM unnest(${missing}::text[]) WITH ORDINALITY AS m(lexeme, n) ORDER BY m.n
-            ) AS dfs`;
-        if (needCount) cache.set(countKey, row?.chunks ?? 0);
-        missing.forEach((l, i) => cache.set(`${businessId}\u0000${l}`, row?.dfs[i] ?? 0));
+      const shareKey = `${businessId}\u0000#share`;
+      if (cache.get(countKey) === undefined) {
+        const [row] = await db.$queryRaw<{ chunks: number; total: number }[]>`
+          SELECT (SELECT count(*)::int FROM "KnowledgeChunk" WHERE "businessId" = ${businessId}) AS chunks,
+                 (SELECT greatest(reltuples, 1)::float8 FROM pg_class WHERE oid = '"KnowledgeChunk"'::regclass) AS total`;
+        cache.set(countKey, row?.chunks ?? 0);
+        cache.set(shareKey, (row?.chunks ?? 0) / Math.max(row?.chunks ?? 0, row?.total ?? 1));
       }
       const chunks = cache.get(countKey) ?? 0;
-      const terms = lexemes.map((l) => ({ lexeme: l.lexeme, df: cache.get(`${businessId}\u0000${l.lexeme}`) ?? 0 }));
-      if (terms.some((t) => t.df >= cap)) {
+      const dfKey = (lexeme: string) => `${businessId}\u0000${lexeme}`;
+      let missing = lexemes.map((l) => l.lexeme).filter((l) => cache.get(dfKey(l)) === undefined);
+      // A business that is most of the table has the table's statistics: words they say are
+      // common need no counting. (For a smaller business another's vocabulary would mislead.)
+      if (missing.length && chunks >= cap && (cache.get(shareKey) ?? 0) >= 0.5) {
+        const shares = await commonShares();
+        for (const l of missing) {
+          const estimate = Math.round((shares.get(l) ?? 0) * chunks);
+          if (estimate >= cap) cache.set(dfKey(l), estimate);
+        }
+        missing = missing.filter((l) => cache.get(dfKey(l)) === undefined);
+      }
+      if (missing.length) {
+        const [row] = await db.$queryRaw<{ dfs: number[] }[]>`
+          SELECT ARRAY(
+            SELECT (SELECT count(*)::int FROM (
+                      SELECT 1 FROM "KnowledgeChunk" k
+                      WHERE k."businessId" = ${businessId} AND k.tsv @@ quote_literal(m.lexeme)::tsquery
+                      LIMIT ${cap}) s)
+            FROM unnest(${missing}::text[]) WITH ORDINALITY AS m(lexeme, n) ORDER BY m.n
+          ) AS dfs`;
+        missing.forEach((l, i) => cache.set(dfKey(l), row?.dfs[i] ?? 0));
+      }
+      const terms = lexemes.map((l) => ({ lexeme: l.lexeme, df: cache.get(dfKey(l.lexeme)) ?? 0 }));
+      if (terms.some((t) => t.df === cap)) {
         // Counted only up to the cap: estimate how common such words are from the planner's
         // statistics (share of chunks holding each frequent lexeme, across all businesses).
         const shares = await commonShares();
-        for (const t of terms) if (t.df >= cap) t.df = Math.max(cap, Math.round((shares.get(t.lexeme) ?? 0) * chunks));
+        for (const t of terms) if (t.df === cap) t.df = Math.max(cap, Math.round((shares.get(t.lexeme) ?? 0) * chunks));
       }
       return { terms, chunks, cap };
     },
