@@ -33,6 +33,25 @@ const usage = (): Usage => {
   (globalThis as { gc?: () => void }).gc?.();
   return { cpuUserUs: c.user, cpuSystemUs: c.system, rss: process.memoryUsage().rss };
 };
+/** BENCH_PROFILE=relay (or pass-through, model): a V8 CPU profile of each measurement window. */
+async function profileWindows(role: string) {
+  if (!(process.env.BENCH_PROFILE ?? "").split(",").includes(role)) return;
+  const { Session } = await import("node:inspector/promises");
+  const { writeFileSync, mkdirSync } = await import("node:fs");
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  let n = 0;
+  process.on("message", async (m: { type?: string }) => {
+    if (m?.type === "window-open") await session.post("Profiler.start");
+    if (m?.type === "window-close") {
+      const { profile } = await session.post("Profiler.stop");
+      mkdirSync("/tmp/relay-bench-profile", { recursive: true });
+      writeFileSync(`/tmp/relay-bench-profile/${role}-${++n}.cpuprofile`, JSON.stringify(profile));
+    }
+  });
+}
+
 function serveUsage() {
   // A child outlives no orchestrator: when the IPC channel goes, so does the child.
   process.on("disconnect", () => process.exit(0));
@@ -52,6 +71,7 @@ async function runModel() {
   const { startRealtimeStandIn } = await import("../test/stand-ins/openai-realtime.ts");
   const model = await startRealtimeStandIn({ echo: true });
   serveUsage();
+  await profileWindows("model");
   process.send!({ type: "ready", url: model.url });
 }
 
@@ -70,6 +90,7 @@ async function runRelay() {
   const relay = createRealtimeServer({ config, db, cache, logger: createLogger("realtime", "error"), knowledge: createKnowledgeSearch({ db }) });
   const { port } = await relay.listen(0, "127.0.0.1");
   serveUsage();
+  await profileWindows("relay");
   process.send!({ type: "ready", port });
 }
 
@@ -103,6 +124,7 @@ async function runPassThrough() {
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const a = server.address();
   serveUsage();
+  await profileWindows("pass-through");
   process.send!({ type: "ready", port: typeof a === "object" && a ? a.port : 0 });
 }
 
@@ -119,9 +141,7 @@ interface Child {
 }
 
 async function spawn(role: string, env: Record<string, string>): Promise<Child> {
-  // BENCH_PROFILE=relay (or pass-through, model) writes a V8 CPU profile of that process to /tmp.
-  const profile = (process.env.BENCH_PROFILE ?? "").split(",").includes(role) ? ["--cpu-prof", "--cpu-prof-dir=/tmp/relay-bench-profile"] : [];
-  const proc = fork(SELF, [role], { execArgv: ["--import", "tsx", "--expose-gc", ...profile], env: { ...process.env, ...env }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const proc = fork(SELF, [role], { execArgv: ["--import", "tsx", "--expose-gc"], env: { ...process.env, ...env }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
     proc.once("exit", (code) => reject(new Error(`${role} exited with ${code}`)));
     proc.on("message", (m: { type?: string }) => m?.type === "ready" && resolve(m as Record<string, unknown>));
@@ -296,7 +316,9 @@ async function runStep(target: Target, n: number): Promise<StepResult> {
   await sleep(WARMUP_MS);
   for (const c of calls) c.openWindow();
   const before = await target.child.cpu();
+  target.child.proc.send({ type: "window-open" });
   await sleep(MEASURE_MS);
+  target.child.proc.send({ type: "window-close" });
   const after = await target.child.cpu();
   for (const c of calls) c.closeWindow();
   await sleep(500); // echoes still in flight at the window's end

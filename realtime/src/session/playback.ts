@@ -1,7 +1,6 @@
-// Agent audio on its way to the caller. Coalesces the model's small, irregular deltas into
-// chunks of up to ~100 ms — deltas that arrive together always, and while the caller's
-// phone has plenty queued (by its echoed marks) by holding them briefly, which nobody can
-// hear — and never delays audio the caller is waiting for. Marks the audio as it goes,
+// Agent audio on its way to the caller. While the caller's phone has plenty queued (by its
+// echoed marks) the model's small, irregular deltas are held briefly and sent as chunks of
+// up to ~100 ms, which nobody can hear; audio the caller is waiting for goes at once. Marks the audio as it goes,
 // learns from echoed marks what the caller has heard, and on a barge-in says exactly how far
 // each unfinished item got — never more than was sent. Per-item state starts from zero for
 // every item, so the tenth interruption is as exact as the first.
@@ -76,7 +75,6 @@ export class AgentPlayback {
   private pending: string[] = [];
   private pendingBytes = 0;
   private timer: NodeJS.Timeout | undefined;
-  private flushQueued = false;
   private droppedResponses: string[] = [];
   private readonly clock: () => number;
   private readonly maxChunkBytes: number;
@@ -115,28 +113,26 @@ export class AgentPlayback {
     if (!item || item.itemId !== itemId) item = this.startItem(responseId, itemId);
     const bytes = base64Bytes(b64);
     item.producedBytes += bytes;
+    const holding = this.unplayedBytes() >= this.holdWhileQueuedBytes;
+    if (!holding && this.pendingBytes === 0) {
+      // The caller's phone is short of audio: this goes now, as it came.
+      this.onChunkSent?.(0);
+      this.send(item, b64, bytes, this.clock(), false);
+      return true;
+    }
     if (this.pendingBytes > 0 && this.pendingBytes + bytes > this.maxChunkBytes) this.flush(false);
     if (this.pendingBytes === 0 && this.onChunkSent) this.pendingSince = this.clock();
     this.pending.push(b64);
     this.pendingBytes += bytes;
-    if (this.pendingBytes >= this.maxChunkBytes) this.flush(false);
-    else if (this.unplayedBytes() >= this.holdWhileQueuedBytes) {
+    if (this.pendingBytes >= this.maxChunkBytes || !holding) this.flush(false);
+    else {
       this.timer ??= setTimeout(() => {
         this.timer = undefined;
         this.flush(false);
       }, this.maxHoldMs);
-    } else if (!this.flushQueued) {
-      // Deltas that arrived in the same read go out together; nothing waits longer.
-      this.flushQueued = true;
-      queueMicrotask(this.flushAtEndOfTurn);
     }
     return true;
   }
-
-  private readonly flushAtEndOfTurn = () => {
-    this.flushQueued = false;
-    if (this.pendingBytes > 0 && !this.timer) this.flush(false);
-  };
 
   /** Audio sent that the phone has not confirmed playing. */
   private unplayedBytes(): number {

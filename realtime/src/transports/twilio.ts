@@ -17,6 +17,16 @@ export interface TwilioStart {
 
 const MEDIA_EVENT = Buffer.from('"event":"media"');
 const MARK_EVENT = Buffer.from('"event":"mark"');
+/** How Twilio's frames begin; checked in place before searching the whole frame. */
+const MEDIA_START = Buffer.from('{"event":"media"');
+const MARK_START = Buffer.from('{"event":"mark"');
+const MEDIA_END = Buffer.from('"}}');
+/** Send a Buffer as a text frame. */
+const TEXT = { binary: false };
+
+function startsWith(data: Buffer, head: Buffer): boolean {
+  return data.length > head.length && data.compare(head, 0, head.length, 0, head.length) === 0;
+}
 const PAYLOAD = Buffer.from('"payload":"');
 const NAME = Buffer.from('"name":"');
 const QUOTE = 0x22;
@@ -43,7 +53,7 @@ export class TwilioTransport implements CallTransport {
   start: TwilioStart | undefined;
   private resolveStart!: (s: TwilioStart) => void;
   private rejectStart!: (e: Error) => void;
-  private mediaPrefix = "";
+  private mediaPrefix = Buffer.alloc(0);
   private markPrefix = "";
   private clearMessage = "";
   private onAudioFn: ((b64: string) => void) | undefined;
@@ -78,9 +88,15 @@ export class TwilioTransport implements CallTransport {
 
   sendAudio(payloadB64: string, mark?: string): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
-    if (mark === undefined || !this.socket) return this.ws.send(this.mediaPrefix + payloadB64 + '"}}');
+    // Built as bytes: no string to concatenate, measure and encode again on the way out.
+    const prefix = this.mediaPrefix;
+    const frame = Buffer.allocUnsafe(prefix.length + payloadB64.length + MEDIA_END.length);
+    prefix.copy(frame, 0);
+    frame.write(payloadB64, prefix.length, "latin1");
+    MEDIA_END.copy(frame, prefix.length + payloadB64.length);
+    if (mark === undefined || !this.socket) return this.ws.send(frame, TEXT);
     this.socket.cork();
-    this.ws.send(this.mediaPrefix + payloadB64 + '"}}');
+    this.ws.send(frame, TEXT);
     this.ws.send(this.markPrefix + mark + '"}}');
     this.socket.uncork();
   }
@@ -144,7 +160,7 @@ export class TwilioTransport implements CallTransport {
   }
 
   private onMessage(data: Buffer) {
-    if (data.indexOf(MEDIA_EVENT) !== -1) {
+    if (startsWith(data, MEDIA_START) || (!startsWith(data, MARK_START) && data.indexOf(MEDIA_EVENT) !== -1)) {
       const payload = stringAt(data, PAYLOAD);
       if (payload !== undefined) return this.onMedia(payload);
     } else if (data.indexOf(MARK_EVENT) !== -1) {
@@ -190,7 +206,7 @@ export class TwilioTransport implements CallTransport {
     const customParameters: Record<string, string> = {};
     for (const [k, v] of Object.entries(s.customParameters ?? {})) if (typeof v === "string") customParameters[k] = v;
     this.start = { streamSid, callSid: String(s.callSid ?? ""), accountSid: String(s.accountSid ?? ""), customParameters };
-    this.mediaPrefix = `{"event":"media","streamSid":"${streamSid}","media":{"payload":"`;
+    this.mediaPrefix = Buffer.from(`{"event":"media","streamSid":"${streamSid}","media":{"payload":"`, "latin1");
     this.markPrefix = `{"event":"mark","streamSid":"${streamSid}","mark":{"name":"`;
     this.clearMessage = `{"event":"clear","streamSid":"${streamSid}"}`;
     this.resolveStart(this.start);
