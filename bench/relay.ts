@@ -21,7 +21,7 @@ const SELF = fileURLToPath(import.meta.url);
 const FRAME_MS = 20;
 const FRAME_BYTES = 160;
 const P99_LIMIT_MS = 20;
-const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 2_000);
+const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 3_000);
 const MEASURE_MS = Number(process.env.BENCH_MEASURE_MS ?? 6_000);
 const AUTH_TOKEN = "bench-twilio-auth-token";
 const PUBLIC_BASE_URL = "https://relay.bench.test";
@@ -141,7 +141,9 @@ interface Child {
 }
 
 async function spawn(role: string, env: Record<string, string>): Promise<Child> {
-  const proc = fork(SELF, [role], { execArgv: ["--import", "tsx", "--expose-gc"], env: { ...process.env, ...env }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  // BENCH_NODE_ARGS: extra node flags for the children (e.g. --perf-basic-prof for perf).
+  const extra = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const proc = fork(SELF, [role], { execArgv: ["--import", "tsx", "--expose-gc", ...extra], env: { ...process.env, ...env }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
     proc.once("exit", (code) => reject(new Error(`${role} exited with ${code}`)));
     proc.on("message", (m: { type?: string }) => m?.type === "ready" && resolve(m as Record<string, unknown>));
@@ -317,7 +319,12 @@ async function runStep(target: Target, n: number): Promise<StepResult> {
   for (const c of calls) c.openWindow();
   const before = await target.child.cpu();
   target.child.proc.send({ type: "window-open" });
+  // BENCH_PERF=1: `perf record` the child over the window (run with BENCH_NODE_ARGS=--perf-basic-prof for JS names).
+  const perf = process.env.BENCH_PERF === "1"
+    ? (await import("node:child_process")).spawn("perf", ["record", "-F", "999", "-g", "-o", `/tmp/perf-${target.name}-${n}.data`, "-p", String(target.child.proc.pid), "--", "sleep", String(MEASURE_MS / 1000)], { stdio: "ignore" })
+    : undefined;
   await sleep(MEASURE_MS);
+  if (perf) await new Promise((r) => perf.once("exit", r));
   target.child.proc.send({ type: "window-close" });
   const after = await target.child.cpu();
   for (const c of calls) c.closeWindow();

@@ -30,7 +30,7 @@ const endOfTurn = () => new Promise<void>((r) => queueMicrotask(r));
 
 describe("agent playback", () => {
   it("sends audio at once until the phone has 300 ms unplayed, then in chunks of at most 100 ms", () => {
-    const { p, sent } = setup();
+    const { p, sent } = setup({ holdWhileQueuedMs: 300 });
     for (let i = 0; i < 20; i++) p.onDelta("r1", "i1", audio(30)); // a burst, faster than real time
     p.onItemAudioDone("i1");
     const chunks = sent.flatMap((s) => ("audio" in s ? [s.audio] : []));
@@ -53,7 +53,7 @@ describe("agent playback", () => {
 
   it("while the phone has plenty unplayed, holds small deltas until they make a 100 ms chunk (or 100 ms pass)", async () => {
     vi.useFakeTimers();
-    const { p, sent, marks } = setup();
+    const { p, sent, marks } = setup({ holdWhileQueuedMs: 300 });
     for (let i = 0; i < 3; i++) {
       p.onDelta("r1", "i1", audio(100));
       await endOfTurn();

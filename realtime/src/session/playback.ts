@@ -29,7 +29,8 @@ export interface PlaybackOptions {
   maxChunkMs?: number;
   /**
    * Audio is held back to build a bigger chunk only while the phone has at least this much
-   * unplayed (sent minus echoed, so an over-estimate): enough to cover the network's delay.
+   * unplayed (sent minus echoed, so an over-estimate): enough to cover the network's delay
+   * and a late mark. The model runs ahead of real time, so most of a reply goes this way.
    */
   holdWhileQueuedMs?: number;
   /** ... and for no longer than this. */
@@ -95,7 +96,7 @@ export class AgentPlayback {
   ) {
     this.clock = opts.clock ?? (() => performance.now());
     this.maxChunkBytes = (opts.maxChunkMs ?? 100) * BYTES_PER_MS;
-    this.holdWhileQueuedBytes = (opts.holdWhileQueuedMs ?? 300) * BYTES_PER_MS;
+    this.holdWhileQueuedBytes = (opts.holdWhileQueuedMs ?? 500) * BYTES_PER_MS;
     this.maxHoldMs = opts.maxHoldMs ?? 100;
     this.markEveryBytes = (opts.markEveryMs ?? 100) * BYTES_PER_MS;
     this.frameBytes = (opts.frameMs ?? 20) * BYTES_PER_MS;
