@@ -79,31 +79,35 @@ export function mountOperations(app: Express, spec: LoadedSpec, defs: OperationD
     if ((def.kind === "user") !== (op.business === "none")) {
       throw new Error(`${op.operationId}: x-business ${op.business} does not fit a ${def.kind} operation`);
     }
-    app[op.method](op.expressPath, async (req: Request, res: Response) => {
-      const fd = req.fd!;
-      const ctx = {
-        req,
-        res,
-        params: req.params,
-        query: req.query,
-        body: req.body,
-        principal: fd.principal,
-        tenant: fd.tenant,
-        services,
-      };
-      if (def.kind === "stream") {
-        await def.handler(ctx);
-        return;
-      }
-      const run = () => def.handler(ctx) as Promise<{ status: number; body: unknown; headers?: Record<string, string> }>;
-      const key = req.headers["idempotency-key"];
-      if (req.method === "POST" && fd.tenant && typeof key === "string") {
-        const reply = await runIdempotent(fd.tenant, { key, method: req.method, path: req.path, body: req.body }, run);
-        if (reply.replayed) res.setHeader("Idempotent-Replayed", "true");
-        send(res, reply);
-        return;
-      }
-      send(res, await run());
-    });
   }
+  // One dispatcher by the operation the request already matched (app.ts, from the spec), not
+  // one Express route per operation: Express would test the path against every route in turn.
+  // Path parameters are the matcher's, decoded (the validator has refused undecodable ones).
+  app.use(async (req: Request, res: Response) => {
+    const fd = req.fd!;
+    const def = byId.get(fd.op.operationId)!;
+    const ctx = {
+      req,
+      res,
+      params: fd.params,
+      query: req.query,
+      body: req.body,
+      principal: fd.principal,
+      tenant: fd.tenant,
+      services,
+    };
+    if (def.kind === "stream") {
+      await def.handler(ctx);
+      return;
+    }
+    const run = () => def.handler(ctx) as Promise<{ status: number; body: unknown; headers?: Record<string, string> }>;
+    const key = req.headers["idempotency-key"];
+    if (req.method === "POST" && fd.tenant && typeof key === "string") {
+      const reply = await runIdempotent(fd.tenant, { key, method: req.method, path: req.path, body: req.body }, run);
+      if (reply.replayed) res.setHeader("Idempotent-Replayed", "true");
+      send(res, reply);
+      return;
+    }
+    send(res, await run());
+  });
 }
