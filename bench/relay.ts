@@ -26,12 +26,13 @@ const MEASURE_MS = Number(process.env.BENCH_MEASURE_MS ?? 6_000);
 const AUTH_TOKEN = "bench-twilio-auth-token";
 const PUBLIC_BASE_URL = "https://relay.bench.test";
 
-type Usage = { cpuUserUs: number; cpuSystemUs: number; rss: number };
+type Usage = { cpuUserUs: number; cpuSystemUs: number; rss: number; heap: number };
 const usage = (): Usage => {
   const c = process.cpuUsage();
   // Collect first (children run with --expose-gc), so RSS counts what calls keep, not garbage.
   (globalThis as { gc?: () => void }).gc?.();
-  return { cpuUserUs: c.user, cpuSystemUs: c.system, rss: process.memoryUsage().rss };
+  const m = process.memoryUsage();
+  return { cpuUserUs: c.user, cpuSystemUs: c.system, rss: m.rss, heap: m.heapUsed + m.external };
 };
 /** BENCH_PROFILE=relay (or pass-through, model): a V8 CPU profile of each measurement window. */
 async function profileWindows(role: string) {
@@ -59,7 +60,7 @@ function serveUsage() {
     if (m?.type === "usage") process.send!({ type: "usage", usage: usage() });
     if (m?.type === "cpu") {
       const c = process.cpuUsage();
-      process.send!({ type: "usage", usage: { cpuUserUs: c.user, cpuSystemUs: c.system, rss: 0 } });
+      process.send!({ type: "usage", usage: { cpuUserUs: c.user, cpuSystemUs: c.system, rss: 0, heap: 0 } });
     }
     if (m?.type === "exit") process.exit(0);
   });
@@ -271,12 +272,17 @@ interface StepResult {
   loss: number;
   cpuUsPerFrame: number;
   sysShare: number;
+  /** RSS with the calls up over RSS before the first call, per call (V8's own growth included). */
   rssPerCallKb: number;
+  /** JS heap and buffers the calls held, per call (with them up vs after they ended). */
+  heapPerCallKb: number;
   frames: number;
 }
 
 interface Target {
   name: string;
+  /** RSS before the first call (after a collection). */
+  baselineRss?: number;
   port: number;
   child: Child;
   /** Dials one call; returns its callSid and stream token (the product path needs the webhook). */
@@ -296,6 +302,7 @@ async function openCall(target: Target): Promise<BenchCall> {
 }
 
 async function runStep(target: Target, n: number): Promise<StepResult> {
+  target.baselineRss ??= (await target.child.usage()).rss;
   const calls: BenchCall[] = [];
   for (let i = 0; i < n; i += 10) calls.push(...(await Promise.all(Array.from({ length: Math.min(10, n - i) }, () => openCall(target)))));
 
@@ -348,7 +355,8 @@ async function runStep(target: Target, n: number): Promise<StepResult> {
     loss: sentInWindow > 0 ? Math.max(0, 1 - echoed / sentInWindow) : 1,
     cpuUsPerFrame: echoed > 0 ? cpuUs / echoed : NaN,
     sysShare: cpuUs > 0 ? (after.cpuSystemUs - before.cpuSystemUs) / cpuUs : 0,
-    rssPerCallKb: (loaded.rss - ended.rss) / 1024 / n,
+    rssPerCallKb: (loaded.rss - target.baselineRss!) / 1024 / n,
+    heapPerCallKb: (loaded.heap - ended.heap) / 1024 / n,
     frames: echoed,
   };
 }
@@ -361,7 +369,7 @@ function printRow(name: string, r: StepResult) {
   console.log(
     [
       pad(name, 12), pad(String(r.n), 5), pad(r.p50.toFixed(2), 8), pad(r.p99.toFixed(2), 8), pad((r.loss * 100).toFixed(2) + "%", 7),
-      pad(r.cpuUsPerFrame.toFixed(1), 9), pad(`${Math.round(r.sysShare * 100)}%`, 5), pad(r.rssPerCallKb.toFixed(0), 8), pad(holds(r) ? "yes" : "no", 5),
+      pad(r.cpuUsPerFrame.toFixed(1), 9), pad(`${Math.round(r.sysShare * 100)}%`, 5), pad(r.rssPerCallKb.toFixed(0), 8), pad(r.heapPerCallKb.toFixed(0), 9), pad(holds(r) ? "yes" : "no", 5),
     ].join(" "),
   );
 }
@@ -421,7 +429,7 @@ async function main() {
   const coarse = (process.env.BENCH_STEPS ?? "50,100,150,200,250,300,350,400,450,500").split(",").map(Number).filter((n) => n > 0 && n <= 500);
 
   console.log(`relay benchmark: 20 ms μ-law frames both ways, model echoes; warm-up ${WARMUP_MS} ms, measure ${MEASURE_MS} ms per step; ${(await import("node:os")).cpus().length} cores`);
-  console.log(["     variant", "calls", " p50 ms", " p99 ms", "   loss", "cpu µs/fr", " sys", "RSS/call", " ok?"].map((s, i) => s.padStart([12, 5, 8, 8, 7, 9, 5, 8, 5][i]!)).join(" ") + "   (RSS per call in KB)");
+  console.log(["     variant", "calls", " p50 ms", " p99 ms", "   loss", "cpu µs/fr", " sys", "RSS/call", "heap/call", " ok?"].map((s, i) => s.padStart([12, 5, 8, 8, 7, 9, 5, 8, 9, 5][i]!)).join(" ") + "   (memory per call in KB)");
 
   const passThroughChild = await spawn("pass-through", env);
   const passThrough: Target = {
