@@ -1,8 +1,9 @@
-// Per-business rate limits (express-rate-limit), counted in Redis so every instance shares
+// Per-business rate limits (express-rate-limit's stores), counted in Redis so every instance shares
 // them: secret keys and sessions by plan, publishable keys by plan's widget allowance, auth
 // endpoints by IP. If Redis fails, requests pass (logged) and the API keeps serving.
 import type { RequestHandler, Request } from "express";
-import { rateLimit, ipKeyGenerator, MemoryStore, type Store, type Options, type IncrementResponse } from "express-rate-limit";
+import { createHash } from "node:crypto";
+import { ipKeyGenerator, MemoryStore, type Store, type Options, type IncrementResponse } from "express-rate-limit";
 import { RedisStore } from "rate-limit-redis";
 import type { Redis } from "ioredis";
 import type { Cache } from "@frontdesk/core/cache/cache";
@@ -99,6 +100,14 @@ export function failOpenStore(inner: Store, logger: Logger, timeoutMs: number): 
   };
 }
 
+const PARTITION_KEYS_MAX = 10_000;
+
+/**
+ * The limiter itself: one store increment per request and the IETF draft-8 headers exactly as
+ * express-rate-limit wrote them (`RateLimit: "api"; r=…; t=…`, `RateLimit-Policy: "api";
+ * q=…; w=…; pk=:…:`), without its chain of awaited option callbacks and a SHA-256 per
+ * request (the partition key is remembered per bucket).
+ */
 export function createRateLimiter(deps: { cache: Cache; logger: Logger; settings?: Partial<RateLimitSettings> }): RequestHandler {
   const settings = { ...DEFAULT_RATE_LIMITS, ...deps.settings };
   const redis = (deps.cache as Cache & { client?: Redis }).client;
@@ -113,35 +122,45 @@ export function createRateLimiter(deps: { cache: Cache; logger: Logger; settings
         settings.storeTimeoutMs,
       )
     : new MemoryStore();
-  const buckets = new WeakMap<Request, Bucket>();
-  const bucket = (req: Request) => {
-    let b = buckets.get(req);
-    if (!b) {
-      b = bucketFor(req, settings) ?? { policy: "none", key: "none", limit: Infinity };
-      buckets.set(req, b);
+  try {
+    void Promise.resolve(store.init?.({ windowMs: settings.windowMs } as Options)).catch((err) =>
+      deps.logger.warn({ err: String(err) }, "rate limit store could not start"),
+    );
+  } catch (err) {
+    deps.logger.warn({ err: String(err) }, "rate limit store could not start");
+  }
+  const windowSeconds = Math.ceil(settings.windowMs / 1000);
+  const partitionKeys = new Map<string, string>();
+  const partitionKey = (key: string) => {
+    let pk = partitionKeys.get(key);
+    if (pk === undefined) {
+      pk = Buffer.from(createHash("sha256").update(key).digest("hex").slice(0, 12)).toString("base64");
+      if (partitionKeys.size >= PARTITION_KEYS_MAX) partitionKeys.delete(partitionKeys.keys().next().value!);
+      partitionKeys.set(key, pk);
     }
-    return b;
+    return pk;
   };
-  return rateLimit({
-    windowMs: settings.windowMs,
-    store,
-    standardHeaders: "draft-8",
-    legacyHeaders: false,
-    identifier: (req) => bucket(req).policy,
-    limit: (req) => bucket(req).limit,
-    keyGenerator: (req) => bucket(req).key,
-    skip: (req) => bucket(req).policy === "none",
-    // The store wrapper already decides what a failure means.
-    passOnStoreError: false,
-    validate: { singleCount: false, positiveHits: false, limit: false },
-    handler: (req, res, next) => {
-      const retryAfter = String(res.getHeader("Retry-After") ?? Math.ceil(settings.windowMs / 1000));
+  return async (req, res, next) => {
+    try {
+      const bucket = bucketFor(req, settings);
+      if (!bucket) return next();
+      const { totalHits, resetTime } = await store.increment(bucket.key);
+      const remaining = Math.max(bucket.limit - totalHits, 0);
+      const resetSeconds = resetTime ? Math.max(0, Math.ceil((resetTime.getTime() - Date.now()) / 1000)) : windowSeconds;
+      if (!res.headersSent) {
+        res.append("RateLimit", `"${bucket.policy}"; r=${remaining}; t=${resetSeconds}`);
+        res.append("RateLimit-Policy", `"${bucket.policy}"; q=${bucket.limit}; w=${windowSeconds}; pk=:${partitionKey(bucket.key)}:`);
+      }
+      if (totalHits <= bucket.limit) return next();
+      const retryAfter = String(resetSeconds);
       next(
         new ApiError("rate_limited", "rate_limited", {
-          userMessage: `Too many requests for this ${bucket(req).policy === "auth" ? "address" : "business"}; retry after ${retryAfter} s.`,
+          userMessage: `Too many requests for this ${bucket.policy === "auth" ? "address" : "business"}; retry after ${retryAfter} s.`,
           headers: { "Retry-After": retryAfter },
         }),
       );
-    },
-  });
+    } catch (err) {
+      next(err);
+    }
+  };
 }
