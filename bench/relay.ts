@@ -368,7 +368,7 @@ function printRow(name: string, r: StepResult) {
   const pad = (s: string, w: number) => s.padStart(w);
   console.log(
     [
-      pad(name, 12), pad(String(r.n), 5), pad(r.p50.toFixed(2), 8), pad(r.p99.toFixed(2), 8), pad((r.loss * 100).toFixed(2) + "%", 7),
+      pad(name, 14), pad(String(r.n), 5), pad(r.p50.toFixed(2), 8), pad(r.p99.toFixed(2), 8), pad((r.loss * 100).toFixed(2) + "%", 7),
       pad(r.cpuUsPerFrame.toFixed(1), 9), pad(`${Math.round(r.sysShare * 100)}%`, 5), pad(r.rssPerCallKb.toFixed(0), 8), pad(r.heapPerCallKb.toFixed(0), 9), pad(holds(r) ? "yes" : "no", 5),
     ].join(" "),
   );
@@ -381,16 +381,22 @@ function printRow(name: string, r: StepResult) {
  */
 async function findMax(targets: Target[], coarse: number[]): Promise<Map<Target, { max: number; results: StepResult[] }>> {
   const state = new Map(targets.map((t) => [t, { pass: 0, fail: undefined as number | undefined, results: [] as StepResult[] }]));
+  // BENCH_FIXED=1: run exactly the listed steps (for comparing the two at the same N).
+  const fixed = process.env.BENCH_FIXED === "1";
   const step = async (t: Target, n: number) => {
     const s = state.get(t)!;
-    const r = await runStep(t, n);
-    s.results.push(r);
+    let r = await runStep(t, n);
     printRow(t.name, r);
+    // Other work on the machine can stall any process for a moment: a failed step gets one
+    // more try (the same for the floor and the product) before it counts.
+    if (!holds(r) && !fixed) {
+      r = await runStep(t, n);
+      printRow(t.name + " ↻", r);
+    }
+    s.results.push(r);
     if (holds(r)) s.pass = Math.max(s.pass, n);
     else s.fail = Math.min(s.fail ?? Infinity, n);
   };
-  // BENCH_FIXED=1: run exactly the listed steps (for comparing the two at the same N).
-  const fixed = process.env.BENCH_FIXED === "1";
   for (const n of coarse) {
     const rising = targets.filter((t) => fixed || state.get(t)!.fail === undefined);
     if (rising.length === 0) break;
@@ -429,7 +435,7 @@ async function main() {
   const coarse = (process.env.BENCH_STEPS ?? "50,100,150,200,250,300,350,400,450,500").split(",").map(Number).filter((n) => n > 0 && n <= 500);
 
   console.log(`relay benchmark: 20 ms μ-law frames both ways, model echoes; warm-up ${WARMUP_MS} ms, measure ${MEASURE_MS} ms per step; ${(await import("node:os")).cpus().length} cores`);
-  console.log(["     variant", "calls", " p50 ms", " p99 ms", "   loss", "cpu µs/fr", " sys", "RSS/call", "heap/call", " ok?"].map((s, i) => s.padStart([12, 5, 8, 8, 7, 9, 5, 8, 9, 5][i]!)).join(" ") + "   (memory per call in KB)");
+  console.log(["       variant", "calls", " p50 ms", " p99 ms", "   loss", "cpu µs/fr", " sys", "RSS/call", "heap/call", " ok?"].map((s, i) => s.padStart([14, 5, 8, 8, 7, 9, 5, 8, 9, 5][i]!)).join(" ") + "   (memory per call in KB)");
 
   const passThroughChild = await spawn("pass-through", env);
   const passThrough: Target = {
