@@ -6,6 +6,7 @@
 // 100k chunks; ingestion >= 1,000 chunks/s.
 //   RAG_BENCH_CHUNKS   chunks of the main business (default 100000)
 //   RAG_BENCH_QUERIES  timed queries per mode (default 300)
+//   RAG_BENCH_NOISE_CHUNKS  chunks of each noise business (default 1% of the main one)
 //   BENCH_DATABASE_URL an admin connection (default TEST_DATABASE_URL or local postgres)
 import { spawnSync } from "node:child_process";
 import { cpus, loadavg } from "node:os";
@@ -25,7 +26,7 @@ import { createCorpus, type Corpus } from "./rag-corpus.ts";
 const { values: args } = parseArgs({ options: { keep: { type: "boolean" } } });
 const MAIN_CHUNKS = Number(process.env.RAG_BENCH_CHUNKS ?? 100_000);
 const NOISE_BUSINESSES = 10;
-const NOISE_CHUNKS = Math.max(200, Math.round(MAIN_CHUNKS / 100));
+const NOISE_CHUNKS = Number(process.env.RAG_BENCH_NOISE_CHUNKS ?? Math.max(200, Math.round(MAIN_CHUNKS / 100)));
 const QUERIES = Number(process.env.RAG_BENCH_QUERIES ?? 300);
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const HNSW_INDEX = `CREATE INDEX "KnowledgeChunk_embedding_idx" ON "KnowledgeChunk" USING hnsw ("embedding" vector_cosine_ops)`;

@@ -78,19 +78,19 @@ export function createPgvectorStore(db: Db, opts: PgvectorOptions = {}): VectorS
       const where = filtered
         ? Prisma.sql`AND (${q.category ?? null}::text IS NULL OR c.category = ${q.category ?? null}) AND (${Boolean(q.publicOnly)} = false OR c."isPublic")`
         : Prisma.empty;
-      const nearest = (orderBy: Prisma.Sql) => db.$queryRaw<{ id: string; distance: number }[]>`
-        SELECT k.id, (k.embedding <=> ${vector}::vector)::float8 AS distance
+      const chunks = Prisma.sql`
         FROM "KnowledgeChunk" k ${join}
         WHERE k."businessId" = ${businessId}
           AND k."embeddingModel" = ${q.model}
-          AND k.embedding IS NOT NULL ${where}
-        ORDER BY ${orderBy}
-        LIMIT ${q.topK}`;
+          AND k.embedding IS NOT NULL ${where}`;
       let rows: { id: string; distance: number }[];
       if (searchExactly(await size(businessId))) {
-        // A small business: comparing with every chunk is cheap and exact. ("+ 0" keeps the
-        // planner off the HNSW index, which would wade through other businesses' vectors.)
-        rows = await nearest(Prisma.sql`(k.embedding <=> ${vector}::vector) + 0`);
+        // A small business: comparing with every chunk is cheap and exact. Each distance is
+        // computed once (in the subquery), and sorting by it keeps the planner off the HNSW
+        // index, which would wade through other businesses' vectors.
+        rows = await db.$queryRaw<{ id: string; distance: number }[]>`
+          SELECT id, distance FROM (SELECT k.id, (k.embedding <=> ${vector}::vector)::float8 AS distance ${chunks}) d
+          ORDER BY distance LIMIT ${q.topK}`;
       } else {
         // A large one: the HNSW index. Postgres underestimates what an exact scan costs at 1536
         // dimensions and picks it up to tens of thousands of rows, so sorting is switched off
@@ -101,7 +101,9 @@ export function createPgvectorStore(db: Db, opts: PgvectorOptions = {}): VectorS
           db.$queryRaw`SELECT set_config('hnsw.ef_search', ${efSearch}, true), set_config('hnsw.iterative_scan', 'relaxed_order', true),
                               set_config('hnsw.scan_mem_multiplier', '8', true), set_config('hnsw.max_scan_tuples', '50000', true),
                               set_config('enable_sort', 'off', true), set_config('enable_seqscan', 'off', true)`,
-          nearest(Prisma.sql`k.embedding <=> ${vector}::vector`),
+          db.$queryRaw<{ id: string; distance: number }[]>`
+            SELECT k.id, (k.embedding <=> ${vector}::vector)::float8 AS distance ${chunks}
+            ORDER BY k.embedding <=> ${vector}::vector LIMIT ${q.topK}`,
         ]);
       }
       // relaxed_order can return neighbours slightly out of order: sort the short list.
