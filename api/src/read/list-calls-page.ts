@@ -1,11 +1,10 @@
 // One page of a business's calls, newest first, straight from node-postgres (the API's
 // hottest read; see read-pool.ts). The business id is always the first condition and comes
-// from the resolved tenant, never from the request. Statements are unnamed: the embedded
-// database (PGlite behind one socket) shares one session between connections, where named
-// statements would collide, and planning this query costs Postgres ~0.1 ms.
+// from the resolved tenant, never from the request. Statements are prepared (named) on a real
+// PostgreSQL and unnamed on the embedded PGlite (see read-pool.ts).
 import type { CallLog } from "@prisma/client";
 import type { ReadPool } from "./read-pool.ts";
-import { utc } from "./read-pool.ts";
+import { statement, utc } from "./read-pool.ts";
 
 export interface CallListQuery {
   from?: string;
@@ -46,10 +45,9 @@ export async function listCallsPage(pool: ReadPool, businessId: string, q: CallL
       SELECT 1 FROM "TranscriptSegment" s WHERE s."businessId" = $1 AND s."callId" = c.id AND s.text ILIKE ${p}))`);
   }
   if (q.startingAfter) {
-    const cursor = await pool.query<{ startedAt: Date; id: string }>({
-      text: `SELECT "startedAt", id FROM "CallLog" WHERE "businessId" = $1 AND id = $2`,
-      values: [businessId, q.startingAfter],
-    });
+    const cursor = await pool.query<{ startedAt: Date; id: string }>(
+      statement(pool, `SELECT "startedAt", id FROM "CallLog" WHERE "businessId" = $1 AND id = $2`, [businessId, q.startingAfter]),
+    );
     const after = cursor.rows[0];
     if (!after) return null;
     const at = param(utc(after.startedAt));
@@ -58,10 +56,9 @@ export async function listCallsPage(pool: ReadPool, businessId: string, q: CallL
     where.push(`c."startedAt" <= ${at}::timestamp AND (c."startedAt" < ${at}::timestamp OR c.id < ${id})`);
   }
   const limit = param(q.limit);
-  const { rows } = await pool.query<CallRow>({
-    text: `SELECT ${COLUMNS} FROM "CallLog" c WHERE ${where.join(" AND ")} ORDER BY c."startedAt" DESC, c.id DESC LIMIT ${limit}`,
-    values,
-  });
+  const { rows } = await pool.query<CallRow>(
+    statement(pool, `SELECT ${COLUMNS} FROM "CallLog" c WHERE ${where.join(" AND ")} ORDER BY c."startedAt" DESC, c.id DESC LIMIT ${limit}`, values),
+  );
   for (const r of rows) r.status = fromDbStatus(r.status);
   return rows;
 }
