@@ -1,7 +1,9 @@
 // `npm run bench:api`: the REST API under load. An authenticated, rate-limited
 // `GET /v1/calls` on a business with 100k calls, beside a bare Express hello-world, each in
 // its own process, at increasing concurrency (autocannon); then the API at fixed rates up
-// to 2,000 req/s (open loop: requests sent on schedule, latency counted from when each was due). Prints req/s and p50/p95/p99 for both and the throughput ratio, and ends with
+// to 2,000 req/s (open loop: requests sent on schedule, latency counted from when each was due). Prints req/s,
+// p50/p95/p99 and each server's CPU per request (robust to a busy machine) for both, the
+// throughput ratio, and ends with
 //   api: p95 X ms at Y req/s; throughput ratio to bare express R
 // Targets: p95 <= 20 ms at 2,000 req/s; >= 0.5x bare Express throughput.
 // Runs in its own throwaway database and Redis prefix (dropped at the end; --keep keeps them).
@@ -48,7 +50,17 @@ async function sql(url: string, text: string, values: unknown[] = []) {
 
 // ------------------------------------------------------------------ servers (child processes)
 
+// Each server reports its own CPU time (user + system, µs) on SIGUSR2, so the table can show
+// CPU per request: unlike req/s, it hardly depends on what else the shared machine is doing.
+function reportCpuOnSignal() {
+  process.on("SIGUSR2", () => {
+    const u = process.cpuUsage();
+    console.log(`cpu ${u.user + u.system}`);
+  });
+}
+
 async function serveBare() {
+  reportCpuOnSignal();
   const app = express();
   app.disable("x-powered-by");
   app.get("/", (_req, res) => void res.json({ hello: "world" }));
@@ -56,6 +68,7 @@ async function serveBare() {
 }
 
 async function serveApi() {
+  reportCpuOnSignal();
   const { loadConfig } = await import("@frontdesk/core/config/env");
   const { createDb } = await import("@frontdesk/core/db/client");
   const { createCache } = await import("@frontdesk/core/cache/index");
@@ -68,14 +81,37 @@ async function serveApi() {
   const server = app.listen(0, "127.0.0.1", () => console.log(`listening ${(server.address() as { port: number }).port}`));
 }
 
-function startServer(kind: "api" | "bare", env: NodeJS.ProcessEnv): Promise<{ port: number; child: ChildProcess }> {
+interface Server {
+  port: number;
+  child: ChildProcess;
+  /** The server process's CPU time so far, µs. */
+  cpu(): Promise<number>;
+}
+
+function startServer(kind: "api" | "bare", env: NodeJS.ProcessEnv): Promise<Server> {
   const child = spawn(process.execPath, ["--import", "tsx", "bench/api.ts", "--serve", kind], { env, stdio: ["ignore", "pipe", "inherit"] });
+  const cpuWaiters: ((us: number) => void)[] = [];
+  const cpu = () =>
+    new Promise<number>((resolve) => {
+      cpuWaiters.push(resolve);
+      child.kill("SIGUSR2");
+    });
   return new Promise((resolve, reject) => {
     let out = "";
+    let listening = false;
     child.stdout!.on("data", (d) => {
       out += d;
-      const m = /listening (\d+)/.exec(out);
-      if (m) resolve({ port: Number(m[1]), child });
+      for (let nl = out.indexOf("\n"); nl >= 0; nl = out.indexOf("\n")) {
+        const line = out.slice(0, nl);
+        out = out.slice(nl + 1);
+        const m = /^listening (\d+)/.exec(line);
+        if (m && !listening) {
+          listening = true;
+          resolve({ port: Number(m[1]), child, cpu });
+        }
+        const c = /^cpu (\d+)/.exec(line);
+        if (c) cpuWaiters.shift()?.(Number(c[1]));
+      }
     });
     child.on("exit", (code) => reject(new Error(`${kind} server exited (${code}) before listening:\n${out}`)));
   });
@@ -131,6 +167,10 @@ interface RunResult {
   p99: number;
   non2xx: number;
   errors: number;
+  /** Responses received. */
+  requests: number;
+  /** Server CPU per response, µs. */
+  cpuUs?: number;
 }
 
 function percentile(sorted: Float64Array, p: number): number {
@@ -154,7 +194,16 @@ async function load(server: string, url: string, connections: number, seconds: n
     p99: percentile(sorted, 99),
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
+    requests: times.length,
   };
+}
+
+/** Runs `work` and adds the server's CPU per response to its result. */
+async function measured(server: Server, work: () => Promise<RunResult>): Promise<RunResult> {
+  const before = await server.cpu();
+  const r = await work();
+  const after = await server.cpu();
+  return { ...r, cpuUs: r.requests ? (after - before) / r.requests : NaN };
 }
 
 /**
@@ -194,12 +243,12 @@ async function paced(server: string, url: string, rate: number, seconds: number,
   const elapsed = (performance.now() - start) / 1000;
   agent.destroy();
   const sorted = Float64Array.from(times).sort();
-  return { server, connections: 0, rate, rps: times.length / elapsed, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), non2xx, errors };
+  return { server, connections: 0, rate, rps: times.length / elapsed, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), non2xx, errors, requests: times.length };
 }
 
 function row(r: RunResult): string {
   const f = (n: number, w: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : "-").padStart(w);
-  return `${r.server.padEnd(16)}${(r.connections ? String(r.connections) : "open").padStart(6)}${(r.rate ? String(r.rate) : "max").padStart(8)}${f(r.rps, 10, 0)}${f(r.p50, 9, 2)}${f(r.p95, 9, 2)}${f(r.p99, 9, 2)}${String(r.non2xx).padStart(8)}${String(r.errors).padStart(8)}`;
+  return `${r.server.padEnd(16)}${(r.connections ? String(r.connections) : "open").padStart(6)}${(r.rate ? String(r.rate) : "max").padStart(8)}${f(r.rps, 10, 0)}${f(r.p50, 9, 2)}${f(r.p95, 9, 2)}${f(r.p99, 9, 2)}${String(r.non2xx).padStart(8)}${String(r.errors).padStart(8)}${f(r.cpuUs ?? NaN, 10, 0)}`;
 }
 
 // ------------------------------------------------------------------ main
@@ -252,17 +301,17 @@ async function main() {
     await load("warmup", apiUrl, 10, 2, auth);
 
     const results: RunResult[] = [];
-    console.log(`\n${"server".padEnd(16)}${"conns".padStart(6)}${"rate".padStart(8)}${"req/s".padStart(10)}${"p50 ms".padStart(9)}${"p95 ms".padStart(9)}${"p99 ms".padStart(9)}${"non2xx".padStart(8)}${"errors".padStart(8)}`);
+    console.log(`\n${"server".padEnd(16)}${"conns".padStart(6)}${"rate".padStart(8)}${"req/s".padStart(10)}${"p50 ms".padStart(9)}${"p95 ms".padStart(9)}${"p99 ms".padStart(9)}${"non2xx".padStart(8)}${"errors".padStart(8)}${"cpu µs/req".padStart(11)}`);
     for (const c of STEPS) {
-      for (const [name, target, headers] of [["bare express", bareUrl, {}], ["api /v1/calls", apiUrl, auth]] as const) {
-        const r = await load(name, target, c, SECONDS, headers);
+      for (const [name, srv, target, headers] of [["bare express", bare, bareUrl, {}], ["api /v1/calls", api, apiUrl, auth]] as const) {
+        const r = await measured(srv, () => load(name, target, c, SECONDS, headers));
         results.push(r);
         console.log(row(r));
       }
     }
     const fixedRuns: RunResult[] = [];
     for (const rate of RATES) {
-      const r = await paced("api /v1/calls", apiUrl, rate, SECONDS * 2, auth);
+      const r = await measured(api, () => paced("api /v1/calls", apiUrl, rate, SECONDS * 2, auth));
       fixedRuns.push(r);
       console.log(row(r));
     }
@@ -274,6 +323,8 @@ async function main() {
     const ratio = bestApi / bestBare;
     console.log(`\nmachine: ${availableParallelism()} CPUs shared by both servers, the load generator, Postgres and Redis; load average ${loadAtStart.toFixed(1)} at start, ${loadavg()[0]!.toFixed(1)} at end`);
     console.log(`best throughput: api ${bestApi.toFixed(0)} req/s, bare express ${bestBare.toFixed(0)} req/s`);
+    const cpuOf = (name: string) => Math.min(...results.filter((r) => r.server === name).map((r) => r.cpuUs ?? Infinity));
+    console.log(`server CPU per request (least over the concurrency steps): api ${cpuOf("api /v1/calls").toFixed(0)} µs, bare express ${cpuOf("bare express").toFixed(0)} µs`);
     console.log(`fixed rates with p95 <= 20 ms: ${withinTarget.length ? withinTarget.join(", ") + " req/s" : "none"}`);
     console.log(`fixed rate ${RATE} req/s: achieved ${fixed.rps.toFixed(0)} req/s, p95 ${fixed.p95.toFixed(2)} ms (target <= 20 ms), non-2xx ${fixed.non2xx}`);
     console.log(`targets: p95 <= 20 ms at ${RATE} req/s: ${fixed.p95 <= 20 && fixed.rps >= RATE * 0.95 ? "met" : "NOT met"}; throughput >= 0.5x bare express: ${ratio >= 0.5 ? "met" : "NOT met"}`);
