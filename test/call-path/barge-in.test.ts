@@ -19,7 +19,7 @@ beforeAll(async () => {
     scenario: {
       callerTurns: HEARD_BEFORE_INTERRUPTING_MS.map((_, i) => `Sorry to interrupt, question ${i + 1}.`),
       reply: () => ({ say: REPLY }),
-      speedup: 4,
+      speedup: 8,
       lateDeltasAfterCancel: 3,
     },
   });
@@ -58,7 +58,7 @@ function audioItems(model: StandInConnection) {
 
 async function runInterruptedCall(marks: MarkPolicy) {
   const n = path.model.connections.length + 1;
-  const phone = await path.twilio.call({ to: biz.phone.e164, speed: 4, marks });
+  const phone = await path.twilio.call({ to: biz.phone.e164, speed: 8, marks });
   const model = await path.model.connection(n);
   await interruptRepeatedly(phone, model);
   await phone.hangUp();
