@@ -7,12 +7,23 @@ const TIMESTAMP_OID = 1114;
 
 export type ReadPool = pg.Pool;
 
-// Pools whose server is a real PostgreSQL, learnt from version() on each new connection. Only
-// they get named (prepared) statements: re-planning the calls query cost PostgreSQL ~0.1-0.2 ms
-// per request. The embedded PGlite ("PostgreSQL … (PGlite …)") shares one session between
-// all connections behind its socket, where named statements would collide, so until a
-// connection has said what it is, statements stay unnamed.
+// Pools whose server is a real PostgreSQL, learnt once from version(). Only they get named
+// (prepared) statements: re-planning the calls query cost PostgreSQL ~0.1-0.2 ms per request.
+// The embedded PGlite ("PostgreSQL … (PGlite …)") shares one session between all connections
+// behind its socket, where named statements would collide, so until the server has said what
+// it is, statements stay unnamed.
 const preparable = new WeakSet<pg.Pool>();
+const asked = new WeakSet<pg.Pool>();
+
+function learnServer(pool: pg.Pool) {
+  asked.add(pool);
+  pool.query<{ v: string }>("SELECT version() AS v").then(
+    ({ rows }) => {
+      if (!rows[0]?.v.includes("PGlite")) preparable.add(pool);
+    },
+    () => asked.delete(pool), // ask again with a later query
+  );
+}
 
 export function createReadPool(url: string, max: number): ReadPool {
   const types = {
@@ -21,14 +32,6 @@ export function createReadPool(url: string, max: number): ReadPool {
   };
   const pool = new pg.Pool({ connectionString: url, max, types, allowExitOnIdle: true });
   pool.on("error", () => {}); // an idle client's error; the next query reports it
-  pool.on("connect", (client) => {
-    client.query<{ v: string }>("SELECT version() AS v").then(
-      ({ rows }) => {
-        if (!rows[0]?.v.includes("PGlite")) preparable.add(pool);
-      },
-      () => {},
-    );
-  });
   return pool;
 }
 
@@ -36,7 +39,10 @@ const names = new Map<string, string>();
 
 /** A query for `pool`: named after its text where the server keeps prepared statements apart. */
 export function statement(pool: ReadPool, text: string, values: unknown[]): pg.QueryConfig {
-  if (!preparable.has(pool)) return { text, values };
+  if (!preparable.has(pool)) {
+    if (!asked.has(pool)) learnServer(pool);
+    return { text, values };
+  }
   let name = names.get(text);
   if (name === undefined) {
     name = `fd_read_${names.size}`;
