@@ -102,6 +102,21 @@ describe("calls", () => {
     expect((await call(api, "PATCH", `/v1/messages/${target.id}`, { key: readOnly, body: { status: "handled" } })).status).toBe(403);
   });
 
+  it("a starting_after naming no call of the business is refused with 400, and the last call gives an empty last page", async () => {
+    const other = await createTestBusiness(db);
+    const [foreign] = await seedCalls(other.business, other.phone.e164, { count: 1, until, spacingMs: 60_000 });
+    for (const after of [foreign!.id, "call_00000000000000000000000000"]) {
+      const r = await call(api, "GET", `/v1/calls?starting_after=${after}`, { key });
+      expect(r.status, r.text).toBe(400);
+      expect(r.body.code).toBe("validation_failed");
+      expect(r.body.errors).toEqual([{ path: "query.starting_after", message: "unknown call" }]);
+    }
+    const oldest = [...calls].sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime())[0]!;
+    const end = await call(api, "GET", `/v1/calls?starting_after=${oldest.id}`, { key });
+    expect(end.status, end.text).toBe(200);
+    expect(end.body).toEqual({ object: "list", data: [], has_more: false });
+  });
+
   it("an unknown call id answers 404 problem+json", async () => {
     const r = await call(api, "GET", "/v1/calls/call_00000000000000000000000000", { key });
     expect(r.status).toBe(404);

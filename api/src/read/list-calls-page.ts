@@ -44,21 +44,31 @@ export async function listCallsPage(pool: ReadPool, businessId: string, q: CallL
     where.push(`(c."fromNumber" LIKE ${p} OR c.summary ILIKE ${p} OR EXISTS (
       SELECT 1 FROM "TranscriptSegment" s WHERE s."businessId" = $1 AND s."callId" = c.id AND s.text ILIKE ${p}))`);
   }
-  if (q.startingAfter) {
-    const cursor = await pool.query<{ startedAt: Date; id: string }>(
-      statement(pool, `SELECT "startedAt", id FROM "CallLog" WHERE "businessId" = $1 AND id = $2`, [businessId, q.startingAfter]),
-    );
-    const after = cursor.rows[0];
-    if (!after) return null;
-    const at = param(utc(after.startedAt));
-    const id = param(after.id);
-    // Written so the (businessId, startedAt) index bounds the scan.
-    where.push(`c."startedAt" <= ${at}::timestamp AND (c."startedAt" < ${at}::timestamp OR c.id < ${id})`);
+  const order = `ORDER BY c."startedAt" DESC, c.id DESC`;
+  if (!q.startingAfter) {
+    const limit = param(q.limit);
+    const { rows } = await pool.query<CallRow>(statement(pool, `SELECT ${COLUMNS} FROM "CallLog" c WHERE ${where.join(" AND ")} ${order} LIMIT ${limit}`, values));
+    return fromDb(rows);
   }
+  // The cursor's row and the page in one round trip: no row at all means the cursor names no
+  // call of this business; one row without an id, an empty page after it. Written so the
+  // (businessId, startedAt) index bounds the scan.
+  const cursorId = param(q.startingAfter);
   const limit = param(q.limit);
-  const { rows } = await pool.query<CallRow>(
-    statement(pool, `SELECT ${COLUMNS} FROM "CallLog" c WHERE ${where.join(" AND ")} ORDER BY c."startedAt" DESC, c.id DESC LIMIT ${limit}`, values),
+  const { rows } = await pool.query<CallRow | { [K in keyof CallRow]: null }>(
+    statement(
+      pool,
+      `SELECT p.* FROM (SELECT "startedAt" AS at, id AS cid FROM "CallLog" WHERE "businessId" = $1 AND id = ${cursorId}) cur
+       LEFT JOIN LATERAL (SELECT ${COLUMNS} FROM "CallLog" c WHERE ${where.join(" AND ")}
+         AND c."startedAt" <= cur.at AND (c."startedAt" < cur.at OR c.id < cur.cid) ${order} LIMIT ${limit}) p ON true`,
+      values,
+    ),
   );
+  if (rows.length === 0) return null;
+  return fromDb(rows.filter((r): r is CallRow => r.id !== null));
+}
+
+function fromDb(rows: CallRow[]): CallRow[] {
   for (const r of rows) r.status = fromDbStatus(r.status);
   return rows;
 }
