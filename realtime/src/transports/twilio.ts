@@ -20,9 +20,6 @@ const MARK_EVENT = Buffer.from('"event":"mark"');
 /** How Twilio's frames begin; checked in place before searching the whole frame. */
 const MEDIA_START = Buffer.from('{"event":"media"');
 const MARK_START = Buffer.from('{"event":"mark"');
-const MEDIA_END = Buffer.from('"}}');
-/** Send a Buffer as a text frame. */
-const TEXT = { binary: false };
 
 function startsWith(data: Buffer, head: Buffer): boolean {
   return data.length > head.length && data.compare(head, 0, head.length, 0, head.length) === 0;
@@ -53,7 +50,7 @@ export class TwilioTransport implements CallTransport {
   start: TwilioStart | undefined;
   private resolveStart!: (s: TwilioStart) => void;
   private rejectStart!: (e: Error) => void;
-  private mediaPrefix = Buffer.alloc(0);
+  private mediaPrefix = "";
   private markPrefix = "";
   private clearMessage = "";
   private onAudioFn: ((b64: string) => void) | undefined;
@@ -88,15 +85,11 @@ export class TwilioTransport implements CallTransport {
 
   sendAudio(payloadB64: string, mark?: string): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
-    // Built as bytes: no string to concatenate, measure and encode again on the way out.
-    const prefix = this.mediaPrefix;
-    const frame = Buffer.allocUnsafe(prefix.length + payloadB64.length + MEDIA_END.length);
-    prefix.copy(frame, 0);
-    frame.write(payloadB64, prefix.length, "latin1");
-    MEDIA_END.copy(frame, prefix.length + payloadB64.length);
-    if (mark === undefined || !this.socket) return this.ws.send(frame, TEXT);
+    // Every frame goes to ws as a string (never a Buffer) so its send path stays monomorphic.
+    const frame = this.mediaPrefix + payloadB64 + '"}}';
+    if (mark === undefined || !this.socket) return this.ws.send(frame);
     this.socket.cork();
-    this.ws.send(frame, TEXT);
+    this.ws.send(frame);
     this.ws.send(this.markPrefix + mark + '"}}');
     this.socket.uncork();
   }
@@ -206,7 +199,7 @@ export class TwilioTransport implements CallTransport {
     const customParameters: Record<string, string> = {};
     for (const [k, v] of Object.entries(s.customParameters ?? {})) if (typeof v === "string") customParameters[k] = v;
     this.start = { streamSid, callSid: String(s.callSid ?? ""), accountSid: String(s.accountSid ?? ""), customParameters };
-    this.mediaPrefix = Buffer.from(`{"event":"media","streamSid":"${streamSid}","media":{"payload":"`, "latin1");
+    this.mediaPrefix = `{"event":"media","streamSid":"${streamSid}","media":{"payload":"`;
     this.markPrefix = `{"event":"mark","streamSid":"${streamSid}","mark":{"name":"`;
     this.clearMessage = `{"event":"clear","streamSid":"${streamSid}"}`;
     this.resolveStart(this.start);
