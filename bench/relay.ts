@@ -24,6 +24,8 @@ const P99_LIMIT_MS = 20;
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 3_000);
 const MEASURE_MS = Number(process.env.BENCH_MEASURE_MS ?? 6_000);
 const AUTH_TOKEN = "bench-twilio-auth-token";
+/** Node flags the product relay runs with (as `npm run start -w realtime` does); BENCH_RELAY_NODE_ARGS overrides. */
+const RELAY_NODE_ARGS = (process.env.BENCH_RELAY_NODE_ARGS ?? "").split(" ").filter(Boolean);
 const PUBLIC_BASE_URL = "https://relay.bench.test";
 
 type Usage = { cpuUserUs: number; cpuSystemUs: number; rss: number; heap: number };
@@ -143,7 +145,7 @@ interface Child {
 
 async function spawn(role: string, env: Record<string, string>): Promise<Child> {
   // BENCH_NODE_ARGS: extra node flags for the children (e.g. --perf-basic-prof for perf).
-  const extra = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const extra = [...(process.env.BENCH_NODE_ARGS ?? "").split(" "), ...(role === "relay" ? RELAY_NODE_ARGS : [])].filter(Boolean);
   const proc = fork(SELF, [role], { execArgv: ["--import", "tsx", "--expose-gc", ...extra], env: { ...process.env, ...env }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
     proc.once("exit", (code) => reject(new Error(`${role} exited with ${code}`)));
