@@ -74,6 +74,15 @@ describe("agent playback", () => {
     expect(sent.filter((s) => "audio" in s).at(-1)).toEqual({ audio: 20 });
   });
 
+  it("never holds a stream that arrives in real time, even when the phone's marks stop coming back", () => {
+    const { p, sent, advance } = setup({ holdWhileQueuedMs: 300 });
+    for (let i = 0; i < 50; i++) {
+      p.onDelta("r1", "i1", audio(20)); // 1 s of audio, 20 ms at a time, no marks echoed
+      advance(20);
+    }
+    expect(sent.filter((s) => "audio" in s)).toHaveLength(50);
+  });
+
   it("an item is heard once its audio is done and its last mark comes back", async () => {
     const { p, heard, marks } = setup();
     p.onDelta("r1", "i1", audio(60));

@@ -1,6 +1,7 @@
 // Agent audio on its way to the caller. While the caller's phone has plenty queued (by its
-// echoed marks) the model's small, irregular deltas are held briefly and sent as chunks of
-// up to ~100 ms, which nobody can hear; audio the caller is waiting for goes at once. Marks the audio as it goes,
+// echoed marks and by the clock) the model's small, irregular deltas are held briefly and
+// sent as chunks of up to ~100 ms, which nobody can hear; audio the caller is waiting for
+// goes at once. Marks the audio as it goes,
 // learns from echoed marks what the caller has heard, and on a barge-in says exactly how far
 // each unfinished item got — never more than was sent. Per-item state starts from zero for
 // every item, so the tenth interruption is as exact as the first.
@@ -114,7 +115,7 @@ export class AgentPlayback {
     if (!item || item.itemId !== itemId) item = this.startItem(responseId, itemId);
     const bytes = base64Bytes(b64);
     item.producedBytes += bytes;
-    const holding = this.unplayedBytes() >= this.holdWhileQueuedBytes;
+    const holding = this.phoneHasPlenty(item);
     if (!holding && this.pendingBytes === 0) {
       // The caller's phone is short of audio: this goes now, as it came.
       this.onChunkSent?.(0);
@@ -133,6 +134,17 @@ export class AgentPlayback {
       }, this.maxHoldMs);
     }
     return true;
+  }
+
+  /**
+   * The phone has plenty queued: by its marks (sent minus echoed), and by the clock (how far
+   * the item is ahead of real time). Either alone misleads: marks lag when anything stalls,
+   * and the clock cannot see a phone that started playing late.
+   */
+  private phoneHasPlenty(item: ItemState): boolean {
+    if (this.unplayedBytes() < this.holdWhileQueuedBytes) return false;
+    const aheadMs = item.sentBytes / BYTES_PER_MS - (item.firstSentAt === undefined ? 0 : this.clock() - item.firstSentAt);
+    return aheadMs * BYTES_PER_MS >= this.holdWhileQueuedBytes;
   }
 
   /** Audio sent that the phone has not confirmed playing. */
@@ -168,7 +180,7 @@ export class AgentPlayback {
     if (!item) return;
     item.ackedBytes = Math.max(item.ackedBytes, Number(bytes));
     // The phone's queue ran down: held audio goes now.
-    if (this.timer && this.unplayedBytes() < this.holdWhileQueuedBytes) this.flush(false);
+    if (this.timer && this.current && !this.phoneHasPlenty(this.current)) this.flush(false);
     this.settle(item);
   }
 
