@@ -11,6 +11,12 @@
 //
 // Roles (one file): the orchestrator (default), `relay` (the product: createRealtimeServer
 // over the real voice webhook, signed stream and token, DB and Redis), `pass-through`, `model`.
+//
+// Knobs: BENCH_STEPS=50,100,... (the rising N), BENCH_FIXED=1 (run exactly those steps, no
+// search: compare the two at the same N), BENCH_WARMUP_MS, BENCH_MEASURE_MS,
+// BENCH_PROFILE=relay,pass-through (V8 CPU profile of each window to /tmp/relay-bench-profile),
+// BENCH_PERF=1 with BENCH_NODE_ARGS=--perf-basic-prof (`perf record` of each window),
+// BENCH_RELAY_NODE_ARGS (node flags for the product relay only).
 import { fork, type ChildProcess } from "node:child_process";
 import { createServer } from "node:http";
 import { fileURLToPath } from "node:url";
@@ -24,7 +30,7 @@ const P99_LIMIT_MS = 20;
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 3_000);
 const MEASURE_MS = Number(process.env.BENCH_MEASURE_MS ?? 6_000);
 const AUTH_TOKEN = "bench-twilio-auth-token";
-/** Node flags the product relay runs with (as `npm run start -w realtime` does); BENCH_RELAY_NODE_ARGS overrides. */
+/** Extra node flags for the product relay only (none by default, as `npm run start -w realtime`). */
 const RELAY_NODE_ARGS = (process.env.BENCH_RELAY_NODE_ARGS ?? "").split(" ").filter(Boolean);
 const PUBLIC_BASE_URL = "https://relay.bench.test";
 
