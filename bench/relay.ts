@@ -27,8 +27,8 @@ const SELF = fileURLToPath(import.meta.url);
 const FRAME_MS = 20;
 const FRAME_BYTES = 160;
 const P99_LIMIT_MS = 20;
-const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 3_000);
-const MEASURE_MS = Number(process.env.BENCH_MEASURE_MS ?? 6_000);
+const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 2_500);
+const MEASURE_MS = Number(process.env.BENCH_MEASURE_MS ?? 5_000);
 const AUTH_TOKEN = "bench-twilio-auth-token";
 /** Extra node flags for the product relay only (none by default, as `npm run start -w realtime`). */
 const RELAY_NODE_ARGS = (process.env.BENCH_RELAY_NODE_ARGS ?? "").split(" ").filter(Boolean);
