@@ -9,7 +9,7 @@ import type { Cache } from "@frontdesk/core/cache/cache";
 import type { Db } from "@frontdesk/core/db/client";
 import { forBusiness } from "@frontdesk/core/db/tenant";
 import { subscribeCallEvents, type CallEvent } from "@frontdesk/core/calls/call-events";
-import { isSignedByTwilio, publicUrl } from "./twilio-signature.ts";
+import { requireTwilioSignature } from "./twilio-signature.ts";
 
 export interface CallTranscriptFeedDeps {
   config: Pick<AppConfig, "publicBaseUrl" | "twilio">;
@@ -21,16 +21,7 @@ const HEARTBEAT_MS = 15_000;
 
 export function callTranscriptFeed(deps: CallTranscriptFeedDeps) {
   return async (req: Request, res: Response) => {
-    const signed = isSignedByTwilio({
-      authToken: deps.config.twilio.authToken,
-      signature: req.headers["x-twilio-signature"],
-      url: publicUrl(deps.config.publicBaseUrl, req.originalUrl),
-      params: {},
-    });
-    if (!signed) {
-      res.status(403).type("text/plain").send("Forbidden: missing or invalid X-Twilio-Signature");
-      return;
-    }
+    if (!requireTwilioSignature(req, res, deps.config, {})) return;
     const callSid = String(req.params.callSid ?? "");
     if (!/^CA[0-9a-fA-F]{32}$/.test(callSid)) {
       res.status(400).type("text/plain").send("Bad Request: not a call SID");

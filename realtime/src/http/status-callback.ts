@@ -8,7 +8,7 @@ import type { Logger } from "@frontdesk/core/observability/logger";
 import { applyCallStatus } from "@frontdesk/core/calls/apply-call-status";
 import { parseTwilioCallStatus } from "@frontdesk/core/calls/call-status";
 import { leaseKey, type LiveCalls } from "../admission/live-calls.ts";
-import { isSignedByTwilio, publicUrl } from "./twilio-signature.ts";
+import { requireTwilioSignature } from "./twilio-signature.ts";
 
 export interface StatusCallbackDeps {
   config: Pick<AppConfig, "publicBaseUrl" | "twilio">;
@@ -21,16 +21,7 @@ export interface StatusCallbackDeps {
 export function statusCallback(deps: StatusCallbackDeps) {
   return async (req: Request, res: Response) => {
     const params = (req.body ?? {}) as Record<string, string>;
-    const signed = isSignedByTwilio({
-      authToken: deps.config.twilio.authToken,
-      signature: req.headers["x-twilio-signature"],
-      url: publicUrl(deps.config.publicBaseUrl, req.originalUrl),
-      params,
-    });
-    if (!signed) {
-      res.status(403).type("text/plain").send("Forbidden: missing or invalid X-Twilio-Signature");
-      return;
-    }
+    if (!requireTwilioSignature(req, res, deps.config, params)) return;
     const callSid = String(params.CallSid ?? "");
     const status = parseTwilioCallStatus(params.CallStatus);
     if (!/^CA[0-9a-fA-F]{32}$/.test(callSid) || !status) {

@@ -27,3 +27,23 @@ export function streamUrl(publicBaseUrl: string, path = "/twilio/stream"): strin
 export function publicUrl(publicBaseUrl: string, originalUrl: string): string {
   return publicBaseUrl + originalUrl;
 }
+
+/**
+ * Checks an HTTP request from Twilio (form params, or none) against PUBLIC_BASE_URL and
+ * answers 403 when it is not signed; returns whether the handler may go on.
+ */
+export function requireTwilioSignature(
+  req: { headers: Record<string, string | string[] | undefined>; originalUrl: string; body?: unknown },
+  res: { status(code: number): { type(t: string): { send(body: string): unknown } } },
+  config: { publicBaseUrl: string; twilio: { authToken: string } },
+  params: Record<string, unknown> = (req.body ?? {}) as Record<string, unknown>,
+): boolean {
+  const signed = isSignedByTwilio({
+    authToken: config.twilio.authToken,
+    signature: req.headers["x-twilio-signature"],
+    url: publicUrl(config.publicBaseUrl, req.originalUrl),
+    params,
+  });
+  if (!signed) res.status(403).type("text/plain").send("Forbidden: missing or invalid X-Twilio-Signature");
+  return signed;
+}

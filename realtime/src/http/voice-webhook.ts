@@ -9,7 +9,7 @@ import { admitCall, type AdmissionDeps } from "../admission/admit-call.ts";
 import type { CallContext } from "../admission/call-context.ts";
 import type { RelayMetrics } from "../metrics.ts";
 import type { ModelSocket } from "../session/model-socket.ts";
-import { isSignedByTwilio, publicUrl, streamUrl } from "./twilio-signature.ts";
+import { requireTwilioSignature, streamUrl } from "./twilio-signature.ts";
 import { connectStreamTwiml, sayAndEndTwiml } from "./twiml.ts";
 
 export interface VoiceWebhookDeps extends AdmissionDeps {
@@ -26,15 +26,8 @@ const TROUBLE = "Sorry, we can't take your call right now. Please try again in a
 export function voiceWebhook(deps: VoiceWebhookDeps) {
   return async (req: Request, res: Response) => {
     const params = (req.body ?? {}) as Record<string, string>;
-    const signed = isSignedByTwilio({
-      authToken: deps.config.twilio.authToken,
-      signature: req.headers["x-twilio-signature"],
-      url: publicUrl(deps.config.publicBaseUrl, req.originalUrl),
-      params,
-    });
-    if (!signed) {
+    if (!requireTwilioSignature(req, res, deps.config, params)) {
       deps.metrics.refused("bad_signature");
-      res.status(403).type("text/plain").send("Forbidden: missing or invalid X-Twilio-Signature");
       return;
     }
     const twiml = (xml: string) => res.status(200).type("text/xml").send(xml);
