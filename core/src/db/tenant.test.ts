@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
-import { forBusiness, TENANT_MODELS, TenantViolation } from "./tenant.ts";
+import { forBusiness, TENANT_MODEL_KEYS, TENANT_MODELS, tenantDb, TenantViolation } from "./tenant.ts";
 import { testDb } from "../../../test/support/services.ts";
 import { createTestBusiness, type TestBusiness } from "../../../test/support/fixtures.ts";
 
@@ -65,5 +65,65 @@ describe("tenant scope", () => {
     const scoped = forBusiness(db, b.business.id);
     const groups = await scoped.rAGContent.groupBy({ by: ["businessId"], _count: true });
     expect(groups).toEqual([{ businessId: b.business.id, _count: 1 }]);
+  });
+
+  it("the business's own row is the only one its Business model reaches", async () => {
+    const scoped = forBusiness(db, a.business.id);
+    expect((await scoped.business.findMany()).map((x) => x.id)).toEqual([a.business.id]);
+    expect(await scoped.business.count()).toBe(1);
+    await expect(scoped.business.findUnique({ where: { id: b.business.id } })).rejects.toThrow(TenantViolation);
+    await expect(scoped.business.update({ where: { id: b.business.id }, data: { name: "pwned" } })).rejects.toThrow(TenantViolation);
+    await expect(scoped.business.create({ data: { name: "x", slug: `x-${Date.now()}` } })).rejects.toThrow(TenantViolation);
+    expect((await scoped.business.updateMany({ data: { description: "A's own" } })).count).toBe(1);
+    expect((await db.business.findUniqueOrThrow({ where: { id: b.business.id } })).description).not.toBe("A's own");
+  });
+
+  it("users, sessions and other unowned models are not reachable through a scope", async () => {
+    const scoped = forBusiness(db, a.business.id);
+    await expect(scoped.user.findMany()).rejects.toThrow(TenantViolation);
+    await expect(scoped.userSession.count()).rejects.toThrow(TenantViolation);
+    await expect(scoped.processedEvent.findMany()).rejects.toThrow(TenantViolation);
+  });
+});
+
+describe("the tenant client a handler is given", () => {
+  it("names every tenant-owned model of the schema, and only those", () => {
+    const key = (model: string) => model[0]!.toLowerCase() + model.slice(1);
+    expect([...TENANT_MODEL_KEYS].sort()).toEqual([...TENANT_MODELS].map(key).sort());
+  });
+
+  it("holds the business's models and nothing else: no raw SQL, no users, no plain client", () => {
+    const scoped = tenantDb(db, a.business.id) as unknown as Record<string, unknown>;
+    expect(Object.keys(scoped).sort()).toEqual(["$transaction", "business", "businessId", ...TENANT_MODEL_KEYS].sort());
+    for (const name of ["$queryRaw", "$queryRawUnsafe", "$executeRaw", "$executeRawUnsafe", "$extends", "$connect", "user", "userSession", "processedEvent"]) {
+      expect(scoped[name], name).toBeUndefined();
+    }
+  });
+
+  it("reads and writes only its business, inside a transaction too", async () => {
+    const scoped = tenantDb(db, a.business.id);
+    expect(scoped.businessId).toBe(a.business.id);
+    expect((await scoped.rAGContent.findMany()).map((r) => r.title)).toEqual(["A hours"]);
+    const seen = await scoped.$transaction(async (tx) => {
+      expect((tx as unknown as Record<string, unknown>).$executeRaw).toBeUndefined();
+      expect(tx.businessId).toBe(a.business.id);
+      const phone = await tx.phoneNumber.create({ data: { businessId: tx.businessId, e164: `+1555${Date.now() % 10_000_000}` } });
+      await tx.phoneNumber.delete({ where: { id: phone.id } });
+      return { titles: (await tx.rAGContent.findMany()).map((r) => r.title), others: await tx.rAGContent.count({ where: { title: "B hours" } }) };
+    });
+    expect(seen).toEqual({ titles: ["A hours"], others: 0 });
+    await expect(scoped.$transaction((tx) => tx.rAGContent.findMany({ where: { businessId: b.business.id } }))).rejects.toThrow(TenantViolation);
+  });
+
+  it("rolls a transaction back as one", async () => {
+    const scoped = tenantDb(db, a.business.id);
+    const before = await scoped.auditLog.count();
+    await expect(
+      scoped.$transaction(async (tx) => {
+        await tx.auditLog.create({ data: { businessId: tx.businessId, actorType: "system", action: "test.rolled_back" } });
+        throw new Error("undo");
+      }),
+    ).rejects.toThrow("undo");
+    expect(await scoped.auditLog.count()).toBe(before);
   });
 });
