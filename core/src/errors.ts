@@ -29,6 +29,8 @@ const STATUS: Record<AppErrorCode, number> = {
 export interface AppErrorOptions {
   message?: string;
   userMessage?: string;
+  /** A precise, stable reason under the generic code (`key_not_active` under `conflict`): the problem's `code` when given. */
+  reason?: string;
   /** Per-field problems for validation errors. */
   errors?: { path: string; message: string }[];
   cause?: unknown;
@@ -38,12 +40,14 @@ export class AppError extends Error {
   readonly status: number;
   readonly userMessage: string;
   readonly errors: { path: string; message: string }[] | undefined;
+  readonly reason: string | undefined;
   constructor(readonly code: AppErrorCode, opts: AppErrorOptions = {}) {
     super(opts.message ?? opts.userMessage ?? code, { cause: opts.cause });
     this.name = "AppError";
     this.status = STATUS[code];
     this.userMessage = opts.userMessage ?? opts.message ?? code;
     this.errors = opts.errors;
+    this.reason = opts.reason;
   }
 }
 

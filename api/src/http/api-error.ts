@@ -1,5 +1,5 @@
 // ApiError: an AppError with a precise, stable problem code (e.g. `insufficient_scope` under
-// the generic `forbidden`). The problem's `code` is the precise one when given.
+// the generic `forbidden`, the error's `reason`) and headers of its own (Retry-After).
 import { AppError, type AppErrorCode, type AppErrorOptions } from "@frontdesk/core/errors";
 
 export class ApiError extends AppError {
@@ -8,7 +8,7 @@ export class ApiError extends AppError {
     readonly problemCode: string,
     opts: AppErrorOptions & { headers?: Record<string, string> } = {},
   ) {
-    super(code, opts);
+    super(code, { ...opts, reason: problemCode });
     this.headers = opts.headers;
   }
   readonly headers: Record<string, string> | undefined;

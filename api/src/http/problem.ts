@@ -105,7 +105,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const requestId = String(res.getHeader("Request-Id") ?? "");
     if (err instanceof AppError) {
-      const code = err instanceof ApiError ? err.problemCode : err.code;
+      const code = err.reason ?? err.code;
       if (err.status >= 500) logger.error({ err, requestId, code }, "request failed");
       const detail = err.status >= 500 && err.code === "internal" ? "Something went wrong on our side." : err.userMessage;
       sendProblem(res, problemBody(err.status, code, detail, requestId, err.errors), err instanceof ApiError ? err.headers : undefined);
