@@ -1,10 +1,10 @@
 // One page of a business's calls, newest first, straight from node-postgres (the API's
-// hottest read; see read-pool.ts). The business id is always the first condition and comes
-// from the resolved tenant, never from the request. Statements are prepared (named) on a real
-// PostgreSQL and unnamed on the embedded PGlite (see read-pool.ts).
+// hottest read; see read-pool.ts). The business id is `$1` and always the first condition,
+// fixed by the tenant's scoped runner (scoped-query.ts), never taken from the request.
+// Statements are prepared (named) on a real PostgreSQL and unnamed on the embedded PGlite.
 import type { CallLog } from "@prisma/client";
-import type { ReadPool } from "./read-pool.ts";
-import { statement, utc } from "./read-pool.ts";
+import { utc } from "./read-pool.ts";
+import type { ScopedQuery } from "./scoped-query.ts";
 
 export interface CallListQuery {
   from?: string;
@@ -31,10 +31,10 @@ const fromDbStatus = (s: string) => s.replace("-", "_") as CallRow["status"];
 const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, "\\$&")}%`;
 
 /** Null when `startingAfter` names no call of this business. */
-export async function listCallsPage(pool: ReadPool, businessId: string, q: CallListQuery): Promise<CallRow[] | null> {
-  const values: unknown[] = [businessId];
+export async function listCallsPage(run: ScopedQuery, q: CallListQuery): Promise<CallRow[] | null> {
+  const values: unknown[] = []; // $2 onwards: $1 is the business
   const where = [`c."businessId" = $1`];
-  const param = (v: unknown) => `$${values.push(v)}`;
+  const param = (v: unknown) => `$${values.push(v) + 1}`;
   if (q.from) where.push(`c."startedAt" >= ${param(utc(new Date(q.from)))}::timestamp`);
   if (q.to) where.push(`c."startedAt" < ${param(utc(new Date(q.to)))}::timestamp`);
   if (q.status) where.push(`c.status = ${param(toDbStatus(q.status))}::"CallStatus"`);
@@ -47,22 +47,18 @@ export async function listCallsPage(pool: ReadPool, businessId: string, q: CallL
   const order = `ORDER BY c."startedAt" DESC, c.id DESC`;
   if (!q.startingAfter) {
     const limit = param(q.limit);
-    const { rows } = await pool.query<CallRow>(statement(pool, `SELECT ${COLUMNS} FROM "CallLog" c WHERE ${where.join(" AND ")} ${order} LIMIT ${limit}`, values));
-    return fromDb(rows);
+    return fromDb(await run<CallRow>(`SELECT ${COLUMNS} FROM "CallLog" c WHERE ${where.join(" AND ")} ${order} LIMIT ${limit}`, values));
   }
   // The cursor's row and the page in one round trip: no row at all means the cursor names no
   // call of this business; one row without an id, an empty page after it. Written so the
   // (businessId, startedAt) index bounds the scan.
   const cursorId = param(q.startingAfter);
   const limit = param(q.limit);
-  const { rows } = await pool.query<CallRow | { [K in keyof CallRow]: null }>(
-    statement(
-      pool,
-      `SELECT p.* FROM (SELECT "startedAt" AS at, id AS cid FROM "CallLog" WHERE "businessId" = $1 AND id = ${cursorId}) cur
-       LEFT JOIN LATERAL (SELECT ${COLUMNS} FROM "CallLog" c WHERE ${where.join(" AND ")}
-         AND c."startedAt" <= cur.at AND (c."startedAt" < cur.at OR c.id < cur.cid) ${order} LIMIT ${limit}) p ON true`,
-      values,
-    ),
+  const rows = await run<CallRow | { [K in keyof CallRow]: null }>(
+    `SELECT p.* FROM (SELECT "startedAt" AS at, id AS cid FROM "CallLog" WHERE "businessId" = $1 AND id = ${cursorId}) cur
+     LEFT JOIN LATERAL (SELECT ${COLUMNS} FROM "CallLog" c WHERE ${where.join(" AND ")}
+       AND c."startedAt" <= cur.at AND (c."startedAt" < cur.at OR c.id < cur.cid) ${order} LIMIT ${limit}) p ON true`,
+    values,
   );
   if (rows.length === 0) return null;
   return fromDb(rows.filter((r): r is CallRow => r.id !== null));
