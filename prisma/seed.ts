@@ -1,9 +1,11 @@
 // The demo business `npm start` creates on first run: a dental practice with a phone number,
 // knowledge, agent settings and an owner login. Idempotent: run it as often as you like.
 import type { Db } from "@frontdesk/core/db/client";
-import { forBusiness } from "@frontdesk/core/db/tenant";
+import { tenantDb } from "@frontdesk/core/db/tenant";
 import { writeAgentConfig } from "@frontdesk/core/agent/agent-config";
 import { hashPassword } from "@frontdesk/core/auth/password";
+import { createUser } from "@frontdesk/core/auth/create-user";
+import { createBusiness } from "@frontdesk/core/business/create-business";
 
 export const DEMO = {
   slug: "sunrise-dental",
@@ -61,25 +63,21 @@ export interface SeedDeps {
 /** Creates the demo business unless it exists; returns whether it created it. */
 export async function seedDemo({ db, createContent }: SeedDeps): Promise<boolean> {
   if (await db.business.findUnique({ where: { slug: DEMO.slug } })) return false;
-  const owner = await db.user.upsert({
-    where: { email: DEMO.email },
-    create: { email: DEMO.email, name: "Demo Owner", passwordHash: await hashPassword(DEMO.password) },
-    update: {},
+  const owner =
+    (await db.user.findUnique({ where: { email: DEMO.email } })) ??
+    (await createUser(db, { email: DEMO.email, name: "Demo Owner", passwordHash: await hashPassword(DEMO.password) }));
+  const business = await createBusiness(db, {
+    ownerId: owner.id,
+    slug: DEMO.slug,
+    name: DEMO.name,
+    description: "A family dental practice in Portland, Maine: check-ups, cleanings, whitening and same-day emergencies.",
+    website: "https://sunrise-dental.example",
+    industry: "dental",
+    timezone: "America/New_York",
+    hours: { mon: [["08:00", "18:00"]], tue: [["08:00", "18:00"]], wed: [["08:00", "18:00"]], thu: [["08:00", "18:00"]], fri: [["08:00", "18:00"]], sat: [["09:00", "13:00"]] },
   });
-  const business = await db.business.create({
-    data: {
-      slug: DEMO.slug,
-      name: DEMO.name,
-      description: "A family dental practice in Portland, Maine: check-ups, cleanings, whitening and same-day emergencies.",
-      website: "https://sunrise-dental.example",
-      industry: "dental",
-      timezone: "America/New_York",
-      hours: { mon: [["08:00", "18:00"]], tue: [["08:00", "18:00"]], wed: [["08:00", "18:00"]], thu: [["08:00", "18:00"]], fri: [["08:00", "18:00"]], sat: [["09:00", "13:00"]] },
-      memberships: { create: { userId: owner.id, role: "owner" } },
-      subscription: { create: { plan: "free", status: "active" } },
-    },
-  });
-  const scoped = forBusiness(db, business.id);
+  const scoped = tenantDb(db, business.id);
+  await scoped.subscription.create({ data: { businessId: business.id, plan: "free", status: "active" } });
   await scoped.phoneNumber.create({ data: { businessId: business.id, e164: DEMO.phoneNumber, label: "Main line" } });
   await writeAgentConfig(scoped, business.id, {
     prompt: "You are the friendly receptionist of Sunrise Dental. Keep answers short. Offer to take a message when you cannot help.",

@@ -22,10 +22,11 @@ import { requestMetrics } from "./http/metrics.ts";
 import { authenticate } from "./auth/authenticate.ts";
 import { createKeyResolver } from "./auth/key-resolver.ts";
 import { createSessionStore } from "./auth/session-store.ts";
-import { createTenantDbCache, resolveTenant } from "./auth/resolve-tenant.ts";
+import { createTenantScopes, resolveTenant } from "./auth/resolve-tenant.ts";
 import { createRateLimiter, type RateLimitSettings } from "./limits/rate-limit.ts";
+import { runIdempotent } from "./limits/idempotency.ts";
 import { allOperations } from "./routes/index.ts";
-import type { ApiServices, KnowledgeApi } from "./services.ts";
+import { accountsOn, type ApiServices, type KnowledgeApi } from "./services.ts";
 import { createReadPool, type ReadPool } from "./read/read-pool.ts";
 
 export interface ApiAppDeps {
@@ -69,29 +70,38 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
   if (!deps.readPool && !config.databaseUrl) throw new Error("createApiApp needs config.databaseUrl (or a readPool)");
   const readPool = deps.readPool ?? createReadPool(config.databaseUrl!, Math.max(2, Math.ceil(config.databasePoolMax / 2)));
   let throttleWarnedAt = 0;
+  const knowledge = deps.knowledge ?? createKnowledgeService({ db, cache, config, logger, onJobsQueued: deps.onJobsQueued });
+  const now = () => new Date();
   const services: ApiServices = {
-    config,
-    db,
-    readPool,
-    cache,
-    logger,
-    knowledge: deps.knowledge ?? createKnowledgeService({ db, cache, config, logger, onJobsQueued: deps.onJobsQueued }),
-    keys,
-    sessions,
-    loginThrottle: createLoginThrottle({
+    tenant: {
+      config,
       cache,
-      ...deps.loginThrottle,
-      onError: (err) => {
-        if (Date.now() - throttleWarnedAt < 10_000) return;
-        throttleWarnedAt = Date.now();
-        logger.warn({ err: String(err) }, "login throttle unavailable (cache down); logins are not throttled");
-      },
-    }),
-    passwordCost: deps.passwordCost ?? DEFAULT_PASSWORD_COST,
-    secureCookies,
-    fetch: deps.fetch ?? fetch,
-    allowPrivateWebhookTargets: config.env !== "production",
-    now: () => new Date(),
+      logger,
+      now,
+      keys,
+      fetch: deps.fetch ?? fetch,
+      allowPrivateWebhookTargets: config.env !== "production",
+    },
+    user: {
+      config,
+      cache,
+      logger,
+      now,
+      accounts: accountsOn(db),
+      sessions,
+      loginThrottle: createLoginThrottle({
+        cache,
+        ...deps.loginThrottle,
+        onError: (err) => {
+          if (Date.now() - throttleWarnedAt < 10_000) return;
+          throttleWarnedAt = Date.now();
+          logger.warn({ err: String(err) }, "login throttle unavailable (cache down); logins are not throttled");
+        },
+      }),
+      passwordCost: deps.passwordCost ?? DEFAULT_PASSWORD_COST,
+      secureCookies,
+      databaseReachable: () => db.$queryRaw`SELECT 1`.then(() => true, () => false),
+    },
   };
 
   const app = express();
@@ -129,14 +139,14 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
   app.use(rejectNulInUrl());
   app.use(cookieParser());
   app.use(authenticate({ keys, sessions, appSecret: config.appSecret, sessionOrigins, secureCookies }));
-  app.use(resolveTenant({ db, scoped: createTenantDbCache(db) }));
+  app.use(resolveTenant({ db, scope: createTenantScopes({ db, pool: readPool, knowledge }) }));
   app.use(createRateLimiter({ cache, logger, settings: deps.rateLimits }));
   const jsonBody = express.json({ limit: JSON_LIMIT, type: ["application/json", "application/*+json"] });
   const importBody = express.json({ limit: IMPORT_JSON_LIMIT, type: ["application/json", "application/*+json"] });
   app.use((req, res, next) => (req.fd?.op.operationId === "importKnowledge" ? importBody : jsonBody)(req, res, next));
   app.use(rejectNulCharacters());
   app.use(openApiValidator(spec, { validateResponses: deps.validateResponses ?? false }));
-  mountOperations(app, spec, allOperations, services);
+  mountOperations(app, spec, allOperations, services, runIdempotent);
   app.use(errorHandler(logger));
 
   return {

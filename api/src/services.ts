@@ -1,32 +1,105 @@
-// What handlers may use, built once per app: narrow services rather than globals.
+// What handlers may use, built once per app (app.ts). No handler is given a database client:
+// a tenant handler reaches its business's data through its Tenant (a scoped client, a reader
+// and the knowledge engine, each bound to that business); a user-level handler acts through
+// the account verbs below, each a core/ verb bound to the database here. Declared from core's
+// types alone, so http/ can name them without reaching up to auth/ or read/.
+import type { Business, RAGContent, Role, User } from "@prisma/client";
 import type { AppConfig } from "@frontdesk/core/config/env";
 import type { Db } from "@frontdesk/core/db/client";
 import type { Cache } from "@frontdesk/core/cache/cache";
 import type { Logger } from "@frontdesk/core/observability/logger";
 import type { LoginThrottle } from "@frontdesk/core/auth/login-throttle";
-import type { KnowledgeService } from "@frontdesk/core/knowledge/knowledge-service";
-import type { KeyResolver } from "./auth/key-resolver.ts";
-import type { SessionStore } from "./auth/session-store.ts";
-import type { ReadPool } from "./read/read-pool.ts";
+import type { KnowledgeDocInput, KnowledgeService } from "@frontdesk/core/knowledge/knowledge-service";
+import type { KnowledgeHit, KnowledgeQuery } from "@frontdesk/core/knowledge/knowledge-search";
+import { signUp, type SignUpInput } from "@frontdesk/core/auth/sign-up";
+import { recordLogin } from "@frontdesk/core/auth/record-login";
+import { normaliseEmail } from "@frontdesk/core/auth/email";
+import { createBusiness, type NewBusiness } from "@frontdesk/core/business/create-business";
+import { acceptInvite, type AcceptInviteInput } from "@frontdesk/core/business/accept-invite";
+import { listMemberships, listUserBusinesses, type MembershipSummary } from "@frontdesk/core/business/user-businesses";
 
 export type KnowledgeApi = Pick<KnowledgeService, "createContent" | "updateContent" | "deleteContent" | "importContents" | "search">;
 
-export interface ApiServices {
+/** The knowledge engine for one business: the business is bound, never passed. */
+export interface TenantKnowledge {
+  createContent(input: KnowledgeDocInput): Promise<RAGContent>;
+  updateContent(id: string, patch: Partial<KnowledgeDocInput>): Promise<RAGContent>;
+  deleteContent(id: string): Promise<void>;
+  importContents(docs: KnowledgeDocInput[]): Promise<{ imported: number; contents: RAGContent[] }>;
+  search(q: Omit<KnowledgeQuery, "businessId">): Promise<KnowledgeHit[]>;
+}
+
+export function knowledgeFor(knowledge: KnowledgeApi, businessId: string): TenantKnowledge {
+  return {
+    createContent: (input) => knowledge.createContent(businessId, input),
+    updateContent: (id, patch) => knowledge.updateContent(businessId, id, patch),
+    deleteContent: (id) => knowledge.deleteContent(businessId, id),
+    importContents: (docs) => knowledge.importContents(businessId, docs),
+    search: (q) => knowledge.search({ ...q, businessId }),
+  };
+}
+
+interface CommonServices {
   config: AppConfig;
-  db: Db;
-  /** node-postgres pool for the hottest reads (calls list). */
-  readPool: ReadPool;
   cache: Cache;
   logger: Logger;
-  knowledge: KnowledgeApi;
-  keys: KeyResolver;
-  sessions: SessionStore;
+  now: () => Date;
+}
+
+/** What a tenant handler is given besides its Tenant. */
+export interface TenantServices extends CommonServices {
+  /** Drops cached answers for a business's keys on every instance (after its keys or the business change). */
+  keys: { invalidate(businessId: string): Promise<void> };
+  /** Delivers webhook test events (a stand-in in tests is a local server, not a fake fetch). */
+  fetch: typeof fetch;
+  allowPrivateWebhookTargets: boolean;
+}
+
+/** The acts of a signed-in (or signing-up) user on their own account. */
+export interface Accounts {
+  signUp(input: SignUpInput): Promise<User>;
+  findUserByEmail(email: string): Promise<User | null>;
+  recordLogin(userId: string, at: Date): Promise<void>;
+  /** Every business of the user (for the session). */
+  memberships(userId: string): Promise<MembershipSummary[]>;
+  /** A page of the user's businesses, newest first. */
+  businesses(userId: string, page: { startingAfter?: string; take: number }): Promise<{ business: Business; role: Role }[]>;
+  createBusiness(input: NewBusiness): Promise<Business>;
+  acceptInvite(input: AcceptInviteInput): Promise<{ businessId: string }>;
+}
+
+/** Dashboard sessions as handlers use them (auth/session-store.ts keeps them). */
+export interface Sessions {
+  create(userId: string, meta: { ip?: string; userAgent?: string }): Promise<{ token: string; tokenHash: string; expiresAt: Date }>;
+  destroy(tokenHash: string): Promise<void>;
+}
+
+/** What a user-level handler (auth, the caller's businesses, invites, probes) is given. */
+export interface UserServices extends CommonServices {
+  accounts: Accounts;
+  sessions: Sessions;
   loginThrottle: LoginThrottle;
   /** bcrypt cost for new password hashes. */
   passwordCost: number;
   secureCookies: boolean;
-  /** Delivers webhook test events (a stand-in in tests is a local server, not a fake fetch). */
-  fetch: typeof fetch;
-  allowPrivateWebhookTargets: boolean;
-  now: () => Date;
+  /** Readiness: whether the database answers. */
+  databaseReachable(): Promise<boolean>;
+}
+
+export interface ApiServices {
+  tenant: TenantServices;
+  user: UserServices;
+}
+
+/** The account verbs on a database: the one place a user-level handler's acts meet the plain client. */
+export function accountsOn(db: Db): Accounts {
+  return {
+    signUp: (input) => signUp(db, input),
+    findUserByEmail: (email) => db.user.findUnique({ where: { email: normaliseEmail(email) } }),
+    recordLogin: (userId, at) => recordLogin(db, userId, at),
+    memberships: (userId) => listMemberships(db, userId),
+    businesses: (userId, page) => listUserBusinesses(db, userId, page),
+    createBusiness: (input) => createBusiness(db, input),
+    acceptInvite: (input) => acceptInvite(db, input),
+  };
 }

@@ -1,6 +1,7 @@
 // Team management: invitations accepted by the invited email only, roles changed by those
 // allowed to, and a business never left without an owner.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createUser } from "@frontdesk/core/auth/create-user";
 import { addMember, call, sessionFor, startApi, type Api } from "./support/api-harness.ts";
 import { createTestBusiness, type TestBusiness } from "../support/fixtures.ts";
 import { testDb } from "../support/services.ts";
@@ -20,7 +21,7 @@ afterAll(async () => {
 });
 
 async function newUser(email: string) {
-  const user = await db.user.create({ data: { email, name: email.split("@")[0]!, passwordHash: "x" } });
+  const user = await createUser(db, { email, name: email.split("@")[0]!, passwordHash: "x" });
   return { user, session: await sessionFor(api, user) };
 }
 

@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
 import { API_KEY_SCOPES } from "@frontdesk/core/auth/api-keys";
-import { forBusiness } from "@frontdesk/core/db/tenant";
-import { hashToken } from "@frontdesk/core/auth/tokens";
+import { forBusiness, tenantDb } from "@frontdesk/core/db/tenant";
+import { inviteMember } from "@frontdesk/core/business/invite-member";
 import { newWebhookSecret } from "@frontdesk/core/webhooks/signature";
 import { loadSpec, acceptedSchemes, type SpecOperation } from "../../api/src/spec/spec.ts";
 import { addMember, call, createSecretKey, createWidgetKey, sessionFor, startApi, type Api, type ApiResponse, type Credentials } from "./support/api-harness.ts";
@@ -57,9 +57,7 @@ async function makeTenant(name: string): Promise<Tenant> {
   const message = await scoped.callMessage.findFirstOrThrow();
   const knowledge = await scoped.rAGContent.findFirstOrThrow();
   const membership = await scoped.membership.findFirstOrThrow({ where: { userId: viewerUser.id } });
-  const invite = await scoped.invite.create({
-    data: { businessId: id, email: `invitee-${MARKER}@example.test`, role: "viewer", tokenHash: hashToken(randomBytes(16).toString("hex")), expiresAt: new Date(Date.now() + 86_400_000) },
-  });
+  const { invite } = await inviteMember(tenantDb(db, id), { email: `invitee-${MARKER}@example.test`, role: "viewer", invitedById: null, at: new Date() });
   const full = await createSecretKey(t.business, API_KEY_SCOPES);
   const widget = await createWidgetKey(t.business, [SITE]);
   const endpoint = await scoped.webhookEndpoint.create({

@@ -2,7 +2,9 @@
 import { randomBytes, randomInt } from "node:crypto";
 import type { Business, Plan, PhoneNumber, User } from "@prisma/client";
 import type { Db } from "@frontdesk/core/db/client";
-import { forBusiness } from "@frontdesk/core/db/tenant";
+import { forBusiness, tenantDb } from "@frontdesk/core/db/tenant";
+import { createUser } from "@frontdesk/core/auth/create-user";
+import { createBusiness } from "@frontdesk/core/business/create-business";
 import { writeAgentConfig, type AgentConfigPatch } from "@frontdesk/core/agent/agent-config";
 import { createLogger } from "@frontdesk/core/observability/logger";
 import { resolveKnowledgeDeps } from "@frontdesk/core/knowledge/knowledge-deps";
@@ -39,22 +41,18 @@ export async function createTestBusiness(
   } = {},
 ): Promise<TestBusiness> {
   const tag = randomBytes(4).toString("hex");
-  const owner = await db.user.create({
-    data: { email: `owner-${tag}@example.test`, name: `Owner ${tag}`, passwordHash: "x" },
+  const owner = await createUser(db, { email: `owner-${tag}@example.test`, name: `Owner ${tag}`, passwordHash: "x" });
+  const business = await createBusiness(db, {
+    ownerId: owner.id,
+    name: opts.name ?? `Test Business ${tag}`,
+    slug: `test-${tag}`,
+    description: opts.description ?? "",
+    plan: opts.plan ?? "pro",
+    isActive: opts.isActive ?? true,
+    timezone: opts.timezone ?? "UTC",
+    hours: opts.hours ?? {},
   });
-  const business = await db.business.create({
-    data: {
-      name: opts.name ?? `Test Business ${tag}`,
-      slug: `test-${tag}`,
-      description: opts.description ?? "",
-      plan: opts.plan ?? "pro",
-      isActive: opts.isActive ?? true,
-      timezone: opts.timezone ?? "UTC",
-      hours: opts.hours ?? {},
-      memberships: { create: { userId: owner.id, role: "owner" } },
-    },
-  });
-  const scoped = forBusiness(db, business.id);
+  const scoped = tenantDb(db, business.id);
   const phone = await scoped.phoneNumber.create({ data: { businessId: business.id, e164: uniquePhoneNumber() } });
   if (opts.agent) await writeAgentConfig(scoped, business.id, opts.agent);
   if (opts.knowledge?.length) await indexKnowledge(db, business.id, opts.knowledge);

@@ -4,21 +4,17 @@ import type { Request, Response } from "express";
 import passport from "passport";
 import { Strategy as LocalStrategy } from "passport-local";
 import type { User } from "@prisma/client";
-import type { Db } from "@frontdesk/core/db/client";
 import type { LoginThrottle } from "@frontdesk/core/auth/login-throttle";
+import { normaliseEmail } from "@frontdesk/core/auth/email";
 import { verifyPassword, verifyPasswordOfUnknownUser } from "@frontdesk/core/auth/password";
 import { ApiError, unauthenticated } from "../http/api-error.ts";
 
 const STRATEGY = "email-password";
 
 export interface LoginDeps {
-  db: Db;
+  accounts: { findUserByEmail(email: string): Promise<User | null> };
   loginThrottle: LoginThrottle;
   passwordCost: number;
-}
-
-export function normaliseEmail(email: string): string {
-  return email.trim().toLowerCase();
 }
 
 function throttled(retryAfterMs: number): ApiError {
@@ -40,7 +36,7 @@ export function createLoginAuthenticator(deps: LoginDeps) {
       (async () => {
         const verdict = await deps.loginThrottle.check(email, ip);
         if (!verdict.allowed) throw throttled(verdict.retryAfterMs);
-        const user = await deps.db.user.findUnique({ where: { email } });
+        const user = await deps.accounts.findUserByEmail(email);
         const ok = user ? await verifyPassword(password, user.passwordHash) : await verifyPasswordOfUnknownUser(password, deps.passwordCost);
         if (!user || !ok) {
           await deps.loginThrottle.recordFailure(email, ip);

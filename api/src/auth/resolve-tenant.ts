@@ -4,24 +4,31 @@
 import type { RequestHandler } from "express";
 import type { Business, Role } from "@prisma/client";
 import type { Db } from "@frontdesk/core/db/client";
-import { forBusiness, type TenantDb } from "@frontdesk/core/db/tenant";
+import { tenantDb } from "@frontdesk/core/db/tenant";
 import { ApiError, forbidden, invalid } from "../http/api-error.ts";
 import type { Tenant } from "../http/context.ts";
+import type { ReadPool } from "../read/read-pool.ts";
+import { tenantReader } from "../read/tenant-reader.ts";
+import { knowledgeFor, type KnowledgeApi } from "../services.ts";
 
 const BUSINESS_HEADER = "frontdesk-business";
 
 const businessNotFound = () => new ApiError("not_found", "business_not_found", { userMessage: "Business not found." });
 
-/** One scoped client per business, reused: building the extension per request is wasted work. */
-export function createTenantDbCache(db: Db, max = 1000): (businessId: string) => TenantDb {
-  const clients = new Map<string, TenantDb>();
+/** What a tenant handler may reach of its business's data: nothing else is handed to it. */
+export type TenantScope = Pick<Tenant, "db" | "read" | "knowledge">;
+
+/** One scope per business, reused: building the Prisma extension per request is wasted work. */
+export function createTenantScopes(deps: { db: Db; pool: ReadPool; knowledge: KnowledgeApi }, max = 1000): (businessId: string) => TenantScope {
+  const { db, pool, knowledge } = deps;
+  const scopes = new Map<string, TenantScope>();
   return (businessId) => {
-    let c = clients.get(businessId);
-    if (!c) {
-      if (clients.size >= max) clients.delete(clients.keys().next().value!);
-      clients.set(businessId, (c = forBusiness(db, businessId)));
+    let s = scopes.get(businessId);
+    if (!s) {
+      if (scopes.size >= max) scopes.delete(scopes.keys().next().value!);
+      scopes.set(businessId, (s = { db: tenantDb(db, businessId), read: tenantReader(pool, businessId), knowledge: knowledgeFor(knowledge, businessId) }));
     }
-    return c;
+    return s;
   };
 }
 
@@ -45,7 +52,7 @@ async function membershipOf(db: Db, userId: string, businessId: string | undefin
   return ms[0]!;
 }
 
-export function resolveTenant(deps: { db: Db; scoped: (businessId: string) => TenantDb }): RequestHandler {
+export function resolveTenant(deps: { db: Db; scope: (businessId: string) => TenantScope }): RequestHandler {
   return async (req, _res, next) => {
     try {
       const fd = req.fd!;
@@ -56,13 +63,13 @@ export function resolveTenant(deps: { db: Db; scoped: (businessId: string) => Te
       if (principal.kind === "secretKey" || principal.kind === "publishableKey") {
         if (named !== undefined && named !== principal.business.id) throw businessNotFound();
         const actor = principal.kind === "secretKey" ? { type: "api_key" as const, id: principal.key.id } : { type: "widget_key" as const, id: principal.widgetKey.id };
-        tenant = { business: principal.business, db: deps.scoped(principal.business.id), role: null, actor };
+        tenant = { business: principal.business, ...deps.scope(principal.business.id), role: null, actor };
       } else {
         const { business, role } = await membershipOf(deps.db, principal.user.id, named);
         if (op.roles && !op.roles.includes(role)) {
           throw forbidden("insufficient_role", `This needs the ${op.roles.join(" or ")} role; you are ${role === "admin" ? "an" : "a"} ${role}.`);
         }
-        tenant = { business, db: deps.scoped(business.id), role, actor: { type: "user", id: principal.user.id } };
+        tenant = { business, ...deps.scope(business.id), role, actor: { type: "user", id: principal.user.id } };
       }
       fd.tenant = tenant;
       next();

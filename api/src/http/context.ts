@@ -3,6 +3,8 @@
 import type { ApiKey, Business, Role, User, WidgetKey } from "@prisma/client";
 import type { TenantDb } from "@frontdesk/core/db/tenant";
 import type { SpecOperation } from "../spec/spec.ts";
+import type { TenantReader } from "../read/tenant-reader.ts";
+import type { TenantKnowledge } from "../services.ts";
 
 export interface SessionPrincipal {
   kind: "session";
@@ -31,9 +33,14 @@ export interface Actor {
   id: string;
 }
 
+/** The business a request acts on, and the only ways to its data: a scoped client and reader. */
 export interface Tenant {
   business: Business;
   db: TenantDb;
+  /** Raw reads (calls list, analytics, usage) with the business id fixed. */
+  read: TenantReader;
+  /** The knowledge engine, bound to the business. */
+  knowledge: TenantKnowledge;
   /** The session user's role; null for keys (their scopes decide). */
   role: Role | null;
   actor: Actor;

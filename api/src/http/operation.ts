@@ -1,11 +1,12 @@
 // Handlers are declared per operationId; their inputs and outputs are typed from the
 // generated openapi types, and mounting fails at start if the spec and the handlers differ.
+// A tenant handler is given its Tenant and TenantServices; a user-level handler UserServices:
+// neither holds a database client (services.ts).
 import type { Express, Request, Response } from "express";
 import type { operations } from "../generated/openapi.ts";
 import type { LoadedSpec } from "../spec/spec.ts";
 import type { Principal, Tenant } from "./context.ts";
-import type { ApiServices } from "../services.ts";
-import { runIdempotent } from "../limits/idempotency.ts";
+import type { ApiServices, TenantServices, UserServices } from "../services.ts";
 
 export type OperationId = keyof operations;
 type Op<K extends OperationId> = operations[K];
@@ -26,18 +27,29 @@ export type Reply<K extends OperationId> = {
 /** A response body of an operation's success status. */
 export type ResponseBody<K extends OperationId, S extends SuccessCode<K>> = JsonContent<Responses<K>[S]>;
 
-export interface HandlerContext<K extends OperationId> {
+interface RequestContext<K extends OperationId> {
   req: Request;
   res: Response;
   params: PathParams<K>;
   query: QueryParams<K>;
   body: RequestBody<K>;
   principal: Principal;
-  services: ApiServices;
 }
-export interface TenantContext<K extends OperationId> extends HandlerContext<K> {
+export interface HandlerContext<K extends OperationId> extends RequestContext<K> {
+  services: UserServices;
+}
+export interface TenantContext<K extends OperationId> extends RequestContext<K> {
   tenant: Tenant;
+  services: TenantServices;
 }
+
+type StoredReply = { status: number; body: unknown; headers?: Record<string, string> };
+/** Runs a tenant POST once per Idempotency-Key (limits/idempotency.ts, given by the app). */
+export type IdempotentRunner = (
+  tenant: Tenant,
+  request: { key: string; method: string; path: string; body: unknown },
+  run: () => Promise<StoredReply>,
+) => Promise<StoredReply & { replayed: boolean }>;
 
 type Kind = "user" | "tenant" | "stream";
 export interface OperationDef {
@@ -67,7 +79,7 @@ function send(res: Response, reply: { status: number; body: unknown; headers?: R
   else res.status(reply.status).json(reply.body);
 }
 
-export function mountOperations(app: Express, spec: LoadedSpec, defs: OperationDef[], services: ApiServices): void {
+export function mountOperations(app: Express, spec: LoadedSpec, defs: OperationDef[], services: ApiServices, runIdempotent: IdempotentRunner): void {
   const byId = new Map(defs.map((d) => [d.operationId as string, d]));
   const missing = spec.operations.filter((o) => !byId.has(o.operationId)).map((o) => o.operationId);
   const extra = defs.filter((d) => !spec.byId.has(d.operationId)).map((d) => d.operationId);
@@ -94,13 +106,13 @@ export function mountOperations(app: Express, spec: LoadedSpec, defs: OperationD
       body: req.body,
       principal: fd.principal,
       tenant: fd.tenant,
-      services,
+      services: def.kind === "user" ? services.user : services.tenant,
     };
     if (def.kind === "stream") {
       await def.handler(ctx);
       return;
     }
-    const run = () => def.handler(ctx) as Promise<{ status: number; body: unknown; headers?: Record<string, string> }>;
+    const run = () => def.handler(ctx) as Promise<StoredReply>;
     const key = req.headers["idempotency-key"];
     if (req.method === "POST" && fd.tenant && typeof key === "string") {
       const reply = await runIdempotent(fd.tenant, { key, method: req.method, path: req.path, body: req.body }, run);

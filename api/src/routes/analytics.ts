@@ -1,7 +1,9 @@
 // Call analytics over a range of the business's own days: volume and minutes per day,
-// average duration, sentiment and outcome distributions, top topics.
+// average duration, sentiment and outcome distributions, top topics. Read through the
+// tenant's reader (read/call-analytics.ts), folded here.
 import { tenantOperation } from "../http/operation.ts";
 import { invalid } from "../http/api-error.ts";
+import type { CallGroup } from "../read/call-analytics.ts";
 
 const DAY_MS = 86_400_000;
 const MAX_RANGE_DAYS = 366;
@@ -24,64 +26,52 @@ export const analyticsOperations = [
     if (days < 1) throw invalid("`from` must not be after `to`.", [{ path: "query.from", message: "must not be after to" }]);
     if (days > MAX_RANGE_DAYS) throw invalid(`A range may span at most ${MAX_RANGE_DAYS} days.`, [{ path: "query.from", message: "range too long" }]);
 
-    const businessId = tenant.business.id;
-    // Bounds of the business's days in UTC (startedAt is stored as UTC without a zone).
-    const [bounds] = await services.db.$queryRaw<{ start: Date; end: Date }[]>`
-      SELECT ((${from}::date)::timestamp AT TIME ZONE ${tz}) AT TIME ZONE 'UTC' AS start,
-             ((${to}::date + 1)::timestamp AT TIME ZONE ${tz}) AT TIME ZONE 'UTC' AS "end"`;
-    const range = { startedAt: { gte: bounds!.start, lt: bounds!.end } };
+    const { groups, topTopics } = await tenant.read.callAnalytics({ from, to, timeZone: tz });
 
-    const [perDay, totals, sentiments, outcomes, topics] = await Promise.all([
-      services.db.$queryRaw<{ day: string; calls: number; duration: number }[]>`
-        SELECT to_char(("startedAt" AT TIME ZONE 'UTC') AT TIME ZONE ${tz}, 'YYYY-MM-DD') AS day,
-               count(*)::int AS calls, coalesce(sum("durationSec"), 0)::int AS duration
-        FROM "CallLog"
-        WHERE "businessId" = ${businessId} AND "startedAt" >= ${bounds!.start} AND "startedAt" < ${bounds!.end}
-        GROUP BY 1`,
-      tenant.db.callLog.aggregate({ where: range, _count: { _all: true }, _sum: { durationSec: true }, _avg: { durationSec: true } }),
-      tenant.db.callLog.groupBy({ by: ["sentiment"], where: range, _count: { _all: true } }),
-      tenant.db.callLog.groupBy({ by: ["outcome"], where: range, _count: { _all: true } }),
-      services.db.$queryRaw<{ topic: string; count: number }[]>`
-        SELECT lower(t) AS topic, count(*)::int AS count
-        FROM "CallLog", unnest(topics) AS t
-        WHERE "businessId" = ${businessId} AND "startedAt" >= ${bounds!.start} AND "startedAt" < ${bounds!.end}
-        GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10`,
-    ]);
-
-    const byDay = new Map(perDay.map((r) => [r.day, r]));
+    const byDay = new Map<string, { calls: number; durationSec: number }>();
+    let totalCalls = 0;
+    let totalDurationSec = 0;
+    let timedCalls = 0;
+    for (const g of groups) {
+      const day = byDay.get(g.day) ?? { calls: 0, durationSec: 0 };
+      day.calls += g.calls;
+      day.durationSec += g.durationSec;
+      byDay.set(g.day, day);
+      totalCalls += g.calls;
+      totalDurationSec += g.durationSec;
+      timedCalls += g.timedCalls;
+    }
     const callsPerDay = Array.from({ length: days }, (_, i) => {
       const date = addDays(from, i);
-      const r = byDay.get(date);
-      return { date, calls: r?.calls ?? 0, durationSec: r?.duration ?? 0 };
+      const d = byDay.get(date);
+      return { date, calls: d?.calls ?? 0, durationSec: d?.durationSec ?? 0 };
     });
-    const countOf = <T extends { _count: { _all: number } }>(rows: T[], pick: (r: T) => unknown, value: unknown) =>
-      rows.filter((r) => pick(r) === value).reduce((n, r) => n + r._count._all, 0);
-    const totalDurationSec = totals._sum.durationSec ?? 0;
+    const countOf = (pick: (g: CallGroup) => unknown, value: unknown) => groups.reduce((n, g) => (pick(g) === value ? n + g.calls : n), 0);
     return {
       status: 200,
       body: {
         from,
         to,
         timezone: tz,
-        totalCalls: totals._count._all,
+        totalCalls,
         totalDurationSec,
         totalMinutes: Math.round((totalDurationSec / 60) * 10) / 10,
-        averageDurationSec: Math.round((totals._avg.durationSec ?? 0) * 10) / 10,
+        averageDurationSec: timedCalls ? Math.round((totalDurationSec / timedCalls) * 10) / 10 : 0,
         callsPerDay,
         sentiment: {
-          positive: countOf(sentiments, (r) => r.sentiment, "positive"),
-          neutral: countOf(sentiments, (r) => r.sentiment, "neutral"),
-          negative: countOf(sentiments, (r) => r.sentiment, "negative"),
-          unknown: countOf(sentiments, (r) => r.sentiment, null),
+          positive: countOf((g) => g.sentiment, "positive"),
+          neutral: countOf((g) => g.sentiment, "neutral"),
+          negative: countOf((g) => g.sentiment, "negative"),
+          unknown: countOf((g) => g.sentiment, null),
         },
         outcomes: {
-          resolved: countOf(outcomes, (r) => r.outcome, "resolved"),
-          message_taken: countOf(outcomes, (r) => r.outcome, "message_taken"),
-          transferred: countOf(outcomes, (r) => r.outcome, "transferred"),
-          abandoned: countOf(outcomes, (r) => r.outcome, "abandoned"),
-          unknown: countOf(outcomes, (r) => r.outcome, null),
+          resolved: countOf((g) => g.outcome, "resolved"),
+          message_taken: countOf((g) => g.outcome, "message_taken"),
+          transferred: countOf((g) => g.outcome, "transferred"),
+          abandoned: countOf((g) => g.outcome, "abandoned"),
+          unknown: countOf((g) => g.outcome, null),
         },
-        topTopics: topics,
+        topTopics,
       },
     };
   }),

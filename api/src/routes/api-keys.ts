@@ -1,25 +1,20 @@
 // Secret API keys: created with scopes and an optional expiry, shown once, revoked at once on
-// every instance, rotated with an overlap window during which both keys work.
+// every instance, rotated with an overlap window during which both keys work. Creating and
+// rotating are core/auth verbs; every write goes through the tenant's scoped client.
 import type { ApiKey } from "@prisma/client";
-import { generateSecretKey, keyIsLive } from "@frontdesk/core/auth/api-keys";
+import { createApiKey } from "@frontdesk/core/auth/create-api-key";
+import { rotateApiKey } from "@frontdesk/core/auth/rotate-api-key";
+import { recordAudit } from "@frontdesk/core/audit/record-audit";
 import { tenantOperation } from "../http/operation.ts";
-import { ApiError, conflict, invalid } from "../http/api-error.ts";
+import { ApiError, invalid } from "../http/api-error.ts";
 import { pageArgs, toPage } from "../http/pagination.ts";
 import type { Tenant } from "../http/context.ts";
 import { presentApiKey } from "./present.ts";
-
-const DEFAULT_OVERLAP_SEC = 86_400;
 
 async function findKey(tenant: Tenant, id: string): Promise<ApiKey> {
   const key = await tenant.db.apiKey.findFirst({ where: { id } });
   if (!key) throw new ApiError("not_found", "not_found", { userMessage: "API key not found." });
   return key;
-}
-
-function audit(tenant: Tenant, action: string, keyId: string, metadata?: Record<string, string>) {
-  return tenant.db.auditLog.create({
-    data: { businessId: tenant.business.id, actorType: tenant.actor.type, actorId: tenant.actor.id, action, targetType: "api_key", targetId: keyId, metadata },
-  });
 }
 
 export const apiKeyOperations = [
@@ -32,21 +27,8 @@ export const apiKeyOperations = [
   tenantOperation("createApiKey", async ({ tenant, body, services }) => {
     const expiresAt = body.expiresAt ? new Date(body.expiresAt) : null;
     if (expiresAt && expiresAt <= services.now()) throw invalid("`expiresAt` must be in the future.", [{ path: "body.expiresAt", message: "must be in the future" }]);
-    const material = generateSecretKey(services.config.appSecret);
-    const key = await tenant.db.apiKey.create({
-      data: {
-        businessId: tenant.business.id,
-        name: body.name,
-        prefix: material.prefix,
-        hash: material.hash,
-        last4: material.last4,
-        scopes: body.scopes,
-        expiresAt,
-        createdById: tenant.actor.type === "user" ? tenant.actor.id : null,
-      },
-    });
-    await audit(tenant, "api_key.created", key.id, { scopes: body.scopes.join(" ") });
-    return { status: 201, body: { ...presentApiKey(key), secret: material.key } };
+    const { key, secret } = await createApiKey(tenant.db, { name: body.name, scopes: body.scopes, expiresAt, actor: tenant.actor, appSecret: services.config.appSecret });
+    return { status: 201, body: { ...presentApiKey(key), secret } };
   }),
 
   tenantOperation("getApiKey", async ({ tenant, params }) => ({ status: 200, body: presentApiKey(await findKey(tenant, params.apiKeyId)) })),
@@ -55,41 +37,19 @@ export const apiKeyOperations = [
     const key = await findKey(tenant, params.apiKeyId);
     const revoked = key.revokedAt ? key : await tenant.db.apiKey.update({ where: { id: key.id }, data: { revokedAt: services.now() } });
     await services.keys.invalidate(tenant.business.id);
-    if (!key.revokedAt) await audit(tenant, "api_key.revoked", key.id);
+    if (!key.revokedAt) await recordAudit(tenant.db, tenant.actor, { action: "api_key.revoked", targetType: "api_key", targetId: key.id });
     return { status: 200, body: presentApiKey(revoked) };
   }),
 
   tenantOperation("rotateApiKey", async ({ tenant, params, body, services }) => {
-    const old = await findKey(tenant, params.apiKeyId);
-    const now = services.now();
-    if (!keyIsLive(old, now)) throw conflict("key_not_active", "Only an active key can be rotated; create a new key instead.");
-    const overlapMs = (body?.overlapSeconds ?? DEFAULT_OVERLAP_SEC) * 1000;
-    const overlapEnd = new Date(now.getTime() + overlapMs);
-    const material = generateSecretKey(services.config.appSecret);
-    const created = await services.db.$transaction(async (tx) => {
-      // Conditional on the old key still being live, so two concurrent rotations make one new key.
-      const ended = await tx.apiKey.updateMany({
-        where: { id: old.id, businessId: tenant.business.id, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: overlapEnd } }] },
-        data: { expiresAt: overlapEnd },
-      });
-      const alreadyEnding = old.expiresAt !== null && old.expiresAt <= overlapEnd;
-      if (ended.count === 0 && !alreadyEnding) throw conflict("key_not_active", "The key changed meanwhile; try again.");
-      return tx.apiKey.create({
-        data: {
-          businessId: tenant.business.id,
-          name: old.name,
-          prefix: material.prefix,
-          hash: material.hash,
-          last4: material.last4,
-          scopes: old.scopes,
-          expiresAt: null,
-          rotatedFromId: old.id,
-          createdById: tenant.actor.type === "user" ? tenant.actor.id : null,
-        },
-      });
+    const { key, secret } = await rotateApiKey(tenant.db, {
+      keyId: params.apiKeyId,
+      overlapSec: body?.overlapSeconds,
+      actor: tenant.actor,
+      appSecret: services.config.appSecret,
+      at: services.now(),
     });
     await services.keys.invalidate(tenant.business.id);
-    await audit(tenant, "api_key.rotated", created.id, { from: old.id, overlapSeconds: String(overlapMs / 1000) });
-    return { status: 201, body: { ...presentApiKey(created), secret: material.key } };
+    return { status: 201, body: { ...presentApiKey(key), secret } };
   }),
 ];

@@ -1,15 +1,14 @@
 // Sign-up, login, logout and the current session, for the dashboard.
-import { Prisma } from "@prisma/client";
 import { hashPassword, passwordProblem } from "@frontdesk/core/auth/password";
+import { normaliseEmail } from "@frontdesk/core/auth/email";
 import { userOperation } from "../http/operation.ts";
-import { conflict, invalid } from "../http/api-error.ts";
+import { invalid } from "../http/api-error.ts";
 import { clearSessionCookie, setSessionCookie } from "../auth/session-store.ts";
-import { sessionBody } from "../auth/session-body.ts";
-import { createLoginAuthenticator, normaliseEmail } from "../auth/login.ts";
-import { createBusinessFor } from "./businesses.ts";
-import type { ApiServices } from "../services.ts";
+import { createLoginAuthenticator } from "../auth/login.ts";
+import type { UserServices } from "../services.ts";
+import { sessionBody } from "./session-body.ts";
 
-const loginFor = new WeakMap<ApiServices, ReturnType<typeof createLoginAuthenticator>>();
+const loginFor = new WeakMap<UserServices, ReturnType<typeof createLoginAuthenticator>>();
 
 export const authOperations = [
   userOperation("signup", async ({ req, res, body, services }) => {
@@ -17,31 +16,20 @@ export const authOperations = [
     const weak = passwordProblem(body.password, email);
     if (weak) throw invalid(`The password ${weak}.`, [{ path: "body.password", message: weak }]);
     const passwordHash = await hashPassword(body.password, services.passwordCost);
-    const user = await services.db
-      .$transaction(async (tx) => {
-        const created = await tx.user.create({ data: { email, name: body.name.trim() || email, passwordHash, lastLoginAt: services.now() } });
-        if (body.businessName) await createBusinessFor(tx, created.id, { name: body.businessName });
-        return created;
-      })
-      .catch((err) => {
-        if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") {
-          throw conflict("email_taken", "An account with this email exists; log in instead.");
-        }
-        throw err;
-      });
+    const user = await services.accounts.signUp({ email, name: body.name, passwordHash, lastLoginAt: services.now(), businessName: body.businessName });
     const session = await services.sessions.create(user.id, { ip: req.ip, userAgent: req.headers["user-agent"] });
     setSessionCookie(res, session.token, session.expiresAt, services.secureCookies);
-    return { status: 201, body: await sessionBody(services.db, services.config.appSecret, { user, ...session }) };
+    return { status: 201, body: await sessionBody(services.accounts, services.config.appSecret, { user, ...session }) };
   }),
 
   userOperation("login", async ({ req, res, services }) => {
     let login = loginFor.get(services);
     if (!login) loginFor.set(services, (login = createLoginAuthenticator(services)));
     const user = await login(req, res);
-    await services.db.user.update({ where: { id: user.id }, data: { lastLoginAt: services.now() } });
+    await services.accounts.recordLogin(user.id, services.now());
     const session = await services.sessions.create(user.id, { ip: req.ip, userAgent: req.headers["user-agent"] });
     setSessionCookie(res, session.token, session.expiresAt, services.secureCookies);
-    return { status: 200, body: await sessionBody(services.db, services.config.appSecret, { user, ...session }) };
+    return { status: 200, body: await sessionBody(services.accounts, services.config.appSecret, { user, ...session }) };
   }),
 
   userOperation("logout", async ({ res, principal, services }) => {
@@ -52,6 +40,6 @@ export const authOperations = [
 
   userOperation("getMe", async ({ principal, services }) => {
     if (principal.kind !== "session") throw new Error("getMe without a session");
-    return { status: 200, body: await sessionBody(services.db, services.config.appSecret, principal) };
+    return { status: 200, body: await sessionBody(services.accounts, services.config.appSecret, principal) };
   }),
 ];

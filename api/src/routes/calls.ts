@@ -5,7 +5,6 @@ import { ApiError, invalid } from "../http/api-error.ts";
 import { DEFAULT_PAGE_SIZE, pageArgs, toPage } from "../http/pagination.ts";
 import type { Tenant } from "../http/context.ts";
 import { presentCall, presentMessage, presentSegment } from "./present.ts";
-import { listCallsPage } from "../read/list-calls-page.ts";
 
 const callNotFound = () => new ApiError("not_found", "not_found", { userMessage: "Call not found." });
 
@@ -16,12 +15,12 @@ async function findCall(tenant: Tenant, id: string) {
 }
 
 export const callOperations = [
-  tenantOperation("listCalls", async ({ tenant, query, services }) => {
+  tenantOperation("listCalls", async ({ tenant, query }) => {
     if (query.from && query.to && new Date(query.from) >= new Date(query.to)) {
       throw invalid("`from` must be before `to`.", [{ path: "query.from", message: "must be before to" }]);
     }
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const rows = await listCallsPage(services.readPool, tenant.business.id, { ...query, startingAfter: query.starting_after, limit: limit + 1 });
+    const rows = await tenant.read.callsPage({ ...query, startingAfter: query.starting_after, limit: limit + 1 });
     if (!rows) throw invalid("`starting_after` names no call of this business.", [{ path: "query.starting_after", message: "unknown call" }]);
     return { status: 200, body: toPage(rows, query, presentCall) };
   }),

@@ -6,7 +6,7 @@ export const healthOperations = [
 
   userOperation("getReadiness", async ({ services }) => {
     const [database, cache] = await Promise.all([
-      services.db.$queryRaw`SELECT 1`.then(() => true, () => false),
+      services.databaseReachable(),
       services.cache.ping().catch(() => false),
     ]);
     const ready = database && cache;

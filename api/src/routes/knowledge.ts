@@ -35,9 +35,9 @@ export const knowledgeOperations = [
     return { status: 200, body: toPage(rows, query, presentKnowledge) };
   }),
 
-  tenantOperation("createKnowledge", async ({ tenant, body, services }) => {
+  tenantOperation("createKnowledge", async ({ tenant, body }) => {
     await assertRoomFor(tenant, 1);
-    const row = await services.knowledge.createContent(tenant.business.id, body);
+    const row = await tenant.knowledge.createContent(body);
     return { status: 201, body: presentKnowledge(row) };
   }),
 
@@ -47,26 +47,25 @@ export const knowledgeOperations = [
     return { status: 200, body: presentKnowledge(row) };
   }),
 
-  tenantOperation("updateKnowledge", async ({ tenant, params, body, services }) => {
-    const row = await services.knowledge.updateContent(tenant.business.id, params.contentId, body);
+  tenantOperation("updateKnowledge", async ({ tenant, params, body }) => {
+    const row = await tenant.knowledge.updateContent(params.contentId, body);
     return { status: 200, body: presentKnowledge(row) };
   }),
 
-  tenantOperation("deleteKnowledge", async ({ tenant, params, services }) => {
-    await services.knowledge.deleteContent(tenant.business.id, params.contentId);
+  tenantOperation("deleteKnowledge", async ({ tenant, params }) => {
+    await tenant.knowledge.deleteContent(params.contentId);
     return { status: 204, body: undefined };
   }),
 
-  tenantOperation("importKnowledge", async ({ tenant, body, services }) => {
+  tenantOperation("importKnowledge", async ({ tenant, body }) => {
     const docs = parseKnowledgeImport(body.format, body.data);
     await assertRoomFor(tenant, docs.length);
-    const { imported, contents } = await services.knowledge.importContents(tenant.business.id, docs);
+    const { imported, contents } = await tenant.knowledge.importContents(docs);
     return { status: 201, body: { imported, data: contents.map(presentKnowledge) } };
   }),
 
-  tenantOperation("searchKnowledge", async ({ tenant, query, services }) => {
-    const hits = await services.knowledge.search({
-      businessId: tenant.business.id,
+  tenantOperation("searchKnowledge", async ({ tenant, query }) => {
+    const hits = await tenant.knowledge.search({
       query: query.q,
       limit: query.limit ?? 5,
       ...(query.category ? { category: query.category } : {}),

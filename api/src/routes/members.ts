@@ -1,13 +1,13 @@
 // Members and invitations. Only an owner makes or unmakes owners, and a business always keeps
 // at least one owner. Invitations carry a one-time token; accepting needs the invited email.
 import type { Role } from "@prisma/client";
-import { hashToken, INVITE_TTL_MS, newToken } from "@frontdesk/core/auth/tokens";
+import { actingUserId, recordAudit } from "@frontdesk/core/audit/record-audit";
+import { inviteMember } from "@frontdesk/core/business/invite-member";
 import { tenantOperation, userOperation } from "../http/operation.ts";
 import { ApiError, conflict, forbidden } from "../http/api-error.ts";
 import { pageArgs, toPage } from "../http/pagination.ts";
 import type { Tenant } from "../http/context.ts";
-import { sessionBody } from "../auth/session-body.ts";
-import { normaliseEmail } from "../auth/login.ts";
+import { sessionBody } from "./session-body.ts";
 import { presentInvite, presentMember } from "./present.ts";
 
 const memberNotFound = () => new ApiError("not_found", "not_found", { userMessage: "Member not found." });
@@ -45,9 +45,7 @@ export const memberOperations = [
       data: { role: body.role },
       include: { user: { select: { email: true, name: true } } },
     });
-    await tenant.db.auditLog.create({
-      data: { businessId: tenant.business.id, actorType: tenant.actor.type, actorId: tenant.actor.id, action: "member.role_changed", targetType: "membership", targetId: member.id, metadata: { from: member.role, to: body.role } },
-    });
+    await recordAudit(tenant.db, tenant.actor, { action: "member.role_changed", targetType: "membership", targetId: member.id, metadata: { from: member.role, to: body.role } });
     return { status: 200, body: presentMember(updated) };
   }),
 
@@ -57,9 +55,7 @@ export const memberOperations = [
     mustBeOwnerFor(tenant, member.role);
     if (member.role === "owner") await assertAnotherOwner(tenant, member.id);
     await tenant.db.membership.delete({ where: { id: member.id } });
-    await tenant.db.auditLog.create({
-      data: { businessId: tenant.business.id, actorType: tenant.actor.type, actorId: tenant.actor.id, action: "member.removed", targetType: "membership", targetId: member.id },
-    });
+    await recordAudit(tenant.db, tenant.actor, { action: "member.removed", targetType: "membership", targetId: member.id });
     return { status: 204, body: undefined };
   }),
 
@@ -70,21 +66,8 @@ export const memberOperations = [
   }),
 
   tenantOperation("createInvite", async ({ tenant, body, services }) => {
-    const email = normaliseEmail(body.email);
     mustBeOwnerFor(tenant, body.role);
-    const existing = await tenant.db.membership.findFirst({ where: { user: { email } } });
-    if (existing) throw conflict("already_member", "That person is already a member of this business.");
-    const token = newToken();
-    const invite = await tenant.db.invite.create({
-      data: {
-        businessId: tenant.business.id,
-        email,
-        role: body.role,
-        tokenHash: hashToken(token),
-        invitedById: tenant.actor.type === "user" ? tenant.actor.id : null,
-        expiresAt: new Date(services.now().getTime() + INVITE_TTL_MS),
-      },
-    });
+    const { invite, token } = await inviteMember(tenant.db, { email: body.email, role: body.role, invitedById: actingUserId(tenant.actor), at: services.now() });
     return { status: 201, body: { ...presentInvite(invite), token } };
   }),
 
@@ -98,24 +81,7 @@ export const memberOperations = [
 
   userOperation("acceptInvite", async ({ principal, body, services }) => {
     if (principal.kind !== "session") throw new Error("acceptInvite without a session");
-    const { db } = services;
-    // The token names the business; it is looked up across tenants on purpose.
-    const invite = await db.invite.findUnique({ where: { tokenHash: hashToken(body.token) }, include: { business: { select: { deletedAt: true } } } });
-    const now = services.now();
-    if (!invite || invite.revokedAt || invite.acceptedAt || invite.expiresAt <= now || invite.business.deletedAt) {
-      throw new ApiError("not_found", "invite_not_found", { userMessage: "This invitation is not valid (wrong, used, revoked or expired)." });
-    }
-    if (normaliseEmail(principal.user.email) !== invite.email) {
-      throw forbidden("invite_email_mismatch", "This invitation was sent to another email address; sign in as that user.");
-    }
-    await db.$transaction(async (tx) => {
-      await tx.membership.upsert({
-        where: { businessId_userId: { businessId: invite.businessId, userId: principal.user.id } },
-        create: { businessId: invite.businessId, userId: principal.user.id, role: invite.role },
-        update: {},
-      });
-      await tx.invite.update({ where: { id: invite.id }, data: { acceptedAt: now } });
-    });
-    return { status: 200, body: await sessionBody(db, services.config.appSecret, principal) };
+    await services.accounts.acceptInvite({ token: body.token, user: principal.user, at: services.now() });
+    return { status: 200, body: await sessionBody(services.accounts, services.config.appSecret, principal) };
   }),
 ];

@@ -7,7 +7,7 @@ import { tenantOperation } from "../http/operation.ts";
 import { ApiError, invalid } from "../http/api-error.ts";
 import { pageArgs, toPage } from "../http/pagination.ts";
 import type { Tenant } from "../http/context.ts";
-import type { ApiServices } from "../services.ts";
+import type { TenantServices } from "../services.ts";
 import { presentDelivery, presentWebhookEndpoint } from "./present.ts";
 
 async function findEndpoint(tenant: Tenant, id: string) {
@@ -16,7 +16,7 @@ async function findEndpoint(tenant: Tenant, id: string) {
   return e;
 }
 
-function checkUrl(services: ApiServices, url: string) {
+function checkUrl(services: TenantServices, url: string) {
   const problem = webhookTargetProblem(url, services.allowPrivateWebhookTargets);
   if (problem) throw invalid(`The webhook URL ${problem}.`, [{ path: "body.url", message: problem }]);
 }

@@ -1,5 +1,5 @@
 // Publishable widget keys: which widgets they open and from which origins.
-import { generatePublishableKey } from "@frontdesk/core/auth/api-keys";
+import { createWidgetKey } from "@frontdesk/core/auth/create-widget-key";
 import { tenantOperation } from "../http/operation.ts";
 import { ApiError } from "../http/api-error.ts";
 import { pageArgs, toPage } from "../http/pagination.ts";
@@ -20,15 +20,7 @@ export const widgetKeyOperations = [
   }),
 
   tenantOperation("createWidgetKey", async ({ tenant, body }) => {
-    const row = await tenant.db.widgetKey.create({
-      data: {
-        businessId: tenant.business.id,
-        name: body.name,
-        key: generatePublishableKey(),
-        widgets: body.widgets ?? ["knowledge", "calls"],
-        allowedOrigins: body.allowedOrigins.map((o) => new URL(o).origin),
-      },
-    });
+    const row = await createWidgetKey(tenant.db, { name: body.name, widgets: body.widgets, allowedOrigins: body.allowedOrigins });
     return { status: 201, body: presentWidgetKey(row) };
   }),
 

@@ -7,7 +7,7 @@ import { iso } from "./present.ts";
 
 export const widgetOperations = [
   tenantOperation("getWidgetBusiness", async ({ tenant, services }) => {
-    const b = await services.db.business.findUniqueOrThrow({ where: { id: tenant.business.id } });
+    const b = await tenant.db.business.findUniqueOrThrow({ where: { id: tenant.business.id } });
     return {
       status: 200,
       body: {
@@ -21,11 +21,10 @@ export const widgetOperations = [
     };
   }),
 
-  tenantOperation("listWidgetKnowledge", async ({ tenant, query, services }) => {
+  tenantOperation("listWidgetKnowledge", async ({ tenant, query }) => {
     const limit = query.limit ?? 50;
     if (query.q) {
-      const hits = await services.knowledge.search({
-        businessId: tenant.business.id,
+      const hits = await tenant.knowledge.search({
         query: query.q,
         limit,
         publicOnly: true,

@@ -4,9 +4,13 @@
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import type { Business, User } from "@prisma/client";
-import { generatePublishableKey, generateSecretKey, type ApiKeyScope } from "@frontdesk/core/auth/api-keys";
+import type { ApiKeyScope } from "@frontdesk/core/auth/api-keys";
 import { csrfTokenFor, SESSION_COOKIE } from "@frontdesk/core/auth/tokens";
-import { forBusiness } from "@frontdesk/core/db/tenant";
+import { tenantDb } from "@frontdesk/core/db/tenant";
+import { SYSTEM_ACTOR } from "@frontdesk/core/audit/record-audit";
+import { createApiKey } from "@frontdesk/core/auth/create-api-key";
+import { createWidgetKey as createWidgetKeyRow } from "@frontdesk/core/auth/create-widget-key";
+import { createUser } from "@frontdesk/core/auth/create-user";
 import type { Cache } from "@frontdesk/core/cache/cache";
 import { createCache } from "@frontdesk/core/cache/index";
 import { randomBytes } from "node:crypto";
@@ -110,13 +114,12 @@ export async function call<T = any>(
   return { status: res.status, headers: res.headers, body: parsed as T, text };
 }
 
-/** A secret key for a business, made the way the API makes them. */
+/** A secret key for a business, made the way the API makes them (core/auth/create-api-key). */
 export async function createSecretKey(business: Pick<Business, "id">, scopes: readonly (ApiKeyScope | string)[], extra: { expiresAt?: Date; revokedAt?: Date } = {}): Promise<{ id: string; key: string }> {
-  const material = generateSecretKey(testConfig().appSecret);
-  const row = await forBusiness(testDb(), business.id).apiKey.create({
-    data: { businessId: business.id, name: "test key", prefix: material.prefix, hash: material.hash, last4: material.last4, scopes: [...scopes], ...extra },
-  });
-  return { id: row.id, key: material.key };
+  const scoped = tenantDb(testDb(), business.id);
+  const { key, secret } = await createApiKey(scoped, { name: "test key", scopes, expiresAt: extra.expiresAt, actor: SYSTEM_ACTOR, appSecret: testConfig().appSecret });
+  if (extra.revokedAt) await scoped.apiKey.update({ where: { id: key.id }, data: { revokedAt: extra.revokedAt } });
+  return { id: key.id, key: secret };
 }
 
 export const ALL_SCOPES = [
@@ -125,14 +128,12 @@ export const ALL_SCOPES = [
 ] as const;
 
 export async function createWidgetKey(business: Pick<Business, "id">, allowedOrigins: string[], widgets = ["knowledge", "calls"]) {
-  return forBusiness(testDb(), business.id).widgetKey.create({
-    data: { businessId: business.id, name: "site", key: generatePublishableKey(), widgets, allowedOrigins },
-  });
+  return createWidgetKeyRow(tenantDb(testDb(), business.id), { name: "site", widgets, allowedOrigins });
 }
 
 /** A signed-in dashboard session for a user (cookie value and CSRF token). */
 export async function sessionFor(api: Api, user: Pick<User, "id">): Promise<{ cookie: string; csrf: string }> {
-  const s = await api.api.services.sessions.create(user.id, {});
+  const s = await api.api.services.user.sessions.create(user.id, {});
   return { cookie: s.token, csrf: csrfTokenFor(s.tokenHash, testConfig().appSecret) };
 }
 
@@ -140,7 +141,7 @@ export async function sessionFor(api: Api, user: Pick<User, "id">): Promise<{ co
 export async function addMember(business: Pick<Business, "id">, role: "owner" | "admin" | "viewer"): Promise<User> {
   const db = testDb();
   const tag = Math.random().toString(36).slice(2, 10);
-  const user = await db.user.create({ data: { email: `${role}-${tag}@example.test`, name: `${role} ${tag}`, passwordHash: "x" } });
-  await forBusiness(db, business.id).membership.create({ data: { businessId: business.id, userId: user.id, role } });
+  const user = await createUser(db, { email: `${role}-${tag}@example.test`, name: `${role} ${tag}`, passwordHash: "x" });
+  await tenantDb(db, business.id).membership.create({ data: { businessId: business.id, userId: user.id, role } });
   return user;
 }
