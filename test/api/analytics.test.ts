@@ -21,13 +21,16 @@ beforeAll(async () => {
   // 40 calls, one every 5 hours back from a fixed time: they straddle local midnights.
   calls = await seedCalls(biz.business, biz.phone.e164, { count: 40, until: new Date("2026-03-20T07:30:00Z"), spacingMs: 5 * 3_600_000 });
   key = (await createSecretKey(biz.business, ["analytics:read"])).key;
+  // Another business that took calls in the same hours: none of them may count above.
+  const other = await createTestBusiness(db, { plan: "enterprise", timezone: TZ });
+  await seedCalls(other.business, other.phone.e164, { count: 33, until: new Date("2026-03-20T05:00:00Z"), spacingMs: 4 * 3_600_000 });
 });
 afterAll(async () => {
   await api.close();
 });
 
 describe("analytics", () => {
-  it("counts calls and minutes per local day, with distributions and top topics for the range", async () => {
+  it("counts calls and minutes per local day, with distributions and top topics for the range, of this business only", async () => {
     const from = "2026-03-13";
     const to = "2026-03-19";
     const r = await call(api, "GET", `/v1/analytics?from=${from}&to=${to}`, { key });

@@ -19,6 +19,9 @@ beforeAll(async () => {
   biz = await createTestBusiness(db, { plan: "enterprise" });
   calls = await seedCalls(biz.business, biz.phone.e164, { count: 45, until, spacingMs: 3 * 3_600_000, withTranscript: true });
   key = (await createSecretKey(biz.business, ["calls:write"])).key;
+  // Another business's calls in the same hours, with the same words and numbers: never listed here.
+  const neighbour = await createTestBusiness(db, { plan: "enterprise" });
+  await seedCalls(neighbour.business, neighbour.phone.e164, { count: 30, until: new Date(until.getTime() - 5_400_000), spacingMs: 3 * 3_600_000, withTranscript: true });
 });
 afterAll(async () => {
   await api.close();
