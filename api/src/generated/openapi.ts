@@ -1231,12 +1231,13 @@ export interface components {
         Sentiment: "positive" | "neutral" | "negative";
         /** @enum {string} */
         CallOutcome: "resolved" | "message_taken" | "transferred" | "abandoned";
+        /** @enum {string} */
+        CallDirection: "inbound" | "outbound" | "web";
         Call: {
             id: components["schemas"]["Id"];
             /** @description Twilio's call sid. */
             callSid: string;
-            /** @enum {string} */
-            direction: "inbound" | "outbound" | "web";
+            direction: components["schemas"]["CallDirection"];
             /** @description The caller's number. */
             from: string;
             /** @description The business number that was dialled. */
@@ -1256,6 +1257,16 @@ export interface components {
             topics: string[];
             /** @enum {string} */
             analysisStatus: "pending" | "done" | "failed";
+            /** @description Tokens the voice model read during the call, audio included. */
+            inputTokens: number;
+            /** @description The audio share of `inputTokens`. */
+            inputAudioTokens: number;
+            /** @description Tokens the voice model produced during the call, audio included. */
+            outputTokens: number;
+            /** @description The audio share of `outputTokens`. */
+            outputAudioTokens: number;
+            /** @description What the call cost in AI usage, in millionths of a US dollar (1000000 = $1). */
+            costUsdMicros: number;
         };
         CallList: components["schemas"]["ListMeta"] & {
             data: components["schemas"]["Call"][];
@@ -2780,6 +2791,10 @@ export interface operations {
                 status?: components["schemas"]["CallStatus"];
                 /** @description Only calls analysed with this sentiment. */
                 sentiment?: components["schemas"]["Sentiment"];
+                /** @description Only calls analysed with this outcome. */
+                outcome?: components["schemas"]["CallOutcome"];
+                /** @description Only calls in this direction (`web` are test calls from the dashboard). */
+                direction?: components["schemas"]["CallDirection"];
                 /** @description Only calls whose number, summary or transcript contains this text. */
                 q?: string;
             };
@@ -3480,6 +3495,10 @@ export interface operations {
             query?: {
                 /** @description At most this many calls. */
                 limit?: number;
+                /** @description Only calls analysed with this outcome. */
+                outcome?: components["schemas"]["CallOutcome"];
+                /** @description Only calls in this direction (`web` are test calls from the dashboard). */
+                direction?: components["schemas"]["CallDirection"];
             };
             header?: never;
             path?: never;

@@ -1,6 +1,7 @@
-// One page of a business's calls, newest first, straight from node-postgres (the API's
-// hottest read; see read-pool.ts). The business id is `$1` and always the first condition,
-// fixed by the tenant's scoped runner (scoped-query.ts), never taken from the request.
+// One page of a business's calls, newest first (filtered by time, status, sentiment, outcome,
+// direction and text), straight from node-postgres (the API's hottest read; see
+// read-pool.ts). The business id is `$1` and always the first condition, fixed by the
+// tenant's scoped runner (scoped-query.ts), never taken from the request.
 // Statements are prepared (named) on a real PostgreSQL and unnamed on the embedded PGlite.
 import type { CallLog } from "@prisma/client";
 import { utc } from "./read-pool.ts";
@@ -11,6 +12,8 @@ export interface CallListQuery {
   to?: string;
   status?: string;
   sentiment?: string;
+  outcome?: string;
+  direction?: string;
   q?: string;
   limit: number;
   startingAfter?: string;
@@ -20,10 +23,12 @@ export type CallRow = Pick<
   CallLog,
   | "id" | "callSid" | "direction" | "fromNumber" | "toNumber" | "status" | "startedAt" | "answeredAt" | "endedAt"
   | "durationSec" | "endReason" | "transferredTo" | "summary" | "sentiment" | "sentimentScore" | "outcome" | "topics" | "analysisStatus"
+  | "inputTokens" | "inputAudioTokens" | "outputTokens" | "outputAudioTokens" | "costUsdMicros"
 >;
 
 const COLUMNS = `c.id, c."callSid", c.direction, c."fromNumber", c."toNumber", c.status, c."startedAt", c."answeredAt", c."endedAt",
-  c."durationSec", c."endReason", c."transferredTo", c.summary, c.sentiment, c."sentimentScore", c.outcome, c.topics, c."analysisStatus"`;
+  c."durationSec", c."endReason", c."transferredTo", c.summary, c.sentiment, c."sentimentScore", c.outcome, c.topics, c."analysisStatus",
+  c."inputTokens", c."inputAudioTokens", c."outputTokens", c."outputAudioTokens", c."costUsdMicros"`;
 
 // CallStatus values are stored as Twilio spells them (in-progress); the API uses in_progress.
 const toDbStatus = (s: string) => s.replace("_", "-");
@@ -39,6 +44,8 @@ export async function listCallsPage(run: ScopedQuery, q: CallListQuery): Promise
   if (q.to) where.push(`c."startedAt" < ${param(utc(new Date(q.to)))}::timestamp`);
   if (q.status) where.push(`c.status = ${param(toDbStatus(q.status))}::"CallStatus"`);
   if (q.sentiment) where.push(`c.sentiment = ${param(q.sentiment)}::"Sentiment"`);
+  if (q.outcome) where.push(`c.outcome = ${param(q.outcome)}::"CallOutcome"`);
+  if (q.direction) where.push(`c.direction = ${param(q.direction)}::"CallDirection"`);
   if (q.q) {
     const p = param(likePattern(q.q));
     where.push(`(c."fromNumber" LIKE ${p} OR c.summary ILIKE ${p} OR EXISTS (

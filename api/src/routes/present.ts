@@ -101,6 +101,11 @@ export function presentCall(c: CallRow): S["Call"] {
     outcome: c.outcome,
     topics: c.topics,
     analysisStatus: c.analysisStatus,
+    inputTokens: c.inputTokens,
+    inputAudioTokens: c.inputAudioTokens,
+    outputTokens: c.outputTokens,
+    outputAudioTokens: c.outputAudioTokens,
+    costUsdMicros: c.costUsdMicros,
   };
 }
 

@@ -50,6 +50,7 @@ export const widgetOperations = [
 
   tenantOperation("listWidgetCalls", async ({ tenant, query }) => {
     const calls = await tenant.db.callLog.findMany({
+      where: { ...(query.outcome ? { outcome: query.outcome } : {}), ...(query.direction ? { direction: query.direction } : {}) },
       orderBy: [{ startedAt: "desc" }, { id: "desc" }],
       take: query.limit ?? 10,
       select: { id: true, startedAt: true, durationSec: true, status: true, outcome: true, sentiment: true, topics: true },
