@@ -34,7 +34,9 @@ function bucketFor(req: Request, settings: RateLimitSettings): Bucket | null {
   if (!fd || fd.op.rateLimit === "none") return null;
   const ip = ipKeyGenerator(req.ip ?? "unknown");
   if (fd.op.rateLimit === "auth") return { policy: "auth", key: `auth:${ip}`, limit: settings.authPerIp };
-  const business = fd.tenant?.business;
+  // A secret key counts against its own business even on routes that name none (GET
+  // /v1/businesses): never against an address other tenants may share.
+  const business = fd.tenant?.business ?? (fd.principal.kind === "secretKey" ? fd.principal.business : undefined);
   if (fd.op.rateLimit === "widget" && business) {
     return { policy: "widget", key: `widget:${business.id}`, limit: planLimits(business.plan).widgetRequestsPerMinute * (settings.windowMs / 60_000) };
   }
