@@ -54,7 +54,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Log out (end this session) */
+        /**
+         * Log out (end this session)
+         * @description Dashboard session only: a secret API key gets `403 session_required`.
+         */
         post: operations["logout"];
         delete?: never;
         options?: never;
@@ -69,7 +72,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The signed-in user, their businesses and a CSRF token */
+        /**
+         * The signed-in user, their businesses and a CSRF token
+         * @description Dashboard session only: a secret API key gets `403 session_required`.
+         */
         get: operations["getMe"];
         put?: never;
         post?: never;
@@ -92,7 +98,10 @@ export interface paths {
          */
         get: operations["listBusinesses"];
         put?: never;
-        /** Create a business (you become its owner) */
+        /**
+         * Create a business (you become its owner)
+         * @description Dashboard session only: a secret API key gets `403 session_required`.
+         */
         post: operations["createBusiness"];
         delete?: never;
         options?: never;
@@ -117,6 +126,8 @@ export interface paths {
         /**
          * Delete a business
          * @description The business disappears at once; its keys stop working and its numbers stop answering.
+         *
+         *     Dashboard session only: a secret API key gets `403 session_required`.
          */
         delete: operations["deleteBusiness"];
         options?: never;
@@ -135,7 +146,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The business's members and their roles */
+        /**
+         * The business's members and their roles
+         * @description Dashboard session only: a secret API key gets `403 session_required`.
+         */
         get: operations["listMembers"];
         put?: never;
         post?: never;
@@ -158,13 +172,18 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Remove a member from the business */
+        /**
+         * Remove a member from the business
+         * @description Dashboard session only: a secret API key gets `403 session_required`.
+         */
         delete: operations["removeMember"];
         options?: never;
         head?: never;
         /**
          * Change a member's role
          * @description Only an owner can make or unmake an owner; the last owner keeps the role (`409`).
+         *
+         *     Dashboard session only: a secret API key gets `403 session_required`.
          */
         patch: operations["updateMember"];
         trace?: never;
@@ -176,12 +195,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Invitations sent for the business */
+        /**
+         * Invitations sent for the business
+         * @description Dashboard session only: a secret API key gets `403 session_required`.
+         */
         get: operations["listInvites"];
         put?: never;
         /**
          * Invite someone to the business
          * @description The answer carries the invitation token once; send it to the invitee.
+         *
+         *     Dashboard session only: a secret API key gets `403 session_required`.
          */
         post: operations["createInvite"];
         delete?: never;
@@ -203,7 +227,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revoke an invitation */
+        /**
+         * Revoke an invitation
+         * @description Dashboard session only: a secret API key gets `403 session_required`.
+         */
         delete: operations["revokeInvite"];
         options?: never;
         head?: never;
@@ -222,6 +249,8 @@ export interface paths {
         /**
          * Join a business with an invitation token
          * @description The signed-in user's email must be the one the invitation was sent to.
+         *
+         *     Dashboard session only: a secret API key gets `403 session_required`.
          */
         post: operations["acceptInvite"];
         delete?: never;
@@ -544,12 +573,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The business's secret API keys (never the secrets) */
+        /**
+         * The business's secret API keys (never the secrets)
+         * @description Dashboard session only: a secret API key gets `403 session_required`.
+         */
         get: operations["listApiKeys"];
         put?: never;
         /**
          * Create a secret API key
          * @description The answer is the only time the whole key (`secret`) is shown.
+         *
+         *     Dashboard session only: a secret API key gets `403 session_required`.
          */
         post: operations["createApiKey"];
         delete?: never;
@@ -568,11 +602,17 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** A secret API key (never the secret) */
+        /**
+         * A secret API key (never the secret)
+         * @description Dashboard session only: a secret API key gets `403 session_required`.
+         */
         get: operations["getApiKey"];
         put?: never;
         post?: never;
-        /** Revoke a key now */
+        /**
+         * Revoke a key now
+         * @description Dashboard session only: a secret API key gets `403 session_required`.
+         */
         delete: operations["revokeApiKey"];
         options?: never;
         head?: never;
@@ -595,6 +635,8 @@ export interface paths {
          * Replace a key, keeping the old one working for an overlap window
          * @description Creates a new key with the same name and scopes and shows its secret once. The old key
          *     keeps working for `overlapSeconds` (default one day), then expires.
+         *
+         *     Dashboard session only: a secret API key gets `403 session_required`.
          */
         post: operations["rotateApiKey"];
         delete?: never;
@@ -610,10 +652,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The business's publishable widget keys */
+        /**
+         * The business's publishable widget keys
+         * @description Dashboard session only: a secret API key gets `403 session_required`.
+         */
         get: operations["listWidgetKeys"];
         put?: never;
-        /** Create a publishable key for the widgets */
+        /**
+         * Create a publishable key for the widgets
+         * @description Dashboard session only: a secret API key gets `403 session_required`.
+         */
         post: operations["createWidgetKey"];
         delete?: never;
         options?: never;
@@ -631,15 +679,24 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** A widget key */
+        /**
+         * A widget key
+         * @description Dashboard session only: a secret API key gets `403 session_required`.
+         */
         get: operations["getWidgetKey"];
         put?: never;
         post?: never;
-        /** Revoke a widget key now */
+        /**
+         * Revoke a widget key now
+         * @description Dashboard session only: a secret API key gets `403 session_required`.
+         */
         delete: operations["revokeWidgetKey"];
         options?: never;
         head?: never;
-        /** Change a widget key's name, widgets or allowed origins */
+        /**
+         * Change a widget key's name, widgets or allowed origins
+         * @description Dashboard session only: a secret API key gets `403 session_required`.
+         */
         patch: operations["updateWidgetKey"];
         trace?: never;
     };
@@ -932,8 +989,11 @@ export interface components {
             status: number;
             /** @description What went wrong with this request, for a human. */
             detail?: string;
-            /** @description A stable, machine-readable code such as `not_found` or `insufficient_scope`. */
-            code: string;
+            /**
+             * @description A stable, machine-readable code; the table in Problem codes gives each one's status.
+             * @enum {string}
+             */
+            code: "validation_failed" | "invalid_json" | "bad_request" | "request_aborted" | "unauthenticated" | "invalid_authorization" | "invalid_api_key" | "session_expired" | "invalid_credentials" | "plan_limit" | "knowledge_limit_reached" | "forbidden" | "csrf_failed" | "insufficient_scope" | "insufficient_role" | "session_required" | "secret_key_not_allowed" | "publishable_key_not_allowed" | "widget_not_enabled" | "origin_not_allowed" | "invite_email_mismatch" | "not_found" | "route_not_found" | "business_not_found" | "no_business" | "invite_not_found" | "method_not_allowed" | "not_acceptable" | "conflict" | "email_taken" | "phone_number_taken" | "already_member" | "last_owner" | "invite_already_accepted" | "key_not_active" | "idempotency_key_reused" | "idempotency_key_in_use" | "payload_too_large" | "unsupported_media_type" | "client_error" | "rate_limited" | "login_throttled" | "too_many_streams" | "internal" | "unavailable" | "stream_unavailable";
             /** @description The `Request-Id` of the request. */
             request_id: string;
             /** @description For validation problems, one entry per bad field. */
@@ -1518,17 +1578,138 @@ export interface components {
                 members: number;
             };
         };
-        /** @description One event of the live stream (and the body of a webhook delivery). */
-        CallEvent: {
-            /** @description `evt_…`; receivers dedupe on it. */
-            id: string;
-            /** @enum {string} */
-            type: "call.started" | "call.transcript" | "call.ended" | "call.analysed" | "message.taken" | "webhook.test";
+        /**
+         * @description One event of the live stream (and the body of a webhook delivery). Its `type` says
+         *     which event it is, and so the shape of its `data`.
+         */
+        CallEvent: components["schemas"]["CallStartedEvent"] | components["schemas"]["CallTranscriptEvent"] | components["schemas"]["CallEndedEvent"] | components["schemas"]["CallAnalysedEvent"] | components["schemas"]["MessageTakenEvent"] | components["schemas"]["WebhookTestEvent"];
+        /** @description `evt_…`; receivers dedupe on it. */
+        EventId: string;
+        /** @description The agent answered a call. */
+        CallStartedEvent: {
+            id: components["schemas"]["EventId"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "call.started";
             businessId: components["schemas"]["Id"];
+            callId: components["schemas"]["Id"];
+            at: components["schemas"]["Timestamp"];
+            data: {
+                callSid: string;
+                /** @description The caller's number (`browser` for a test call from the dashboard). */
+                from: string;
+                /** @description The business number that was dialled (`web` for a test call). */
+                to: string;
+                direction: components["schemas"]["CallDirection"];
+            };
+        };
+        /** @description One finished utterance (live stream only, never a webhook). */
+        CallTranscriptEvent: {
+            id: components["schemas"]["EventId"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "call.transcript";
+            businessId: components["schemas"]["Id"];
+            callId: components["schemas"]["Id"];
+            at: components["schemas"]["Timestamp"];
+            data: {
+                callSid: string;
+                /** @description The segment's place in the transcript, from 0. */
+                sequence: number;
+                /** @enum {string} */
+                role: "caller" | "agent" | "tool" | "system";
+                text: string;
+                /** @description Milliseconds since the call was answered. */
+                startMs: number;
+                endMs?: number | null;
+                /** @description The caller cut the agent off; `text` is what was heard. */
+                interrupted?: boolean;
+                toolName?: string | null;
+                latencyMs?: number | null;
+                /** @description The voice model's id for the utterance; opaque. */
+                itemId?: string | null;
+            };
+        };
+        /** @description A call ended; its analysis follows as `call.analysed`. */
+        CallEndedEvent: {
+            id: components["schemas"]["EventId"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "call.ended";
+            businessId: components["schemas"]["Id"];
+            callId: components["schemas"]["Id"];
+            at: components["schemas"]["Timestamp"];
+            data: {
+                callSid: string;
+                /** @description Why the call ended, e.g. `caller_hangup`, `agent_end_call`, `transferred`, `max_duration`. */
+                endReason: string;
+                durationSec: number;
+                transferredTo: string | null;
+            };
+        };
+        /** @description The call's summary, sentiment, outcome and topics are ready. */
+        CallAnalysedEvent: {
+            id: components["schemas"]["EventId"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "call.analysed";
+            businessId: components["schemas"]["Id"];
+            callId: components["schemas"]["Id"];
+            at: components["schemas"]["Timestamp"];
+            data: {
+                summary: string;
+                sentiment: components["schemas"]["Sentiment"];
+                sentimentScore: number;
+                outcome: components["schemas"]["CallOutcome"];
+                topics: string[];
+                /**
+                 * @description Which analyser wrote it (`local` when OpenAI is not configured or failed).
+                 * @enum {string}
+                 */
+                analyser: "openai" | "local";
+            };
+        };
+        /** @description The agent took a message for the business. */
+        MessageTakenEvent: {
+            id: components["schemas"]["EventId"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "message.taken";
+            businessId: components["schemas"]["Id"];
+            callId: components["schemas"]["Id"];
+            at: components["schemas"]["Timestamp"];
+            data: {
+                messageId: components["schemas"]["Id"];
+                callSid: string;
+                callerName: string;
+                callbackNumber: components["schemas"]["E164"];
+                message: string;
+            };
+        };
+        /** @description Sent by `POST /v1/webhook-endpoints/{webhookEndpointId}/test` only. */
+        WebhookTestEvent: {
+            id: components["schemas"]["EventId"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "webhook.test";
+            businessId: components["schemas"]["Id"];
+            /** @description Always `call_test`. */
             callId: string;
             at: components["schemas"]["Timestamp"];
             data: {
-                [key: string]: unknown;
+                message: string;
             };
         };
         Health: {
@@ -1549,6 +1730,8 @@ export interface components {
         BadRequest: {
             headers: {
                 "Request-Id": components["headers"]["RequestId"];
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                 [name: string]: unknown;
             };
             content: {
@@ -1559,6 +1742,8 @@ export interface components {
         Unauthorized: {
             headers: {
                 "Request-Id": components["headers"]["RequestId"];
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                 [name: string]: unknown;
             };
             content: {
@@ -1569,6 +1754,8 @@ export interface components {
         PlanLimit: {
             headers: {
                 "Request-Id": components["headers"]["RequestId"];
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                 [name: string]: unknown;
             };
             content: {
@@ -1579,6 +1766,8 @@ export interface components {
         Forbidden: {
             headers: {
                 "Request-Id": components["headers"]["RequestId"];
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                 [name: string]: unknown;
             };
             content: {
@@ -1589,6 +1778,8 @@ export interface components {
         NotFound: {
             headers: {
                 "Request-Id": components["headers"]["RequestId"];
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                 [name: string]: unknown;
             };
             content: {
@@ -1599,6 +1790,8 @@ export interface components {
         Conflict: {
             headers: {
                 "Request-Id": components["headers"]["RequestId"];
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                 [name: string]: unknown;
             };
             content: {
@@ -1609,6 +1802,8 @@ export interface components {
         PayloadTooLarge: {
             headers: {
                 "Request-Id": components["headers"]["RequestId"];
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                 [name: string]: unknown;
             };
             content: {
@@ -1619,6 +1814,8 @@ export interface components {
         TooManyRequests: {
             headers: {
                 "Request-Id": components["headers"]["RequestId"];
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                 "Retry-After": components["headers"]["RetryAfter"];
                 [name: string]: unknown;
             };
@@ -1630,6 +1827,8 @@ export interface components {
         Error: {
             headers: {
                 "Request-Id": components["headers"]["RequestId"];
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                 [name: string]: unknown;
             };
             content: {
@@ -1676,10 +1875,24 @@ export interface components {
     headers: {
         /** @description `fd_session=…; HttpOnly; SameSite=Lax; Path=/` */
         SessionCookie: string;
-        /** @description Identifies this request in our logs; quote it to support. */
+        /** @description Identifies this request in our logs (`req_…`); quote it to support. Sent on every response. */
         RequestId: string;
         /** @description Seconds to wait before trying again. */
         RetryAfter: number;
+        /**
+         * @description What is left of the allowance this request counted against (IETF
+         *     draft-ietf-httpapi-ratelimit-headers-08), e.g. `"api"; r=117; t=42`: `r` requests
+         *     remain, the window resets in `t` seconds. Sent once the request is authenticated.
+         */
+        RateLimit: string;
+        /**
+         * @description The allowance itself, e.g. `"api"; q=120; w=60; pk=:NWQ0ZTk3…:`: `q` requests per `w`
+         *     seconds, shared by everything with the same partition key `pk` (a business, a user or,
+         *     for sign-up and login, an address). Policies: `api`, `widget`, `user`, `auth`, `ip`.
+         */
+        RateLimitPolicy: string;
+        /** @description `true` when this answer is the stored one of an earlier request with the same `Idempotency-Key`. */
+        IdempotentReplayed: "true";
     };
     pathItems: never;
 }
@@ -1702,6 +1915,9 @@ export interface operations {
             201: {
                 headers: {
                     "Set-Cookie": components["headers"]["SessionCookie"];
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1731,6 +1947,9 @@ export interface operations {
             200: {
                 headers: {
                     "Set-Cookie": components["headers"]["SessionCookie"];
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1758,6 +1977,9 @@ export interface operations {
             /** @description Signed out; the cookie is cleared. */
             204: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1779,6 +2001,9 @@ export interface operations {
             /** @description The current session. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1806,6 +2031,9 @@ export interface operations {
             /** @description A page of businesses. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1838,6 +2066,9 @@ export interface operations {
             /** @description The new business. */
             201: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1866,6 +2097,9 @@ export interface operations {
             /** @description The business. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1898,6 +2132,9 @@ export interface operations {
             /** @description Deleted. */
             204: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1932,6 +2169,9 @@ export interface operations {
             /** @description The business after the change. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1969,6 +2209,9 @@ export interface operations {
             /** @description A page of members. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2006,6 +2249,9 @@ export interface operations {
             /** @description Removed. */
             204: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2046,6 +2292,9 @@ export interface operations {
             /** @description The member after the change. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2084,6 +2333,9 @@ export interface operations {
             /** @description A page of invitations. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2124,6 +2376,10 @@ export interface operations {
             /** @description The invitation, with its token. */
             201: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2162,6 +2418,9 @@ export interface operations {
             /** @description The revoked invitation. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2195,6 +2454,9 @@ export interface operations {
             /** @description The session, now including the business. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2232,6 +2494,9 @@ export interface operations {
             /** @description A page of phone numbers. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2272,6 +2537,10 @@ export interface operations {
             /** @description The attached number. */
             201: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2308,6 +2577,9 @@ export interface operations {
             /** @description The phone number. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2345,6 +2617,9 @@ export interface operations {
             /** @description Detached. */
             204: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2384,6 +2659,9 @@ export interface operations {
             /** @description The phone number after the change. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2425,6 +2703,9 @@ export interface operations {
             /** @description A page of knowledge documents. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2465,6 +2746,10 @@ export interface operations {
             /** @description The new document (indexing pending). */
             201: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2507,6 +2792,10 @@ export interface operations {
             /** @description The imported documents (indexing pending). */
             201: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2549,6 +2838,9 @@ export interface operations {
             /** @description The best hits, best first. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2581,6 +2873,9 @@ export interface operations {
             /** @description Counts by indexing status. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2616,6 +2911,9 @@ export interface operations {
             /** @description The document. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2653,6 +2951,9 @@ export interface operations {
             /** @description Deleted; the agent no longer finds it. */
             204: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2692,6 +2993,9 @@ export interface operations {
             /** @description The document after the change. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2724,6 +3028,9 @@ export interface operations {
             /** @description The whole configuration. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2762,6 +3069,9 @@ export interface operations {
             /** @description The whole configuration after the change. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2813,6 +3123,9 @@ export interface operations {
             /** @description A page of calls. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2848,6 +3161,9 @@ export interface operations {
             /** @description The call. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2883,6 +3199,9 @@ export interface operations {
             /** @description The transcript's segments. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2918,6 +3237,9 @@ export interface operations {
             /** @description The call's messages. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2957,6 +3279,9 @@ export interface operations {
             /** @description A page of messages. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2998,6 +3323,9 @@ export interface operations {
             /** @description The message after the change. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3035,6 +3363,9 @@ export interface operations {
             /** @description The statistics. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3072,6 +3403,9 @@ export interface operations {
             /** @description A page of keys. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3112,6 +3446,10 @@ export interface operations {
             /** @description The key, with its secret. */
             201: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3148,6 +3486,9 @@ export interface operations {
             /** @description The key. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3185,6 +3526,9 @@ export interface operations {
             /** @description The revoked key. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3228,6 +3572,10 @@ export interface operations {
             /** @description The new key, with its secret. */
             201: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3266,6 +3614,9 @@ export interface operations {
             /** @description A page of widget keys. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3306,6 +3657,10 @@ export interface operations {
             /** @description The widget key. */
             201: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3342,6 +3697,9 @@ export interface operations {
             /** @description The widget key. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3379,6 +3737,9 @@ export interface operations {
             /** @description The revoked widget key. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3420,6 +3781,9 @@ export interface operations {
             /** @description The widget key after the change. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3446,6 +3810,9 @@ export interface operations {
             /** @description The public profile. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3465,7 +3832,7 @@ export interface operations {
                 q?: string;
                 /** @description Only documents in this category. */
                 category?: string;
-                /** @description At most this many documents. */
+                /** @description At most this many documents; with `q`, at most 50 whatever `limit` says (the best matches). */
                 limit?: number;
             };
             header?: never;
@@ -3477,6 +3844,9 @@ export interface operations {
             /** @description Public documents. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3509,6 +3879,9 @@ export interface operations {
             /** @description Recent calls. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3545,6 +3918,9 @@ export interface operations {
             /** @description A page of webhook endpoints. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3585,6 +3961,10 @@ export interface operations {
             /** @description The endpoint, with its signing secret. */
             201: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3621,6 +4001,9 @@ export interface operations {
             /** @description The endpoint. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3658,6 +4041,9 @@ export interface operations {
             /** @description Deleted. */
             204: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3697,6 +4083,9 @@ export interface operations {
             /** @description The endpoint after the change. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3736,6 +4125,10 @@ export interface operations {
             /** @description The endpoint, with its new secret. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3776,6 +4169,10 @@ export interface operations {
             /** @description The test delivery. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3819,6 +4216,9 @@ export interface operations {
             /** @description A page of deliveries. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3856,6 +4256,9 @@ export interface operations {
             /** @description The usage. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3888,10 +4291,13 @@ export interface operations {
             /** @description The stream; it stays open until the client leaves. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": string;
+                    "text/event-stream": components["schemas"]["CallEvent"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -3914,6 +4320,7 @@ export interface operations {
             /** @description Alive. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3936,6 +4343,7 @@ export interface operations {
             /** @description Ready. */
             200: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3946,6 +4354,7 @@ export interface operations {
             /** @description Not ready; the body says which dependency is down. */
             503: {
                 headers: {
+                    "Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {

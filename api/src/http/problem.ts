@@ -5,7 +5,7 @@ import { Prisma } from "@prisma/client";
 import { AppError } from "@frontdesk/core/errors";
 import { TenantViolation } from "@frontdesk/core/db/tenant";
 import type { Logger } from "@frontdesk/core/observability/logger";
-import { ApiError } from "./api-error.ts";
+import { ApiError, type ProblemCode } from "./api-error.ts";
 
 export const PROBLEM_TYPE_BASE = "https://frontdesk.dev/problems/";
 
@@ -29,13 +29,13 @@ export interface Problem {
   type: string;
   title: string;
   status: number;
-  code: string;
+  code: ProblemCode;
   detail: string;
   request_id: string;
   errors?: { path: string; message: string }[];
 }
 
-export function problemBody(status: number, code: string, detail: string, requestId: string, errors?: Problem["errors"]): Problem {
+export function problemBody(status: number, code: ProblemCode, detail: string, requestId: string, errors?: Problem["errors"]): Problem {
   return {
     type: PROBLEM_TYPE_BASE + code,
     title: TITLES[status] ?? "Error",
@@ -60,7 +60,7 @@ interface ValidatorError {
 }
 
 // body-parser and express-openapi-validator errors carry a status and a `type`/`errors`.
-function fromFrameworkError(err: unknown): { status: number; code: string; detail: string; errors?: Problem["errors"]; headers?: Record<string, string> } | null {
+function fromFrameworkError(err: unknown): { status: number; code: ProblemCode; detail: string; errors?: Problem["errors"]; headers?: Record<string, string> } | null {
   if (!err || typeof err !== "object") return null;
   const e = err as ValidatorError & { type?: string; expose?: boolean; headers?: Record<string, string> };
   switch (e.type) {
@@ -105,7 +105,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const requestId = String(res.getHeader("Request-Id") ?? "");
     if (err instanceof AppError) {
-      const code = err.reason ?? err.code;
+      // Typed against the contract's enum: core's generic codes by the compiler, ApiError's
+      // problem codes by their type; core's reasons are plain strings, held to the enum by the
+      // contract test (it reads them from the source).
+      const generic: ProblemCode = err.code;
+      const code = (err.reason as ProblemCode | undefined) ?? generic;
       if (err.status >= 500) logger.error({ err, requestId, code }, "request failed");
       const detail = err.status >= 500 && err.code === "internal" ? "Something went wrong on our side." : err.userMessage;
       sendProblem(res, problemBody(err.status, code, detail, requestId, err.errors), err instanceof ApiError ? err.headers : undefined);

@@ -23,7 +23,8 @@ export interface SpecOperation {
   expressPath: string;
   regex: RegExp;
   paramNames: string[];
-  /** One entry per alternative: scheme -> scopes the scheme needs. Empty: public. */
+  /** One entry per alternative: scheme -> scopes the scheme needs. Empty: public. A session is
+   *  an alternative wherever a secret key is (see `withImpliedSession`). */
   security: Partial<Record<SecurityScheme, string[]>>[];
   /** Session roles allowed; null means any member. */
   roles: Role[] | null;
@@ -42,6 +43,18 @@ export interface LoadedSpec {
 }
 
 const METHODS: HttpMethod[] = ["get", "post", "put", "patch", "delete"];
+
+/**
+ * The contract lists only `secretKey` on operations a key and a dashboard session both reach,
+ * and says once (Authentication) that a session reaches them too: a generated client given
+ * one credential fills every scheme an operation lists, and would send the secret key as the
+ * session cookie as well. The server accepts the session there all the same.
+ */
+function withImpliedSession(security: Record<string, string[]>[]): Record<string, string[]>[] {
+  const takesKey = security.some((alt) => "secretKey" in alt);
+  const takesSession = security.some((alt) => "session" in alt);
+  return takesKey && !takesSession ? [{ session: [] }, ...security] : security;
+}
 
 function compilePath(path: string): { expressPath: string; regex: RegExp; paramNames: string[] } {
   const paramNames: string[] = [];
@@ -71,7 +84,7 @@ export function loadSpec(path = SPEC_PATH): LoadedSpec {
         method,
         path: p,
         ...compilePath(p),
-        security,
+        security: withImpliedSession(security),
         roles: (op["x-roles"] as Role[] | undefined) ?? null,
         business: (op["x-business"] as BusinessSource | undefined) ?? "header",
         rateLimit: (op["x-rate-limit"] as RateLimitKind | undefined) ?? "api",
