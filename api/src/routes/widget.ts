@@ -1,6 +1,7 @@
 // What the embeddable widgets read with a publishable key: the public profile, public
 // knowledge (searchable), and recent calls stripped of numbers and words.
 import { isOpen, type WeeklyHours } from "@frontdesk/core/business/hours";
+import { MAX_LIMIT as MAX_SEARCH_HITS } from "@frontdesk/core/knowledge/knowledge-search";
 import { tenantOperation } from "../http/operation.ts";
 import type { components } from "../generated/openapi.ts";
 import { iso } from "./present.ts";
@@ -26,7 +27,8 @@ export const widgetOperations = [
     if (query.q) {
       const hits = await tenant.knowledge.search({
         query: query.q,
-        limit,
+        // The contract allows up to 100 documents in a listing; a search answers its best 50.
+        limit: Math.min(limit, MAX_SEARCH_HITS),
         publicOnly: true,
         ...(query.category ? { category: query.category } : {}),
       });
