@@ -114,7 +114,9 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
   // Operational routes, outside /v1 and its auth.
   app.get("/openapi.yaml", (_req, res) => void res.type("application/yaml").send(spec.text));
   app.get("/openapi.json", (_req, res) => void res.json(spec.document));
-  app.use("/docs", swaggerUi.serve, swaggerUi.setup(spec.document, { customSiteTitle: "frontdesk API" }) as RequestHandler);
+  // Swagger UI tries requests against this instance first, then the contract's own servers.
+  const docsDocument = { ...spec.document, servers: [{ url: config.apiPublicUrl, description: "This frontdesk" }, ...(spec.document.servers ?? [])] };
+  app.use("/docs", swaggerUi.serve, swaggerUi.setup(docsDocument, { customSiteTitle: "frontdesk API" }) as RequestHandler);
   app.get("/metrics", async (_req, res) => {
     res.type(metrics.contentType).send(await metrics.metrics());
   });

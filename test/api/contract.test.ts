@@ -3,10 +3,11 @@
 // agent configuration and key scopes match core's, and responses are checked against the spec.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
+import { createClient, type UserConfig } from "@hey-api/openapi-ts";
 import { AgentConfigSchema, AGENT_TOOLS, VOICES } from "@frontdesk/core/agent/agent-config";
 import { API_KEY_SCOPES, WIDGETS } from "@frontdesk/core/auth/api-keys";
 import { WEBHOOK_EVENT_TYPES } from "@frontdesk/core/calls/call-events";
@@ -50,6 +51,23 @@ describe("the OpenAPI contract", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("the committed TypeScript client is what @hey-api/openapi-ts generates from the spec", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "fd-client-"));
+    try {
+      const config = (await (await import("../../api/openapi-ts.config.ts")).default) as UserConfig;
+      await createClient({ ...config, output: { ...(config.output as object), path: dir } });
+      const committedDir = join(ROOT, "api/src/generated/client");
+      const files = (d: string) => (readdirSync(d, { recursive: true }) as string[]).filter((f) => f.endsWith(".ts")).sort();
+      expect(files(dir), "api/src/generated/client is stale: run `npm run api:client`").toEqual(files(committedDir));
+      for (const f of files(dir)) {
+        const same = readFileSync(join(dir, f), "utf8") === readFileSync(join(committedDir, f), "utf8");
+        expect(same, `api/src/generated/client/${f} is stale: run \`npm run api:client\``).toBe(true);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it("every operation in the spec has exactly one handler, and every handler an operation", () => {
     const handled = allOperations.map((o) => o.operationId as string).sort();
