@@ -11,7 +11,8 @@ import { createClient, type UserConfig } from "@hey-api/openapi-ts";
 import { AgentConfigSchema, AGENT_TOOLS, VOICES } from "@frontdesk/core/agent/agent-config";
 import { API_KEY_SCOPES, WIDGETS } from "@frontdesk/core/auth/api-keys";
 import { WEBHOOK_EVENT_TYPES } from "@frontdesk/core/calls/call-events";
-import { loadSpec, SPEC_PATH } from "../../api/src/spec/spec.ts";
+import { acceptedSchemes, loadSpec, SPEC_PATH } from "../../api/src/spec/spec.ts";
+import { declaredHeaders } from "./support/declared-headers.ts";
 import { allOperations } from "../../api/src/routes/index.ts";
 import { call, startApi, type Api } from "./support/api-harness.ts";
 
@@ -90,12 +91,55 @@ describe("the OpenAPI contract", () => {
     }
   });
 
-  it("every problem code the server can answer with is listed in the spec", () => {
-    const src = execFileSync("grep", ["-rhoE", String.raw`(ApiError\("[a-z_]+", "[a-z_]+"|unauthenticated\("[a-z_]+"|forbidden\("[a-z_]+"|conflict\("[a-z_]+"|problemBody\([0-9]+, "[a-z_]+"|code: "[a-z_]+")`, join(ROOT, "api/src")], { encoding: "utf8" });
-    const codes = new Set([...src.matchAll(/"([a-z_]+)"\)?$/gm)].map((m) => m[1]!));
-    expect(codes.size).toBeGreaterThan(30);
+  it("Problem.code is the enum of the codes the server answers with, each in the table of problem codes", () => {
+    // The server's codes are typed by the enum (ProblemCode), so none can stray outside it;
+    // this finds the codes the source writes and holds the enum to exactly those.
+    const src = execFileSync("grep", ["-rhoE", String.raw`(ApiError\("[a-z_]+", "[a-z_]+"|unauthenticated\("[a-z_]+"|forbidden\("[a-z_]+"|conflict\("[a-z_]+"|problemBody\([0-9]+, "[a-z_]+"|code: "[a-z_]+"|code: [^,]*\? "[a-z_]+" : "[a-z_]+")`, join(ROOT, "api/src/http"), join(ROOT, "api/src/auth"), join(ROOT, "api/src/limits"), join(ROOT, "api/src/routes"), join(ROOT, "api/src/app.ts")], { encoding: "utf8" });
+    const written = [...src.matchAll(/"([a-z_]+)"/g)].map((m) => m[1]!);
+    const coreCodes = [...readFileSync(join(ROOT, "core/src/errors.ts"), "utf8").matchAll(/^ {2}\| "([a-z_]+)"$/gm)].map((m) => m[1]!);
+    // An AppError thrown by core answers with its own code, so every one of core's is a code too.
+    const serverCodes = new Set([...written, ...coreCodes]);
+    expect(coreCodes.length).toBeGreaterThan(5);
+    expect(serverCodes.size).toBeGreaterThan(30);
+    const enumCodes = schemas.Problem.properties.code.enum as string[];
+    expect([...enumCodes].sort()).toEqual([...serverCodes].sort());
     const documented = spec.document.info.description as string;
-    for (const code of codes) expect(documented, `problem code ${code} is not documented in openapi.yaml`).toContain(`\`${code}\``);
+    for (const code of enumCodes) expect(documented, `problem code ${code} is not in the table in openapi.yaml`).toContain(`\`${code}\``);
+  });
+
+  it("operations a secret key reaches list it alone (a session is implied), and session-only operations say so", () => {
+    for (const op of spec.operations) {
+      const listed = ((op.raw.security ?? spec.document.security) as Record<string, string[]>[]).flatMap((alt) => Object.keys(alt));
+      if (listed.includes("session")) {
+        expect(listed, `${op.operationId} lists the session beside another scheme: a generated client would send its key as a cookie`).toEqual(["session"]);
+        expect(op.raw.description, `${op.operationId} does not say it is for sessions only`).toMatch(/Dashboard session only/);
+      }
+      if (listed.includes("secretKey")) expect(acceptedSchemes(op).has("session"), op.operationId).toBe(true);
+    }
+    expect(spec.document.security).toEqual([{ secretKey: [] }]);
+  });
+
+  it("servers name the public API and a self-hosted one by variables", () => {
+    const [hosted, selfHosted] = spec.document.servers as { url: string; variables?: Record<string, { default: string }> }[];
+    expect(hosted!.url).toBe("https://api.frontdesk.dev");
+    const example = selfHosted!.url.replace(/\{(\w+)\}/g, (_m, name: string) => selfHosted!.variables![name]!.default);
+    expect(new URL(example).origin).toBe(example);
+  });
+
+  it("every answer declares Request-Id, rate-limited operations RateLimit and RateLimit-Policy, 429s Retry-After, idempotent POSTs Idempotent-Replayed", () => {
+    for (const op of spec.operations) {
+      const responses = op.raw.responses as Record<string, unknown>;
+      const idempotent = ((op.raw.parameters ?? []) as { $ref?: string }[]).some((p) => p.$ref === "#/components/parameters/IdempotencyKey");
+      for (const status of Object.keys(responses)) {
+        const code = status === "default" ? 500 : Number(status);
+        const { names, required } = declaredHeaders(spec, op, code);
+        expect(required.has("request-id"), `${op.operationId} ${status}: Request-Id`).toBe(true);
+        if (op.rateLimit !== "none") expect(names.has("ratelimit") && names.has("ratelimit-policy"), `${op.operationId} ${status}: RateLimit`).toBe(true);
+        if (status === "429") expect(names.has("retry-after"), `${op.operationId} 429: Retry-After`).toBe(true);
+        if (idempotent && status.startsWith("2")) expect(names.has("idempotent-replayed"), `${op.operationId} ${status}: Idempotent-Replayed`).toBe(true);
+      }
+      expect(idempotent ? op.method : "post", `${op.operationId}: Idempotency-Key on a ${op.method}`).toBe("post");
+    }
   });
 
   it("the agent configuration in the spec has exactly core's fields, required, with core's choices", () => {
