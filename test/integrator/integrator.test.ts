@@ -11,6 +11,9 @@ import type { AddressInfo } from "node:net";
 import { readFileSync } from "node:fs";
 import type { CallLog } from "@prisma/client";
 import { createJobWorker, type JobWorker } from "@frontdesk/core/jobs/job-queue";
+import { emitCallEvent } from "@frontdesk/core/calls/call-events";
+import type { CallEvent as ContractEvent } from "../../api/src/generated/client/index.ts";
+import { eventually } from "../call-path/harness.ts";
 import { jobHandlers } from "../../api/src/worker.ts";
 import { loadSpec, matchOperation } from "../../api/src/spec/spec.ts";
 import { createSecretKey, startApi, type Api } from "../api/support/api-harness.ts";
@@ -20,6 +23,7 @@ import { createTestBusiness, type TestBusiness } from "../support/fixtures.ts";
 import { testCache, testConfig, testDb, testLogger } from "../support/services.ts";
 import type { IntegratorReport } from "./integrator.ts";
 
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 const SCRIPT = new URL("./integrator.ts", import.meta.url).pathname;
 const db = testDb();
 const spec = loadSpec();
@@ -66,13 +70,14 @@ let worker: JobWorker;
 const workerCache = testCache();
 let proxy: Awaited<ReturnType<typeof recordingProxy>>;
 let mine: TestBusiness;
+let theirs: TestBusiness;
 let calls: CallLog[];
 let run: { code: number; stdout: string; stderr: string };
 let report: IntegratorReport;
 
 beforeAll(async () => {
   mine = await createTestBusiness(db, { plan: "enterprise", name: "Corner Garage" });
-  const theirs = await createTestBusiness(db, { plan: "enterprise" });
+  theirs = await createTestBusiness(db, { plan: "enterprise" });
   const until = new Date(Date.now() - 60_000);
   calls = await seedCalls(mine.business, mine.phone.e164, { count: 23, until, spacingMs: 60_000 });
   await seedCalls(theirs.business, theirs.phone.e164, { count: 9, until, spacingMs: 60_000 });
@@ -88,7 +93,19 @@ beforeAll(async () => {
   api = await startApi({ onJobsQueued: () => worker.kick() });
   proxy = await recordingProxy(api.url);
   const { key } = await createSecretKey(mine.business, ["knowledge:write", "calls:read", "usage:read"]);
-  run = await runIntegrator({ FRONTDESK_API_URL: proxy.url, FRONTDESK_API_KEY: key });
+  const running = runIntegrator({ FRONTDESK_API_URL: proxy.url, FRONTDESK_API_KEY: key });
+  // Once its live stream is open, a call happens: at another business, then at its own.
+  await eventually(async () => proxy.exchanges.some((x) => x.path === "/v1/events" && x.status === 200), 20_000, "the stream to open");
+  const emit = (businessId: string, event: DistributiveOmit<ContractEvent, "id" | "at" | "businessId">) =>
+    emitCallEvent({ db, cache: workerCache }, { ...event, businessId } as Parameters<typeof emitCallEvent>[1]);
+  await emit(theirs.business.id, { type: "call.started", callId: "call_theirs1", data: { callSid: "CAtheirs", from: "+15550000000", to: theirs.phone.e164, direction: "inbound" } });
+  await emit(mine.business.id, { type: "call.started", callId: "call_live1", data: { callSid: "CAlive1", from: "+14155550101", to: mine.phone.e164, direction: "inbound" } });
+  await emit(mine.business.id, { type: "call.transcript", callId: "call_live1", data: { callSid: "CAlive1", sequence: 1, role: "caller", text: "Can you call me back?", startMs: 2600 } });
+  await emit(mine.business.id, {
+    type: "message.taken", callId: "call_live1",
+    data: { messageId: "msg_live1", callSid: "CAlive1", callerName: "Jordan Lee", callbackNumber: "+14155550101", message: "About the brakes." },
+  });
+  run = await running;
   expect(run.code, run.stderr).toBe(0);
   report = JSON.parse(run.stdout.trim().split("\n").at(-1)!) as IntegratorReport;
 }, 120_000);
@@ -135,6 +152,14 @@ describe("an integrator with the generated client", () => {
     expect(report.notFound).toEqual({ status: 404, code: "not_found", requestId: expect.stringMatching(/^req_/) });
     expect(report.badRequest).toMatchObject({ status: 400, code: "validation_failed" });
     expect(report.badRequest.errors.map((e) => e.path)).toContain("query.limit");
+  });
+
+  it("follows its business's live calls as typed events, and nothing of another business", () => {
+    expect(report.events).toEqual([
+      "call.started call.started inbound",
+      "call.transcript call.transcript caller: Can you call me back?",
+      "message.taken message.taken call Jordan Lee back on +14155550101",
+    ]);
   });
 
   it("sent its key as a bearer token on every request and never as a cookie", () => {

@@ -3,14 +3,14 @@
 // (api/src/generated/client, `npm run api:client`) configured with nothing but a base URL and
 // a secret key; nothing else of ours is imported. It pages through the calls, adds a knowledge
 // document and finds it by search, reads the usage, and meets a 404 and a 400 as typed
-// problems. It prints one JSON report on its last line (test/integrator/integrator.test.ts
+// problems, while it follows the live event stream. It prints one JSON report on its last line (test/integrator/integrator.test.ts
 // runs it against a live API and checks the report against the database).
 //
 //   FRONTDESK_API_URL=http://localhost:3000 FRONTDESK_API_KEY=sk_live_… npx tsx test/integrator/integrator.ts
 import { createClient, createConfig } from "../../api/src/generated/client/client/index.ts";
 import {
-  createKnowledge, getCall, getKnowledge, getUsage, listCalls, searchKnowledge,
-  type Call, type CallOutcome, type KnowledgeItem, type Problem, type Usage,
+  createKnowledge, getCall, getKnowledge, getUsage, listCalls, searchKnowledge, streamCallEvents,
+  type Call, type CallEvent, type CallOutcome, type KnowledgeItem, type Problem, type Usage,
 } from "../../api/src/generated/client/index.ts";
 
 export interface IntegratorReport {
@@ -19,6 +19,8 @@ export interface IntegratorReport {
   usage: Pick<Usage, "calls" | "callSeconds" | "costUsdMicros" | "plan">;
   notFound: { status: number; code: Problem["code"]; requestId: string | null };
   badRequest: { status: number; code: Problem["code"]; errors: { path: string; message: string }[] };
+  /** What the live stream told, one line per event: `<event line> <type> <a field of that type's data>`. */
+  events: string[];
 }
 
 const baseUrl = process.env.FRONTDESK_API_URL ?? "https://api.frontdesk.dev";
@@ -56,7 +58,56 @@ async function indexedDocument(id: string): Promise<KnowledgeItem> {
   }
 }
 
+/** One line per event, reading a field only that event type's `data` has (typed by `type`). */
+function describeEvent(event: CallEvent, eventLine: string | undefined): string {
+  switch (event.type) {
+    case "call.started":
+      return `${eventLine} ${event.type} ${event.data.direction}`;
+    case "call.transcript":
+      return `${eventLine} ${event.type} ${event.data.role}: ${event.data.text}`;
+    case "call.ended":
+      return `${eventLine} ${event.type} ${event.data.endReason} after ${event.data.durationSec} s`;
+    case "call.analysed":
+      return `${eventLine} ${event.type} ${event.data.outcome}`;
+    case "message.taken":
+      return `${eventLine} ${event.type} call ${event.data.callerName} back on ${event.data.callbackNumber}`;
+    case "webhook.test":
+      return `${eventLine} ${event.type} ${event.data.message}`;
+  }
+}
+
+/** Follows the live stream until `count` events arrived or `timeoutMs` passed. */
+function followEvents(count: number, timeoutMs: number): { done: Promise<string[]> } {
+  const seen: string[] = [];
+  const eventLines = new Map<string | undefined, string | undefined>(); // SSE `id:` -> `event:`
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  const done = (async () => {
+    try {
+      const { stream } = await streamCallEvents({
+        client,
+        signal: controller.signal,
+        sseMaxRetryAttempts: 1,
+        onSseEvent: (e) => void eventLines.set(e.id, e.event),
+      });
+      // Each item is a CallEvent, typed by the contract; its `event:` line came with its `id:`.
+      for await (const event of stream) {
+        seen.push(describeEvent(event, eventLines.get(event.id)));
+        if (seen.length >= count) break;
+      }
+    } catch {
+      /* aborted at the deadline */
+    } finally {
+      clearTimeout(timer);
+      controller.abort();
+    }
+    return seen;
+  })();
+  return { done };
+}
+
 async function main(): Promise<IntegratorReport> {
+  const live = followEvents(3, 20_000);
   const all = await everyCall();
   const taken = await everyCall("message_taken");
 
@@ -83,6 +134,7 @@ async function main(): Promise<IntegratorReport> {
   if (!missing.error) throw new Error("getCall of an unknown id did not fail");
   const tooMany = await listCalls({ client, query: { limit: 500 } });
   if (!tooMany.error) throw new Error("listCalls with limit=500 did not fail");
+  const events = await live.done;
 
   return {
     calls: {
@@ -101,6 +153,7 @@ async function main(): Promise<IntegratorReport> {
     usage: { calls: usage.data.calls, callSeconds: usage.data.callSeconds, costUsdMicros: usage.data.costUsdMicros, plan: usage.data.plan },
     notFound: { status: missing.response.status, code: missing.error.code, requestId: missing.response.headers.get("Request-Id") },
     badRequest: { status: tooMany.response.status, code: tooMany.error.code, errors: tooMany.error.errors ?? [] },
+    events,
   };
 }
 
