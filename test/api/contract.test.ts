@@ -97,8 +97,12 @@ describe("the OpenAPI contract", () => {
     const src = execFileSync("grep", ["-rhoE", String.raw`(ApiError\("[a-z_]+", "[a-z_]+"|unauthenticated\("[a-z_]+"|forbidden\("[a-z_]+"|conflict\("[a-z_]+"|problemBody\([0-9]+, "[a-z_]+"|code: "[a-z_]+"|code: [^,]*\? "[a-z_]+" : "[a-z_]+")`, join(ROOT, "api/src/http"), join(ROOT, "api/src/auth"), join(ROOT, "api/src/limits"), join(ROOT, "api/src/routes"), join(ROOT, "api/src/app.ts")], { encoding: "utf8" });
     const written = [...src.matchAll(/"([a-z_]+)"/g)].map((m) => m[1]!);
     const coreCodes = [...readFileSync(join(ROOT, "core/src/errors.ts"), "utf8").matchAll(/^ {2}\| "([a-z_]+)"$/gm)].map((m) => m[1]!);
+    // Core's verbs give an AppError a precise `reason`, which becomes the problem's code.
+    const appErrorFiles = execFileSync("grep", ["-rlE", String.raw`new AppError\(`, join(ROOT, "core/src")], { encoding: "utf8" }).trim().split("\n");
+    const coreReasons = appErrorFiles.flatMap((f) => [...readFileSync(f, "utf8").matchAll(/\breason: "([a-z_]+)"/g)].map((m) => m[1]!));
+    expect(coreReasons.length).toBeGreaterThan(0);
     // An AppError thrown by core answers with its own code, so every one of core's is a code too.
-    const serverCodes = new Set([...written, ...coreCodes]);
+    const serverCodes = new Set([...written, ...coreCodes, ...coreReasons]);
     expect(coreCodes.length).toBeGreaterThan(5);
     expect(serverCodes.size).toBeGreaterThan(30);
     const enumCodes = schemas.Problem.properties.code.enum as string[];
