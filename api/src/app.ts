@@ -16,7 +16,9 @@ import { loadSpec, matchOperation, type LoadedSpec } from "./spec/spec.ts";
 import { requestId } from "./http/request-id.ts";
 import { cors } from "./http/cors.ts";
 import { errorHandler, problemBody, sendProblem } from "./http/problem.ts";
-import { openApiValidator, rejectNulCharacters, rejectNulInUrl } from "./http/validation.ts";
+import { openApiValidator } from "./http/validation.ts";
+import { rejectMalformedBody, rejectMalformedUrl } from "./http/well-formed.ts";
+import { jsonBody } from "./http/json-body.ts";
 import { mountOperations } from "./http/operation.ts";
 import { requestMetrics } from "./http/metrics.ts";
 import { authenticate } from "./auth/authenticate.ts";
@@ -48,6 +50,8 @@ export interface ApiAppDeps {
   /** Called after knowledge writes queue index jobs (a local worker's kick()). */
   onJobsQueued?: () => void;
   spec?: LoadedSpec;
+  /** How long a request body may take to arrive before a 408 (default 30 s). */
+  bodyTimeoutMs?: number;
 }
 
 export interface ApiApp {
@@ -56,9 +60,6 @@ export interface ApiApp {
   spec: LoadedSpec;
   close(): Promise<void>;
 }
-
-const JSON_LIMIT = "1mb";
-const IMPORT_JSON_LIMIT = "16mb";
 
 export function createApiApp(deps: ApiAppDeps): ApiApp {
   const { config, db, cache, logger } = deps;
@@ -138,15 +139,13 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
     req.fd = { op: match.op, params: match.params, principal: { kind: "anonymous" } };
     next();
   });
-  app.use(rejectNulInUrl());
+  app.use(rejectMalformedUrl());
   app.use(cookieParser());
   app.use(authenticate({ keys, sessions, appSecret: config.appSecret, sessionOrigins, secureCookies }));
   app.use(resolveTenant({ db, scope: createTenantScopes({ db, pool: readPool, knowledge }) }));
   app.use(createRateLimiter({ cache, logger, settings: deps.rateLimits }));
-  const jsonBody = express.json({ limit: JSON_LIMIT, type: ["application/json", "application/*+json"] });
-  const importBody = express.json({ limit: IMPORT_JSON_LIMIT, type: ["application/json", "application/*+json"] });
-  app.use((req, res, next) => (req.fd?.op.operationId === "importKnowledge" ? importBody : jsonBody)(req, res, next));
-  app.use(rejectNulCharacters());
+  app.use(jsonBody({ timeoutMs: deps.bodyTimeoutMs }));
+  app.use(rejectMalformedBody());
   app.use(openApiValidator(spec, { validateResponses: deps.validateResponses ?? false }));
   mountOperations(app, spec, allOperations, services, runIdempotent);
   app.use(errorHandler(logger));

@@ -277,6 +277,7 @@ describe("generated security checks", () => {
       });
       expect(r.status, `${m.name}: ${r.text.slice(0, 300)}`).toBeLessThan(500);
       if (m.expect) expect(r.status, `${m.name}: ${r.text.slice(0, 300)}`).toBe(m.expect);
+      if (m.code) expect(r.body.code, `${m.name}: ${r.text.slice(0, 300)}`).toBe(m.code);
       if (r.status >= 400) expectProblem(r);
       expectNoLeak(r, A);
     });
@@ -286,9 +287,9 @@ describe("generated security checks", () => {
     const params = [...((spec.document.paths[op.path].parameters as unknown[]) ?? []), ...((op.raw.parameters as unknown[]) ?? [])] as Record<string, unknown>[];
     const widget = acceptedSchemes(op).has("publishableKey");
     const creds: Credentials = widget ? { key: C.widgetKey, origin: SITE } : op.operationId === "getReadiness" || op.operationId === "getHealth" ? {} : { session: C.owner, business: C.ids.businessId };
-    const requests: { name: string; path: string; headers?: Record<string, string>; expect?: number }[] = [];
+    const requests: { name: string; path: string; headers?: Record<string, string>; expect?: number; code?: string }[] = [];
     if (op.method === "get") {
-      for (const q of queryMutations(params, doc)) requests.push({ name: q.name, path: `${pathFor(op, C.ids)}?${q.query}`, expect: q.expect });
+      for (const q of queryMutations(params, doc)) requests.push({ name: q.name, path: `${pathFor(op, C.ids)}?${q.query}`, expect: q.expect, code: q.code });
     }
     for (const name of op.paramNames) {
       for (const hostile of HOSTILE_IDS) {
@@ -305,6 +306,7 @@ describe("generated security checks", () => {
       const r = await call(api, op.method.toUpperCase(), q.path, { ...creds, ...(q.headers?.["frontdesk-business"] ? { business: undefined } : {}), headers: q.headers, body: bodyFor(op) });
       expect(r.status, `${q.name}: ${r.text.slice(0, 300)}`).toBeLessThan(500);
       if (q.expect) expect(r.status, `${q.name}: ${r.text.slice(0, 300)}`).toBe(q.expect);
+      if (q.code) expect(r.body.code, `${q.name}: ${r.text.slice(0, 300)}`).toBe(q.code);
       if (r.status >= 400) expectProblem(r);
       expectNoLeak(r, A);
     });
