@@ -8,6 +8,7 @@ import type { AppConfig } from "@frontdesk/core/config/env";
 import type { Db } from "@frontdesk/core/db/client";
 import type { Cache } from "@frontdesk/core/cache/cache";
 import type { Logger } from "@frontdesk/core/observability/logger";
+import type { Mailer } from "@frontdesk/core/mail/mailer";
 import type { LoginThrottle } from "@frontdesk/core/auth/login-throttle";
 import type { KnowledgeDocInput, KnowledgeService } from "@frontdesk/core/knowledge/knowledge-service";
 import type { KnowledgeHit, KnowledgeQuery } from "@frontdesk/core/knowledge/knowledge-search";
@@ -43,6 +44,8 @@ interface CommonServices {
   config: AppConfig;
   cache: Cache;
   logger: Logger;
+  /** Outgoing mail (invites, sign-up and password links). */
+  mailer: Mailer;
   now: () => Date;
 }
 
