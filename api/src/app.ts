@@ -12,6 +12,7 @@ import { createMetricsRegistry, type Registry } from "@frontdesk/core/observabil
 import { createLoginThrottle } from "@frontdesk/core/auth/login-throttle";
 import { DEFAULT_PASSWORD_COST } from "@frontdesk/core/auth/password";
 import { createKnowledgeService } from "@frontdesk/core/knowledge/knowledge-service";
+import { createMailer, type Mailer } from "@frontdesk/core/mail/mailer";
 import { loadSpec, matchOperation, type LoadedSpec } from "./spec/spec.ts";
 import { requestId } from "./http/request-id.ts";
 import { cors } from "./http/cors.ts";
@@ -52,6 +53,8 @@ export interface ApiAppDeps {
   spec?: LoadedSpec;
   /** How long a request body may take to arrive before a 408 (default 30 s). */
   bodyTimeoutMs?: number;
+  /** Outgoing mail; made from config.mail (SMTP or the console) when not given. */
+  mailer?: Mailer;
 }
 
 export interface ApiApp {
@@ -73,11 +76,13 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
   let throttleWarnedAt = 0;
   const knowledge = deps.knowledge ?? createKnowledgeService({ db, cache, config, logger, onJobsQueued: deps.onJobsQueued });
   const now = () => new Date();
+  const mailer = deps.mailer ?? createMailer(config.mail, { logger });
   const services: ApiServices = {
     tenant: {
       config,
       cache,
       logger,
+      mailer,
       now,
       keys,
       fetch: deps.fetch ?? fetch,
@@ -87,6 +92,7 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
       config,
       cache,
       logger,
+      mailer,
       now,
       accounts: accountsOn(db),
       sessions,
@@ -109,6 +115,9 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
   app.disable("x-powered-by");
   app.set("etag", false);
   app.set("query parser", "simple");
+  // Behind the dashboard's /api proxy or a load balancer, req.ip is the client's address from
+  // X-Forwarded-For, believed only as far as TRUST_PROXY says (off by default).
+  app.set("trust proxy", config.trustProxy);
   app.use(requestId());
   app.use(requestMetrics(metrics));
 
@@ -156,6 +165,7 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
     spec,
     async close() {
       await keys.close();
+      if (!deps.mailer) mailer.close();
       if (!deps.readPool) await readPool.end();
     },
   };

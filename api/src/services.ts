@@ -8,11 +8,17 @@ import type { AppConfig } from "@frontdesk/core/config/env";
 import type { Db } from "@frontdesk/core/db/client";
 import type { Cache } from "@frontdesk/core/cache/cache";
 import type { Logger } from "@frontdesk/core/observability/logger";
+import type { Mailer } from "@frontdesk/core/mail/mailer";
 import type { LoginThrottle } from "@frontdesk/core/auth/login-throttle";
 import type { KnowledgeDocInput, KnowledgeService } from "@frontdesk/core/knowledge/knowledge-service";
 import type { KnowledgeHit, KnowledgeQuery } from "@frontdesk/core/knowledge/knowledge-search";
 import { signUp, type SignUpInput } from "@frontdesk/core/auth/sign-up";
 import { recordLogin } from "@frontdesk/core/auth/record-login";
+import { requestSignUp, type SignUpRequest } from "@frontdesk/core/auth/request-sign-up";
+import { completeSignUp } from "@frontdesk/core/auth/complete-sign-up";
+import { requestPasswordReset, resetPassword } from "@frontdesk/core/auth/password-reset";
+import { changePassword, renameUser } from "@frontdesk/core/auth/change-password";
+import type { MailMessage } from "@frontdesk/core/mail/mailer";
 import { normaliseEmail } from "@frontdesk/core/auth/email";
 import { createBusiness, type NewBusiness } from "@frontdesk/core/business/create-business";
 import { acceptInvite, type AcceptInviteInput } from "@frontdesk/core/business/accept-invite";
@@ -43,6 +49,8 @@ interface CommonServices {
   config: AppConfig;
   cache: Cache;
   logger: Logger;
+  /** Outgoing mail (invites, sign-up and password links). */
+  mailer: Mailer;
   now: () => Date;
 }
 
@@ -58,6 +66,14 @@ export interface TenantServices extends CommonServices {
 /** The acts of a signed-in (or signing-up) user on their own account. */
 export interface Accounts {
   signUp(input: SignUpInput): Promise<User>;
+  /** The mail that answers a sign-up: a confirmation link, or a note to the address's owner. */
+  requestSignUp(input: SignUpRequest, ctx: { dashboardUrl: string; at: Date }): Promise<MailMessage>;
+  /** Spends a sign-up link and makes the account. */
+  completeSignUp(input: { token: string; at: Date }): Promise<User>;
+  requestPasswordReset(input: { email: string }, ctx: { dashboardUrl: string; at: Date }): Promise<MailMessage | null>;
+  resetPassword(input: { token: string; passwordHash: string; at: Date }): Promise<User>;
+  changePassword(input: { userId: string; currentPassword: string; newPasswordHash: string; keepSessionId: string }): Promise<void>;
+  renameUser(input: { userId: string; name: string }): Promise<void>;
   findUserByEmail(email: string): Promise<User | null>;
   recordLogin(userId: string, at: Date): Promise<void>;
   /** Every business of the user (for the session). */
@@ -95,6 +111,12 @@ export interface ApiServices {
 export function accountsOn(db: Db): Accounts {
   return {
     signUp: (input) => signUp(db, input),
+    requestSignUp: (input, ctx) => requestSignUp(db, input, ctx),
+    completeSignUp: (input) => completeSignUp(db, input),
+    requestPasswordReset: (input, ctx) => requestPasswordReset(db, input, ctx),
+    resetPassword: (input) => resetPassword(db, input),
+    changePassword: (input) => changePassword(db, input),
+    renameUser: (input) => renameUser(db, input),
     findUserByEmail: (email) => db.user.findUnique({ where: { email: normaliseEmail(email) } }),
     recordLogin: (userId, at) => recordLogin(db, userId, at),
     memberships: (userId) => listMemberships(db, userId),

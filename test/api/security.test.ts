@@ -97,6 +97,11 @@ function pathFor(op: SpecOperation, ids: Record<string, string>): string {
 const VALID_BODIES: Record<string, () => Record<string, Json>> = {
   signup: () => ({ email: `fuzz-${randomBytes(5).toString("hex")}@example.test`, password: "a sturdy passphrase 42", name: "Fuzz User" }),
   login: () => ({ email: "nobody@example.test", password: "not the password 1" }),
+  verifyEmail: () => ({ token: "not-a-real-token" }),
+  forgotPassword: () => ({ email: "nobody@example.test" }),
+  resetPassword: () => ({ token: "not-a-real-token", password: "a sturdy passphrase 42" }),
+  changePassword: () => ({ currentPassword: "not the password 1", newPassword: "a sturdy passphrase 42" }),
+  updateMe: () => ({ name: "Fuzzed Owner" }),
   createBusiness: () => ({ name: "Fuzz Co" }),
   updateBusiness: () => ({ description: "Updated by the fuzzer" }),
   updateMember: () => ({ role: "viewer" }),
@@ -264,10 +269,11 @@ describe("generated security checks", () => {
     const valid = bodyFor(op) as Record<string, Json>;
     const mutations = bodyMutations(schema, valid, doc);
     // The business is named explicitly: the fuzzer's createBusiness calls make C's owner a member of several.
-    const creds: Credentials = op.operationId === "signup" || op.operationId === "login" ? {} : { session: C.owner, business: C.ids.businessId };
+    const anonymous = ["signup", "login", "verifyEmail", "forgotPassword", "resetPassword"];
+    const creds: Credentials = anonymous.includes(op.operationId) ? {} : { session: C.owner, business: C.ids.businessId };
     // The unmutated body gets through, so the mutations below test the handler, not a gate in front of it.
     const baseline = await call(api, op.method.toUpperCase(), pathFor(op, C.ids), { ...creds, body: valid });
-    const refusedOnPurpose = { login: 401, acceptInvite: 404 } as Record<string, number>;
+    const refusedOnPurpose = { login: 401, acceptInvite: 404, verifyEmail: 400, resetPassword: 400, changePassword: 400 } as Record<string, number>;
     expect(baseline.status, baseline.text.slice(0, 300)).toBe(refusedOnPurpose[op.operationId] ?? (baseline.status < 300 ? baseline.status : 200));
     await inBatches(mutations, async (m) => {
       const r = await call(api, op.method.toUpperCase(), pathFor(op, C.ids), {

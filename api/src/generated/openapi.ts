@@ -14,11 +14,101 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Create a dashboard account
-         * @description Creates a user and signs them in (sets the session cookie). With `businessName`, also
-         *     creates a business with the user as its owner.
+         * Ask to create a dashboard account
+         * @description Mails a one-time link to the address; following it (`POST /v1/auth/verify-email`)
+         *     makes the account and signs in. The answer is the same whether or not the address
+         *     already has an account (its owner is told by mail that someone tried), so it reveals
+         *     nothing. With `businessName`, the account gets a business of that name, owned by it.
          */
         post: operations["signup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/verify-email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Follow a sign-up link (make the account and sign in)
+         * @description Spends the token mailed by `POST /v1/auth/signup` (single use, valid 24 hours), makes
+         *     the account with its email verified, and signs in (sets the session cookie). A used,
+         *     expired or unknown token answers `400 link_invalid`.
+         */
+        post: operations["verifyEmail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/password/forgot": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask for a password-reset link
+         * @description Mails a single-use link (valid one hour) to the address if it has an account. The
+         *     answer is the same either way.
+         */
+        post: operations["forgotPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/password/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set a new password with a reset link
+         * @description Spends the mailed token, sets the new password, ends every session of the account
+         *     (and its other reset links), and signs in afresh. A used, expired or unknown token
+         *     answers `400 link_invalid`.
+         */
+        post: operations["resetPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change the signed-in user's password
+         * @description Needs the current password (a wrong one answers `400` on `body.currentPassword`).
+         *     Every other session of the account ends; this one stays.
+         *
+         *     Dashboard session only: a secret API key gets `403 session_required`.
+         */
+        post: operations["changePassword"];
         delete?: never;
         options?: never;
         head?: never;
@@ -82,7 +172,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change the signed-in user's name
+         * @description Dashboard session only: a secret API key gets `403 session_required`.
+         */
+        patch: operations["updateMe"];
         trace?: never;
     };
     "/v1/businesses": {
@@ -993,7 +1087,7 @@ export interface components {
              * @description A stable, machine-readable code; the table in Problem codes gives each one's status.
              * @enum {string}
              */
-            code: "validation_failed" | "invalid_json" | "bad_request" | "request_aborted" | "unauthenticated" | "invalid_authorization" | "invalid_api_key" | "session_expired" | "invalid_credentials" | "plan_limit" | "knowledge_limit_reached" | "forbidden" | "csrf_failed" | "insufficient_scope" | "insufficient_role" | "session_required" | "secret_key_not_allowed" | "publishable_key_not_allowed" | "widget_not_enabled" | "origin_not_allowed" | "invite_email_mismatch" | "not_found" | "route_not_found" | "business_not_found" | "no_business" | "invite_not_found" | "method_not_allowed" | "not_acceptable" | "request_timeout" | "conflict" | "email_taken" | "phone_number_taken" | "already_member" | "last_owner" | "invite_already_accepted" | "key_not_active" | "idempotency_key_reused" | "idempotency_key_in_use" | "payload_too_large" | "unsupported_media_type" | "client_error" | "rate_limited" | "login_throttled" | "too_many_streams" | "internal" | "unavailable" | "stream_unavailable";
+            code: "validation_failed" | "invalid_json" | "bad_request" | "request_aborted" | "link_invalid" | "unauthenticated" | "invalid_authorization" | "invalid_api_key" | "session_expired" | "invalid_credentials" | "plan_limit" | "knowledge_limit_reached" | "forbidden" | "csrf_failed" | "insufficient_scope" | "insufficient_role" | "session_required" | "secret_key_not_allowed" | "publishable_key_not_allowed" | "widget_not_enabled" | "origin_not_allowed" | "invite_email_mismatch" | "not_found" | "route_not_found" | "business_not_found" | "no_business" | "invite_not_found" | "method_not_allowed" | "not_acceptable" | "request_timeout" | "conflict" | "email_taken" | "phone_number_taken" | "already_member" | "last_owner" | "invite_already_accepted" | "key_not_active" | "idempotency_key_reused" | "idempotency_key_in_use" | "payload_too_large" | "unsupported_media_type" | "client_error" | "rate_limited" | "login_throttled" | "too_many_streams" | "internal" | "unavailable" | "stream_unavailable";
             /** @description The `Request-Id` of the request. */
             request_id: string;
             /** @description For validation problems, one entry per bad field. */
@@ -1016,6 +1110,32 @@ export interface components {
             name: string;
             /** @description Also create a business with this name, owned by the new user. */
             businessName?: string;
+        };
+        AccountMailSent: {
+            /** @description The address (lower-cased) the mail went to, if it goes. */
+            email: string;
+            /** @description What to tell the user (check the inbox). */
+            detail: string;
+        };
+        AccountLink: {
+            /** @description The `token` query parameter of the mailed link. */
+            token: string;
+        };
+        ForgotPasswordRequest: {
+            email: string;
+        };
+        ResetPasswordRequest: {
+            token: string;
+            /** @description At least 10 characters. */
+            password: string;
+        };
+        ChangePasswordRequest: {
+            currentPassword: string;
+            /** @description At least 10 characters. */
+            newPassword: string;
+        };
+        UserUpdate: {
+            name: string;
         };
         LoginRequest: {
             email: string;
@@ -1911,6 +2031,36 @@ export interface operations {
             };
         };
         responses: {
+            /** @description A link was mailed (to a new address), or its owner told (to one with an account). */
+            202: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountMailSent"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    verifyEmail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountLink"];
+            };
+        };
+        responses: {
             /** @description Signed up and signed in. */
             201: {
                 headers: {
@@ -1926,6 +2076,100 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    forgotPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ForgotPasswordRequest"];
+            };
+        };
+        responses: {
+            /** @description A link was mailed if the address has an account. */
+            202: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountMailSent"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    resetPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResetPasswordRequest"];
+            };
+        };
+        responses: {
+            /** @description Password changed; signed in. */
+            200: {
+                headers: {
+                    "Set-Cookie": components["headers"]["SessionCookie"];
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    changePassword: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The session's `csrfToken`; required when the request is authenticated by the session cookie. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangePasswordRequest"];
+            };
+        };
+        responses: {
+            /** @description Changed. */
+            204: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };
@@ -2011,6 +2255,41 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            default: components["responses"]["Error"];
+        };
+    };
+    updateMe: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The session's `csrfToken`; required when the request is authenticated by the session cookie. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserUpdate"];
+            };
+        };
+        responses: {
+            /** @description The session, with the new name. */
+            200: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };
     };

@@ -71,6 +71,14 @@ const EnvSchema = z
     STRIPE_SECRET_KEY: optionalString,
     STRIPE_WEBHOOK_SECRET: optionalString,
     STRIPE_API_BASE_URL: optionalUrl(["http:", "https:"]),
+    SMTP_URL: optionalUrl(["smtp:", "smtps:"]),
+    MAIL_FROM: optionalString.pipe(z.string().default("frontdesk <no-reply@localhost>")),
+    TRUST_PROXY: optionalString.pipe(
+      z
+        .string()
+        .refine((v) => /^\d{1,2}$/.test(v) || v.split(",").every((p) => p.trim().length > 0), "must be a hop count (0-99) or a comma-separated list of proxy addresses/subnets")
+        .optional(),
+    ),
     MAX_CALLS_PER_INSTANCE: int(200, 1, 100_000),
     DRAIN_TIMEOUT_MS: int(30 * 60_000, 0, 24 * 3_600_000),
   })
@@ -134,6 +142,13 @@ export interface AppConfig {
   pinecone: { apiKey: string; indexHost: string; controllerUrl: string | undefined } | undefined;
   stripe: { secretKey: string; webhookSecret: string | undefined; apiBaseUrl: string | undefined } | undefined;
   limits: { maxCallsPerInstance: number; drainTimeoutMs: number };
+  /** Outgoing mail: SMTP when smtpUrl is set, otherwise the console. */
+  mail: { smtpUrl: string | undefined; from: string };
+  /**
+   * Which proxies in front of the API to believe about the client's address (X-Forwarded-For):
+   * a hop count, or a list of addresses/subnets (Express's "trust proxy"); false when unset.
+   */
+  trustProxy: number | string[] | false;
 }
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -187,12 +202,20 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       ? { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiBaseUrl: e.STRIPE_API_BASE_URL }
       : undefined,
     limits: { maxCallsPerInstance: e.MAX_CALLS_PER_INSTANCE, drainTimeoutMs: e.DRAIN_TIMEOUT_MS },
+    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
   };
 }
 
 /** True when the app runs on the built-in development secret (warn loudly). */
 export function usesDevSecret(config: AppConfig): boolean {
   return config.appSecret === DEV_SECRET;
+}
+
+function parseTrustProxy(value: string | undefined): number | string[] | false {
+  if (value === undefined) return false;
+  if (/^\d{1,2}$/.test(value)) return Number(value) === 0 ? false : Number(value);
+  return value.split(",").map((p) => p.trim());
 }
 
 function stripSlash(u: string): string {

@@ -47,7 +47,7 @@ export type Problem = {
     /**
      * A stable, machine-readable code; the table in Problem codes gives each one's status.
      */
-    code: 'validation_failed' | 'invalid_json' | 'bad_request' | 'request_aborted' | 'unauthenticated' | 'invalid_authorization' | 'invalid_api_key' | 'session_expired' | 'invalid_credentials' | 'plan_limit' | 'knowledge_limit_reached' | 'forbidden' | 'csrf_failed' | 'insufficient_scope' | 'insufficient_role' | 'session_required' | 'secret_key_not_allowed' | 'publishable_key_not_allowed' | 'widget_not_enabled' | 'origin_not_allowed' | 'invite_email_mismatch' | 'not_found' | 'route_not_found' | 'business_not_found' | 'no_business' | 'invite_not_found' | 'method_not_allowed' | 'not_acceptable' | 'request_timeout' | 'conflict' | 'email_taken' | 'phone_number_taken' | 'already_member' | 'last_owner' | 'invite_already_accepted' | 'key_not_active' | 'idempotency_key_reused' | 'idempotency_key_in_use' | 'payload_too_large' | 'unsupported_media_type' | 'client_error' | 'rate_limited' | 'login_throttled' | 'too_many_streams' | 'internal' | 'unavailable' | 'stream_unavailable';
+    code: 'validation_failed' | 'invalid_json' | 'bad_request' | 'request_aborted' | 'link_invalid' | 'unauthenticated' | 'invalid_authorization' | 'invalid_api_key' | 'session_expired' | 'invalid_credentials' | 'plan_limit' | 'knowledge_limit_reached' | 'forbidden' | 'csrf_failed' | 'insufficient_scope' | 'insufficient_role' | 'session_required' | 'secret_key_not_allowed' | 'publishable_key_not_allowed' | 'widget_not_enabled' | 'origin_not_allowed' | 'invite_email_mismatch' | 'not_found' | 'route_not_found' | 'business_not_found' | 'no_business' | 'invite_not_found' | 'method_not_allowed' | 'not_acceptable' | 'request_timeout' | 'conflict' | 'email_taken' | 'phone_number_taken' | 'already_member' | 'last_owner' | 'invite_already_accepted' | 'key_not_active' | 'idempotency_key_reused' | 'idempotency_key_in_use' | 'payload_too_large' | 'unsupported_media_type' | 'client_error' | 'rate_limited' | 'login_throttled' | 'too_many_streams' | 'internal' | 'unavailable' | 'stream_unavailable';
     /**
      * The `Request-Id` of the request.
      */
@@ -80,6 +80,48 @@ export type SignupRequest = {
      * Also create a business with this name, owned by the new user.
      */
     businessName?: string;
+};
+
+export type AccountMailSent = {
+    /**
+     * The address (lower-cased) the mail went to, if it goes.
+     */
+    email: string;
+    /**
+     * What to tell the user (check the inbox).
+     */
+    detail: string;
+};
+
+export type AccountLink = {
+    /**
+     * The `token` query parameter of the mailed link.
+     */
+    token: string;
+};
+
+export type ForgotPasswordRequest = {
+    email: string;
+};
+
+export type ResetPasswordRequest = {
+    token: string;
+    /**
+     * At least 10 characters.
+     */
+    password: string;
+};
+
+export type ChangePasswordRequest = {
+    currentPassword: string;
+    /**
+     * At least 10 characters.
+     */
+    newPassword: string;
+};
+
+export type UserUpdate = {
+    name: string;
 };
 
 export type LoginRequest = {
@@ -1043,10 +1085,6 @@ export type SignupErrors = {
      */
     400: Problem;
     /**
-     * The request conflicts with the current state (or reuses an Idempotency-Key).
-     */
-    409: Problem;
-    /**
      * Rate limited; wait `Retry-After` seconds.
      */
     429: Problem;
@@ -1060,12 +1098,162 @@ export type SignupError = SignupErrors[keyof SignupErrors];
 
 export type SignupResponses = {
     /**
+     * A link was mailed (to a new address), or its owner told (to one with an account).
+     */
+    202: AccountMailSent;
+};
+
+export type SignupResponse = SignupResponses[keyof SignupResponses];
+
+export type VerifyEmailData = {
+    body: AccountLink;
+    path?: never;
+    query?: never;
+    url: '/v1/auth/verify-email';
+};
+
+export type VerifyEmailErrors = {
+    /**
+     * The request is malformed; `errors` lists each problem.
+     */
+    400: Problem;
+    /**
+     * The request conflicts with the current state (or reuses an Idempotency-Key).
+     */
+    409: Problem;
+    /**
+     * Rate limited; wait `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * Any other error.
+     */
+    default: Problem;
+};
+
+export type VerifyEmailError = VerifyEmailErrors[keyof VerifyEmailErrors];
+
+export type VerifyEmailResponses = {
+    /**
      * Signed up and signed in.
      */
     201: Session;
 };
 
-export type SignupResponse = SignupResponses[keyof SignupResponses];
+export type VerifyEmailResponse = VerifyEmailResponses[keyof VerifyEmailResponses];
+
+export type ForgotPasswordData = {
+    body: ForgotPasswordRequest;
+    path?: never;
+    query?: never;
+    url: '/v1/auth/password/forgot';
+};
+
+export type ForgotPasswordErrors = {
+    /**
+     * The request is malformed; `errors` lists each problem.
+     */
+    400: Problem;
+    /**
+     * Rate limited; wait `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * Any other error.
+     */
+    default: Problem;
+};
+
+export type ForgotPasswordError = ForgotPasswordErrors[keyof ForgotPasswordErrors];
+
+export type ForgotPasswordResponses = {
+    /**
+     * A link was mailed if the address has an account.
+     */
+    202: AccountMailSent;
+};
+
+export type ForgotPasswordResponse = ForgotPasswordResponses[keyof ForgotPasswordResponses];
+
+export type ResetPasswordData = {
+    body: ResetPasswordRequest;
+    path?: never;
+    query?: never;
+    url: '/v1/auth/password/reset';
+};
+
+export type ResetPasswordErrors = {
+    /**
+     * The request is malformed; `errors` lists each problem.
+     */
+    400: Problem;
+    /**
+     * Rate limited; wait `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * Any other error.
+     */
+    default: Problem;
+};
+
+export type ResetPasswordError = ResetPasswordErrors[keyof ResetPasswordErrors];
+
+export type ResetPasswordResponses = {
+    /**
+     * Password changed; signed in.
+     */
+    200: Session;
+};
+
+export type ResetPasswordResponse = ResetPasswordResponses[keyof ResetPasswordResponses];
+
+export type ChangePasswordData = {
+    body: ChangePasswordRequest;
+    headers?: {
+        /**
+         * The session's `csrfToken`; required when the request is authenticated by the session cookie.
+         */
+        'X-CSRF-Token'?: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/v1/auth/password';
+};
+
+export type ChangePasswordErrors = {
+    /**
+     * The request is malformed; `errors` lists each problem.
+     */
+    400: Problem;
+    /**
+     * No valid credentials.
+     */
+    401: Problem;
+    /**
+     * The credentials are valid but lack the role, scope or origin this needs.
+     */
+    403: Problem;
+    /**
+     * Rate limited; wait `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * Any other error.
+     */
+    default: Problem;
+};
+
+export type ChangePasswordError = ChangePasswordErrors[keyof ChangePasswordErrors];
+
+export type ChangePasswordResponses = {
+    /**
+     * Changed.
+     */
+    204: void;
+};
+
+export type ChangePasswordResponse = ChangePasswordResponses[keyof ChangePasswordResponses];
 
 export type LoginData = {
     body: LoginRequest;
@@ -1171,6 +1359,53 @@ export type GetMeResponses = {
 };
 
 export type GetMeResponse = GetMeResponses[keyof GetMeResponses];
+
+export type UpdateMeData = {
+    body: UserUpdate;
+    headers?: {
+        /**
+         * The session's `csrfToken`; required when the request is authenticated by the session cookie.
+         */
+        'X-CSRF-Token'?: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/v1/auth/me';
+};
+
+export type UpdateMeErrors = {
+    /**
+     * The request is malformed; `errors` lists each problem.
+     */
+    400: Problem;
+    /**
+     * No valid credentials.
+     */
+    401: Problem;
+    /**
+     * The credentials are valid but lack the role, scope or origin this needs.
+     */
+    403: Problem;
+    /**
+     * Rate limited; wait `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * Any other error.
+     */
+    default: Problem;
+};
+
+export type UpdateMeError = UpdateMeErrors[keyof UpdateMeErrors];
+
+export type UpdateMeResponses = {
+    /**
+     * The session, with the new name.
+     */
+    200: Session;
+};
+
+export type UpdateMeResponse = UpdateMeResponses[keyof UpdateMeResponses];
 
 export type ListBusinessesData = {
     body?: never;
