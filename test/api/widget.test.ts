@@ -37,6 +37,8 @@ describe("widget endpoints", () => {
     expect(all.text).not.toContain("Marco");
     const searched = await call(api, "GET", `/v1/widget/knowledge?q=${encodeURIComponent("who opens on monday")}`, { key: pk, origin: SITE });
     expect(searched.text).not.toContain("Marco");
+    const parking = await call(api, "GET", `/v1/widget/knowledge?q=${encodeURIComponent("where can I park")}`, { key: pk, origin: SITE });
+    expect(parking.body.data[0]).toMatchObject({ title: "Parking", passage: expect.stringContaining("parking") });
   });
 
   it("show recent calls without numbers, summaries or words (not even topics)", async () => {

@@ -1525,6 +1525,8 @@ export interface components {
             title: string;
             content: string;
             category: string | null;
+            /** @description With `q` only — the passage of `content` that matched best, for the widget to highlight. */
+            passage?: string;
         };
         WidgetKnowledgeList: {
             data: components["schemas"]["WidgetKnowledgeItem"][];

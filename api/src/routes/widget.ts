@@ -56,13 +56,16 @@ export const widgetOperations = [
         publicOnly: true,
         ...(query.category ? { category: query.category } : {}),
       });
-      // Several passages of one document may match; show the document once, best first.
-      const ids = [...new Set(hits.map((h) => h.contentId))];
+      // Several passages of one document may match; show the document once, best first, with
+      // its best passage.
+      const best = new Map<string, string>();
+      for (const h of hits) if (!best.has(h.contentId)) best.set(h.contentId, h.text);
+      const ids = [...best.keys()];
       const docs = await tenant.db.rAGContent.findMany({ where: { id: { in: ids }, isPublic: true } });
       const byId = new Map(docs.map((d) => [d.id, d]));
       const data = ids.flatMap((id) => {
         const d = byId.get(id);
-        return d ? [{ id: d.id, title: d.title, content: d.content, category: d.category }] : [];
+        return d ? [{ id: d.id, title: d.title, content: d.content, category: d.category, passage: best.get(id)! }] : [];
       });
       return { status: 200, body: { data } };
     }

@@ -676,6 +676,10 @@ export type WidgetKnowledgeItem = {
     title: string;
     content: string;
     category: string | null;
+    /**
+     * With `q` only — the passage of `content` that matched best, for the widget to highlight.
+     */
+    passage?: string;
 };
 
 export type WidgetKnowledgeList = {
