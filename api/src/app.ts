@@ -1,6 +1,7 @@
 // The API as an Express app: createApiApp(deps) wires the middleware chain in its one order
 // — request id, CORS, route match (from openapi.yaml), authenticate, tenant, rate limit, body,
-// validation, handler, problem+json — plus /healthz, /readyz, /metrics, /docs, /openapi.yaml.
+// validation, handler, problem+json — plus /healthz, /readyz, /metrics, /docs, /openapi.yaml and the widget scripts (/widgets/v1/*).
+import { fileURLToPath } from "node:url";
 import express, { type Express, type RequestHandler } from "express";
 import cookieParser from "cookie-parser";
 import swaggerUi from "swagger-ui-express";
@@ -19,6 +20,7 @@ import { errorHandler, problemBody, sendProblem } from "./http/problem.ts";
 import { openApiValidator, rejectNulCharacters, rejectNulInUrl } from "./http/validation.ts";
 import { mountOperations } from "./http/operation.ts";
 import { requestMetrics } from "./http/metrics.ts";
+import { widgetScripts } from "./http/widget-scripts.ts";
 import { authenticate } from "./auth/authenticate.ts";
 import { createKeyResolver } from "./auth/key-resolver.ts";
 import { createSessionStore } from "./auth/session-store.ts";
@@ -48,6 +50,8 @@ export interface ApiAppDeps {
   /** Called after knowledge writes queue index jobs (a local worker's kick()). */
   onJobsQueued?: () => void;
   spec?: LoadedSpec;
+  /** Where the built widget scripts are (widgets/dist of this checkout when not given). */
+  widgetsDir?: string;
 }
 
 export interface ApiApp {
@@ -120,6 +124,7 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
   app.get("/metrics", async (_req, res) => {
     res.type(metrics.contentType).send(await metrics.metrics());
   });
+  app.use(widgetScripts(deps.widgetsDir ?? fileURLToPath(new URL("../../widgets/dist/", import.meta.url))));
 
   const dashboardOrigins = new Set([new URL(config.dashboardUrl).origin]);
   const sessionOrigins = new Set([...dashboardOrigins, new URL(config.apiPublicUrl).origin]);
