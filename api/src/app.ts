@@ -1,6 +1,7 @@
 // The API as an Express app: createApiApp(deps) wires the middleware chain in its one order
 // — request id, CORS, route match (from openapi.yaml), authenticate, tenant, rate limit, body,
-// validation, handler, problem+json — plus /healthz, /readyz, /metrics, /docs, /openapi.yaml.
+// validation, handler, problem+json — plus /healthz, /readyz, /metrics, /docs, /openapi.yaml and the widget scripts (/widgets/v1/*).
+import { fileURLToPath } from "node:url";
 import express, { type Express, type RequestHandler } from "express";
 import cookieParser from "cookie-parser";
 import swaggerUi from "swagger-ui-express";
@@ -22,6 +23,7 @@ import { rejectMalformedBody, rejectMalformedUrl } from "./http/well-formed.ts";
 import { jsonBody } from "./http/json-body.ts";
 import { mountOperations } from "./http/operation.ts";
 import { requestMetrics } from "./http/metrics.ts";
+import { widgetScripts } from "./http/widget-scripts.ts";
 import { authenticate } from "./auth/authenticate.ts";
 import { createKeyResolver } from "./auth/key-resolver.ts";
 import { createSessionStore } from "./auth/session-store.ts";
@@ -55,6 +57,8 @@ export interface ApiAppDeps {
   bodyTimeoutMs?: number;
   /** Outgoing mail; made from config.mail (SMTP or the console) when not given. */
   mailer?: Mailer;
+  /** Where the built widget scripts are (widgets/dist of this checkout when not given). */
+  widgetsDir?: string;
 }
 
 export interface ApiApp {
@@ -130,6 +134,7 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
   app.get("/metrics", async (_req, res) => {
     res.type(metrics.contentType).send(await metrics.metrics());
   });
+  app.use(widgetScripts(deps.widgetsDir ?? fileURLToPath(new URL("../../widgets/dist/", import.meta.url))));
 
   const dashboardOrigins = new Set([new URL(config.dashboardUrl).origin]);
   const sessionOrigins = new Set([...dashboardOrigins, new URL(config.apiPublicUrl).origin]);

@@ -794,6 +794,33 @@ export interface paths {
         patch: operations["updateWidgetKey"];
         trace?: never;
     };
+    "/v1/widget-keys/{widgetKeyId}/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A widget key id (`wk_…`). */
+                widgetKeyId: components["parameters"]["WidgetKeyId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mint a short-lived token that lets a call-log widget show callers' details
+         * @description For the business's own backend: the token is bound to this business and this widget
+         *     key, and expires after `ttlSeconds` (at most one hour). A page that embeds
+         *     `<frontdesk-call-log>` passes it to the widget, which sends it as the
+         *     `Frontdesk-Widget-Token` header on `GET /v1/widget/calls`; the answer then carries
+         *     masked caller numbers, summaries and topics too. Never put a secret key in a page.
+         */
+        post: operations["createWidgetToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/widget/business": {
         parameters: {
             query?: never;
@@ -838,7 +865,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Recent calls, without callers' numbers or words */
+        /**
+         * Recent calls, without callers' numbers or words unless the business's backend says so
+         * @description With the publishable key alone, each call carries only what is not personal: when, how
+         *     long, its status, outcome and sentiment. With a `Frontdesk-Widget-Token` minted by the
+         *     business's backend for this widget key (`POST /v1/widget-keys/{widgetKeyId}/tokens`), it
+         *     also carries the caller's masked number, the summary and the topics. A token that is
+         *     expired, altered, or minted for another widget key or business answers
+         *     `401 invalid_widget_token`. Newest first; page with `starting_after`.
+         */
         get: operations["listWidgetCalls"];
         put?: never;
         post?: never;
@@ -1087,7 +1122,7 @@ export interface components {
              * @description A stable, machine-readable code; the table in Problem codes gives each one's status.
              * @enum {string}
              */
-            code: "validation_failed" | "invalid_json" | "bad_request" | "request_aborted" | "link_invalid" | "unauthenticated" | "invalid_authorization" | "invalid_api_key" | "session_expired" | "invalid_credentials" | "plan_limit" | "knowledge_limit_reached" | "forbidden" | "csrf_failed" | "insufficient_scope" | "insufficient_role" | "session_required" | "secret_key_not_allowed" | "publishable_key_not_allowed" | "widget_not_enabled" | "origin_not_allowed" | "invite_email_mismatch" | "not_found" | "route_not_found" | "business_not_found" | "no_business" | "invite_not_found" | "method_not_allowed" | "not_acceptable" | "request_timeout" | "conflict" | "email_taken" | "phone_number_taken" | "already_member" | "last_owner" | "invite_already_accepted" | "key_not_active" | "idempotency_key_reused" | "idempotency_key_in_use" | "payload_too_large" | "unsupported_media_type" | "client_error" | "rate_limited" | "login_throttled" | "too_many_streams" | "internal" | "unavailable" | "stream_unavailable";
+            code: "validation_failed" | "invalid_json" | "bad_request" | "request_aborted" | "link_invalid" | "unauthenticated" | "invalid_authorization" | "invalid_api_key" | "session_expired" | "invalid_credentials" | "invalid_widget_token" | "plan_limit" | "knowledge_limit_reached" | "forbidden" | "csrf_failed" | "insufficient_scope" | "insufficient_role" | "session_required" | "secret_key_not_allowed" | "publishable_key_not_allowed" | "widget_not_enabled" | "origin_not_allowed" | "invite_email_mismatch" | "not_found" | "route_not_found" | "business_not_found" | "no_business" | "invite_not_found" | "method_not_allowed" | "not_acceptable" | "request_timeout" | "conflict" | "email_taken" | "phone_number_taken" | "already_member" | "last_owner" | "invite_already_accepted" | "key_not_active" | "idempotency_key_reused" | "idempotency_key_in_use" | "payload_too_large" | "unsupported_media_type" | "client_error" | "rate_limited" | "login_throttled" | "too_many_streams" | "internal" | "unavailable" | "stream_unavailable";
             /** @description The `Request-Id` of the request. */
             request_id: string;
             /** @description For validation problems, one entry per bad field. */
@@ -1598,6 +1633,8 @@ export interface components {
             name: string;
             description: string;
             website: string | null;
+            /** @description The number callers reach the business on (E.164), for a "call us" link; null without an active number. */
+            phoneNumber: string | null;
             timezone: string;
             hours: components["schemas"]["WeeklyHours"];
             /** @description Open right now by the business's hours. */
@@ -1608,6 +1645,8 @@ export interface components {
             title: string;
             content: string;
             category: string | null;
+            /** @description With `q` only — the passage of `content` that matched best, for the widget to highlight. */
+            passage?: string;
         };
         WidgetKnowledgeList: {
             data: components["schemas"]["WidgetKnowledgeItem"][];
@@ -1619,10 +1658,31 @@ export interface components {
             status: components["schemas"]["CallStatus"];
             outcome: components["schemas"]["CallOutcome"] | null;
             sentiment: components["schemas"]["Sentiment"] | null;
-            topics: string[];
+            /** @description With a widget token only: the caller's number, masked but for its last 4 digits (`+•••••••1234`). */
+            callerNumber?: string;
+            /** @description With a widget token only. */
+            summary?: string | null;
+            /** @description With a widget token only (taken from the callers' own words). */
+            topics?: string[];
         };
         WidgetCallList: {
+            /** @enum {string} */
+            object: "list";
             data: components["schemas"]["WidgetCall"][];
+            has_more: boolean;
+        };
+        WidgetTokenCreate: {
+            /**
+             * @description How long the token works (at most one hour).
+             * @default 900
+             */
+            ttlSeconds: number;
+        };
+        WidgetToken: {
+            /** @description `wt_…`; hand it to the page, which passes it to the widget. */
+            token: string;
+            widgetKeyId: components["schemas"]["Id"];
+            expiresAt: components["schemas"]["Timestamp"];
         };
         /** @enum {string} */
         WebhookEventType: "call.started" | "call.ended" | "call.analysed" | "message.taken";
@@ -4077,6 +4137,54 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
+    createWidgetToken: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The business a dashboard session acts on. Needed only when the user belongs to more
+                 *     than one business; a secret key always acts on its own business.
+                 */
+                "Frontdesk-Business"?: components["parameters"]["Business"];
+                /** @description Makes a retried POST safe; see Conventions. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description The session's `csrfToken`; required when the request is authenticated by the session cookie. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description A widget key id (`wk_…`). */
+                widgetKeyId: components["parameters"]["WidgetKeyId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["WidgetTokenCreate"];
+            };
+        };
+        responses: {
+            /** @description The token and when it expires. */
+            201: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WidgetToken"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
     getWidgetBusiness: {
         parameters: {
             query?: never;
@@ -4144,12 +4252,17 @@ export interface operations {
             query?: {
                 /** @description At most this many calls. */
                 limit?: number;
+                /** @description The id of the last item of the previous page. */
+                starting_after?: components["parameters"]["StartingAfter"];
                 /** @description Only calls analysed with this outcome. */
                 outcome?: components["schemas"]["CallOutcome"];
                 /** @description Only calls in this direction (`web` are test calls from the dashboard). */
                 direction?: components["schemas"]["CallDirection"];
             };
-            header?: never;
+            header?: {
+                /** @description A token from `POST /v1/widget-keys/{widgetKeyId}/tokens` for this widget key. */
+                "Frontdesk-Widget-Token"?: string;
+            };
             path?: never;
             cookie?: never;
         };

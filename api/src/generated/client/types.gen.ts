@@ -47,7 +47,7 @@ export type Problem = {
     /**
      * A stable, machine-readable code; the table in Problem codes gives each one's status.
      */
-    code: 'validation_failed' | 'invalid_json' | 'bad_request' | 'request_aborted' | 'link_invalid' | 'unauthenticated' | 'invalid_authorization' | 'invalid_api_key' | 'session_expired' | 'invalid_credentials' | 'plan_limit' | 'knowledge_limit_reached' | 'forbidden' | 'csrf_failed' | 'insufficient_scope' | 'insufficient_role' | 'session_required' | 'secret_key_not_allowed' | 'publishable_key_not_allowed' | 'widget_not_enabled' | 'origin_not_allowed' | 'invite_email_mismatch' | 'not_found' | 'route_not_found' | 'business_not_found' | 'no_business' | 'invite_not_found' | 'method_not_allowed' | 'not_acceptable' | 'request_timeout' | 'conflict' | 'email_taken' | 'phone_number_taken' | 'already_member' | 'last_owner' | 'invite_already_accepted' | 'key_not_active' | 'idempotency_key_reused' | 'idempotency_key_in_use' | 'payload_too_large' | 'unsupported_media_type' | 'client_error' | 'rate_limited' | 'login_throttled' | 'too_many_streams' | 'internal' | 'unavailable' | 'stream_unavailable';
+    code: 'validation_failed' | 'invalid_json' | 'bad_request' | 'request_aborted' | 'link_invalid' | 'unauthenticated' | 'invalid_authorization' | 'invalid_api_key' | 'session_expired' | 'invalid_credentials' | 'invalid_widget_token' | 'plan_limit' | 'knowledge_limit_reached' | 'forbidden' | 'csrf_failed' | 'insufficient_scope' | 'insufficient_role' | 'session_required' | 'secret_key_not_allowed' | 'publishable_key_not_allowed' | 'widget_not_enabled' | 'origin_not_allowed' | 'invite_email_mismatch' | 'not_found' | 'route_not_found' | 'business_not_found' | 'no_business' | 'invite_not_found' | 'method_not_allowed' | 'not_acceptable' | 'request_timeout' | 'conflict' | 'email_taken' | 'phone_number_taken' | 'already_member' | 'last_owner' | 'invite_already_accepted' | 'key_not_active' | 'idempotency_key_reused' | 'idempotency_key_in_use' | 'payload_too_large' | 'unsupported_media_type' | 'client_error' | 'rate_limited' | 'login_throttled' | 'too_many_streams' | 'internal' | 'unavailable' | 'stream_unavailable';
     /**
      * The `Request-Id` of the request.
      */
@@ -701,6 +701,10 @@ export type WidgetBusiness = {
     name: string;
     description: string;
     website: string | null;
+    /**
+     * The number callers reach the business on (E.164), for a "call us" link; null without an active number.
+     */
+    phoneNumber: string | null;
     timezone: string;
     hours: WeeklyHours;
     /**
@@ -714,6 +718,10 @@ export type WidgetKnowledgeItem = {
     title: string;
     content: string;
     category: string | null;
+    /**
+     * With `q` only — the passage of `content` that matched best, for the widget to highlight.
+     */
+    passage?: string;
 };
 
 export type WidgetKnowledgeList = {
@@ -727,11 +735,40 @@ export type WidgetCall = {
     status: CallStatus;
     outcome: CallOutcome | null;
     sentiment: Sentiment | null;
-    topics: Array<string>;
+    /**
+     * With a widget token only: the caller's number, masked but for its last 4 digits (`+•••••••1234`).
+     */
+    callerNumber?: string;
+    /**
+     * With a widget token only.
+     */
+    summary?: string | null;
+    /**
+     * With a widget token only (taken from the callers' own words).
+     */
+    topics?: Array<string>;
 };
 
 export type WidgetCallList = {
+    object: 'list';
     data: Array<WidgetCall>;
+    has_more: boolean;
+};
+
+export type WidgetTokenCreate = {
+    /**
+     * How long the token works (at most one hour).
+     */
+    ttlSeconds?: number;
+};
+
+export type WidgetToken = {
+    /**
+     * `wt_…`; hand it to the page, which passes it to the widget.
+     */
+    token: string;
+    widgetKeyId: Id;
+    expiresAt: Timestamp;
 };
 
 export type WebhookEventType = 'call.started' | 'call.ended' | 'call.analysed' | 'message.taken';
@@ -4112,6 +4149,76 @@ export type UpdateWidgetKeyResponses = {
 
 export type UpdateWidgetKeyResponse = UpdateWidgetKeyResponses[keyof UpdateWidgetKeyResponses];
 
+export type CreateWidgetTokenData = {
+    body?: WidgetTokenCreate;
+    headers?: {
+        /**
+         * The business a dashboard session acts on. Needed only when the user belongs to more
+         * than one business; a secret key always acts on its own business.
+         *
+         */
+        'Frontdesk-Business'?: Id;
+        /**
+         * Makes a retried POST safe; see Conventions.
+         */
+        'Idempotency-Key'?: string;
+        /**
+         * The session's `csrfToken`; required when the request is authenticated by the session cookie.
+         */
+        'X-CSRF-Token'?: string;
+    };
+    path: {
+        /**
+         * A widget key id (`wk_…`).
+         */
+        widgetKeyId: Id;
+    };
+    query?: never;
+    url: '/v1/widget-keys/{widgetKeyId}/tokens';
+};
+
+export type CreateWidgetTokenErrors = {
+    /**
+     * The request is malformed; `errors` lists each problem.
+     */
+    400: Problem;
+    /**
+     * No valid credentials.
+     */
+    401: Problem;
+    /**
+     * The credentials are valid but lack the role, scope or origin this needs.
+     */
+    403: Problem;
+    /**
+     * No such resource in your business.
+     */
+    404: Problem;
+    /**
+     * The request conflicts with the current state (or reuses an Idempotency-Key).
+     */
+    409: Problem;
+    /**
+     * Rate limited; wait `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * Any other error.
+     */
+    default: Problem;
+};
+
+export type CreateWidgetTokenError = CreateWidgetTokenErrors[keyof CreateWidgetTokenErrors];
+
+export type CreateWidgetTokenResponses = {
+    /**
+     * The token and when it expires.
+     */
+    201: WidgetToken;
+};
+
+export type CreateWidgetTokenResponse = CreateWidgetTokenResponses[keyof CreateWidgetTokenResponses];
+
 export type GetWidgetBusinessData = {
     body?: never;
     path?: never;
@@ -4205,12 +4312,22 @@ export type ListWidgetKnowledgeResponse = ListWidgetKnowledgeResponses[keyof Lis
 
 export type ListWidgetCallsData = {
     body?: never;
+    headers?: {
+        /**
+         * A token from `POST /v1/widget-keys/{widgetKeyId}/tokens` for this widget key.
+         */
+        'Frontdesk-Widget-Token'?: string;
+    };
     path?: never;
     query?: {
         /**
          * At most this many calls.
          */
         limit?: number;
+        /**
+         * The id of the last item of the previous page.
+         */
+        starting_after?: Id;
         /**
          * Only calls analysed with this outcome.
          */
