@@ -1218,6 +1218,13 @@ export interface components {
         };
         KnowledgeSearchResult: {
             data: components["schemas"]["KnowledgeHit"][];
+            /**
+             * @description The rankings that answered: `hybrid` (vectors and full text), or `text` when the embedding provider was slow or failing and full text alone answered.
+             * @enum {string}
+             */
+            mode?: "hybrid" | "vector" | "text";
+            /** @description True when full text answered alone because the vector half was unavailable. */
+            degraded?: boolean;
         };
         KnowledgeIndexStatus: {
             total: number;

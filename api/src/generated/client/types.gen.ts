@@ -337,6 +337,14 @@ export type KnowledgeHit = {
 
 export type KnowledgeSearchResult = {
     data: Array<KnowledgeHit>;
+    /**
+     * The rankings that answered: `hybrid` (vectors and full text), or `text` when the embedding provider was slow or failing and full text alone answered.
+     */
+    mode?: 'hybrid' | 'vector' | 'text';
+    /**
+     * True when full text answered alone because the vector half was unavailable.
+     */
+    degraded?: boolean;
 };
 
 export type KnowledgeIndexStatus = {
