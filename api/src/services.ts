@@ -11,7 +11,7 @@ import type { Logger } from "@frontdesk/core/observability/logger";
 import type { Mailer } from "@frontdesk/core/mail/mailer";
 import type { LoginThrottle } from "@frontdesk/core/auth/login-throttle";
 import type { KnowledgeDocInput, KnowledgeService } from "@frontdesk/core/knowledge/knowledge-service";
-import type { KnowledgeHit, KnowledgeQuery } from "@frontdesk/core/knowledge/knowledge-search";
+import type { KnowledgeAnswer, KnowledgeHit, KnowledgeQuery } from "@frontdesk/core/knowledge/knowledge-search";
 import { signUp, type SignUpInput } from "@frontdesk/core/auth/sign-up";
 import { recordLogin } from "@frontdesk/core/auth/record-login";
 import { requestSignUp, type SignUpRequest } from "@frontdesk/core/auth/request-sign-up";
@@ -24,7 +24,7 @@ import { createBusiness, type NewBusiness } from "@frontdesk/core/business/creat
 import { acceptInvite, type AcceptInviteInput } from "@frontdesk/core/business/accept-invite";
 import { listMemberships, listUserBusinesses, type MembershipSummary } from "@frontdesk/core/business/user-businesses";
 
-export type KnowledgeApi = Pick<KnowledgeService, "createContent" | "updateContent" | "deleteContent" | "importContents" | "search">;
+export type KnowledgeApi = Pick<KnowledgeService, "createContent" | "updateContent" | "deleteContent" | "importContents" | "search" | "answer">;
 
 /** The knowledge engine for one business: the business is bound, never passed. */
 export interface TenantKnowledge {
@@ -33,6 +33,7 @@ export interface TenantKnowledge {
   deleteContent(id: string): Promise<void>;
   importContents(docs: KnowledgeDocInput[]): Promise<{ imported: number; contents: RAGContent[] }>;
   search(q: Omit<KnowledgeQuery, "businessId">): Promise<KnowledgeHit[]>;
+  answer(q: Omit<KnowledgeQuery, "businessId">): Promise<KnowledgeAnswer>;
 }
 
 export function knowledgeFor(knowledge: KnowledgeApi, businessId: string): TenantKnowledge {
@@ -42,6 +43,7 @@ export function knowledgeFor(knowledge: KnowledgeApi, businessId: string): Tenan
     deleteContent: (id) => knowledge.deleteContent(businessId, id),
     importContents: (docs) => knowledge.importContents(businessId, docs),
     search: (q) => knowledge.search({ ...q, businessId }),
+    answer: (q) => knowledge.answer({ ...q, businessId }),
   };
 }
 

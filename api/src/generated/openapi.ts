@@ -1373,6 +1373,13 @@ export interface components {
         };
         KnowledgeSearchResult: {
             data: components["schemas"]["KnowledgeHit"][];
+            /**
+             * @description The rankings that answered: `hybrid` (vectors and full text), or `text` when the embedding provider was slow or failing and full text alone answered.
+             * @enum {string}
+             */
+            mode?: "hybrid" | "vector" | "text";
+            /** @description True when full text answered alone because the vector half was unavailable. */
+            degraded?: boolean;
         };
         KnowledgeIndexStatus: {
             total: number;
@@ -1498,7 +1505,52 @@ export interface components {
             /** @description The caller cut the agent off; `text` is what was heard. */
             interrupted: boolean;
             toolName: string | null;
+            /** @description The tool call of a `tool` entry, structured; null on other entries (and on entries recorded before it existed). */
+            tool: components["schemas"]["ToolCall"] | null;
             latencyMs: number | null;
+        };
+        ToolCall: {
+            /** @description The tool the agent called. */
+            name: string;
+            /** @description The arguments the agent sent (a JSON object; the raw text when it was not one). */
+            arguments: {
+                [key: string]: unknown;
+            } | string;
+            /** @description False when the tool failed or took too long. */
+            ok: boolean;
+            /** @description The result in a line (the error's message when `ok` is false). */
+            summary: string;
+            /** @description For a knowledge search, where the answer came from; null for other tools. */
+            knowledge: components["schemas"]["KnowledgeSearchTrace"] | null;
+        };
+        KnowledgeSearchTrace: {
+            query: string;
+            /**
+             * @description The rankings that answered (`text` when the embedding provider was slow or failing).
+             * @enum {string}
+             */
+            mode: "hybrid" | "vector" | "text";
+            degraded: boolean;
+            /** @enum {string|null} */
+            reason: "embedding_timeout" | "embedding_failed" | "vector_search_failed" | null;
+            /** @description Hits came back and none of them from the vector ranking. */
+            fullTextOnly: boolean;
+            /** @description The chunks returned, best first. */
+            hits: components["schemas"]["KnowledgeTraceHit"][];
+        };
+        KnowledgeTraceHit: {
+            contentId: components["schemas"]["Id"];
+            chunkId: string | null;
+            /** @description The document's title when the search ran. */
+            title: string;
+            /** @description Fused relevance in (0, 1]. */
+            score: number;
+            /** @description Rank in the full-text ranking (1 is best). */
+            textRank: number | null;
+            /** @description Rank in the vector ranking (1 is best). */
+            vectorRank: number | null;
+            /** @description Cosine similarity to the question. */
+            similarity: number | null;
         };
         Transcript: {
             callId: components["schemas"]["Id"];

@@ -119,6 +119,7 @@ export function presentSegment(s: TranscriptSegment): S["TranscriptSegment"] {
     endMs: s.endMs,
     interrupted: s.interrupted,
     toolName: s.toolName,
+    tool: (s.tool ?? null) as S["TranscriptSegment"]["tool"],
     latencyMs: s.latencyMs,
   };
 }

@@ -65,6 +65,7 @@ const EnvSchema = z
     OPENAI_EMBEDDING_MODEL: optionalString.pipe(z.string().default("text-embedding-3-small")),
     OPENAI_EMBEDDING_DIMENSIONS: int(1536, 1, 1536),
     OPENAI_ANALYSIS_MODEL: optionalString.pipe(z.string().default("gpt-4o-mini")),
+    KNOWLEDGE_QUERY_EMBEDDING_BUDGET_MS: int(800, 50, 60_000),
     PINECONE_API_KEY: optionalString,
     PINECONE_INDEX_HOST: optionalUrl(["http:", "https:"]),
     PINECONE_CONTROLLER_URL: optionalUrl(["http:", "https:"]),
@@ -139,6 +140,10 @@ export interface AppConfig {
     embeddingDimensions: number;
     analysisModel: string;
   };
+  knowledge: {
+    /** Longest a search waits for its query's embedding before answering from full text. */
+    queryEmbeddingBudgetMs: number;
+  };
   pinecone: { apiKey: string; indexHost: string; controllerUrl: string | undefined } | undefined;
   stripe: { secretKey: string; webhookSecret: string | undefined; apiBaseUrl: string | undefined } | undefined;
   limits: { maxCallsPerInstance: number; drainTimeoutMs: number };
@@ -194,6 +199,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       embeddingDimensions: e.OPENAI_EMBEDDING_DIMENSIONS,
       analysisModel: e.OPENAI_ANALYSIS_MODEL,
     },
+    knowledge: { queryEmbeddingBudgetMs: e.KNOWLEDGE_QUERY_EMBEDDING_BUDGET_MS },
     pinecone:
       e.PINECONE_API_KEY && e.PINECONE_INDEX_HOST
         ? { apiKey: e.PINECONE_API_KEY, indexHost: e.PINECONE_INDEX_HOST, controllerUrl: e.PINECONE_CONTROLLER_URL }

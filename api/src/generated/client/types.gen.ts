@@ -379,6 +379,14 @@ export type KnowledgeHit = {
 
 export type KnowledgeSearchResult = {
     data: Array<KnowledgeHit>;
+    /**
+     * The rankings that answered: `hybrid` (vectors and full text), or `text` when the embedding provider was slow or failing and full text alone answered.
+     */
+    mode?: 'hybrid' | 'vector' | 'text';
+    /**
+     * True when full text answered alone because the vector half was unavailable.
+     */
+    degraded?: boolean;
 };
 
 export type KnowledgeIndexStatus = {
@@ -538,7 +546,79 @@ export type TranscriptSegment = {
      */
     interrupted: boolean;
     toolName: string | null;
+    /**
+     * The tool call of a `tool` entry, structured; null on other entries (and on entries recorded before it existed).
+     */
+    tool: ToolCall | null;
     latencyMs: number | null;
+};
+
+export type ToolCall = {
+    /**
+     * The tool the agent called.
+     */
+    name: string;
+    /**
+     * The arguments the agent sent (a JSON object; the raw text when it was not one).
+     */
+    arguments: {
+        [key: string]: unknown;
+    } | string;
+    /**
+     * False when the tool failed or took too long.
+     */
+    ok: boolean;
+    /**
+     * The result in a line (the error's message when `ok` is false).
+     */
+    summary: string;
+    /**
+     * For a knowledge search, where the answer came from; null for other tools.
+     */
+    knowledge: KnowledgeSearchTrace | null;
+};
+
+export type KnowledgeSearchTrace = {
+    query: string;
+    /**
+     * The rankings that answered (`text` when the embedding provider was slow or failing).
+     */
+    mode: 'hybrid' | 'vector' | 'text';
+    degraded: boolean;
+    reason: 'embedding_timeout' | 'embedding_failed' | 'vector_search_failed' | null;
+    /**
+     * Hits came back and none of them from the vector ranking.
+     */
+    fullTextOnly: boolean;
+    /**
+     * The chunks returned, best first.
+     */
+    hits: Array<KnowledgeTraceHit>;
+};
+
+export type KnowledgeTraceHit = {
+    contentId: Id;
+    chunkId: string | null;
+    /**
+     * The document's title when the search ran.
+     */
+    title: string;
+    /**
+     * Fused relevance in (0, 1].
+     */
+    score: number;
+    /**
+     * Rank in the full-text ranking (1 is best).
+     */
+    textRank: number | null;
+    /**
+     * Rank in the vector ranking (1 is best).
+     */
+    vectorRank: number | null;
+    /**
+     * Cosine similarity to the question.
+     */
+    similarity: number | null;
 };
 
 export type Transcript = {
