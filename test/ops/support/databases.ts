@@ -1,7 +1,8 @@
-// Empty databases on the test server for tests that start from nothing (`db:deploy` on a
-// fresh database, a restore target); each is dropped by dropDatabases() in afterAll.
+// Databases of a test's own on the test server: empty (`db:deploy` on a fresh database, a
+// restore target) or migrated; each is dropped by dropDatabases() in afterAll.
 import { randomBytes } from "node:crypto";
 import pg from "pg";
+import { templateName } from "../../support/global-setup.ts";
 
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const created = new Set<string>();
@@ -26,6 +27,14 @@ export function databaseUrl(name: string): string {
 export async function createEmptyDatabase(label: string): Promise<string> {
   const name = `frontdesk_test_${Date.now()}_${label}_${randomBytes(3).toString("hex")}`;
   await admin((c) => c.query(`CREATE DATABASE "${name}"`));
+  created.add(name);
+  return databaseUrl(name);
+}
+
+/** A migrated database of its own, cloned from the run's template (processes that claim jobs must not share the run's). */
+export async function createMigratedDatabase(label: string): Promise<string> {
+  const name = `frontdesk_test_${Date.now()}_${label}_${randomBytes(3).toString("hex")}`;
+  await admin((c) => c.query(`CREATE DATABASE "${name}" TEMPLATE "${templateName()}"`));
   created.add(name);
   return databaseUrl(name);
 }
