@@ -33,6 +33,8 @@ import { runIdempotent } from "./limits/idempotency.ts";
 import { allOperations } from "./routes/index.ts";
 import { accountsOn, type ApiServices, type KnowledgeApi } from "./services.ts";
 import { createReadPool, type ReadPool } from "./read/read-pool.ts";
+import { createDrain, type Drain } from "./http/drain.ts";
+import { metricsAuthorized } from "@frontdesk/core/observability/metrics-auth";
 
 export interface ApiAppDeps {
   config: AppConfig;
@@ -65,6 +67,9 @@ export interface ApiApp {
   app: Express;
   services: ApiServices;
   spec: LoadedSpec;
+  /** SIGTERM handling: readiness, event streams, in-flight requests (main.ts). */
+  drain: Drain;
+  metrics: Registry;
   close(): Promise<void>;
 }
 
@@ -81,6 +86,7 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
   const knowledge = deps.knowledge ?? createKnowledgeService({ db, cache, config, logger, onJobsQueued: deps.onJobsQueued });
   const now = () => new Date();
   const mailer = deps.mailer ?? createMailer(config.mail, { logger });
+  const drain = createDrain();
   const services: ApiServices = {
     tenant: {
       config,
@@ -112,6 +118,7 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
       passwordCost: deps.passwordCost ?? DEFAULT_PASSWORD_COST,
       secureCookies,
       databaseReachable: () => db.$queryRaw`SELECT 1`.then(() => true, () => false),
+      draining: drain.draining,
     },
   };
 
@@ -123,6 +130,7 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
   // X-Forwarded-For, believed only as far as TRUST_PROXY says (off by default).
   app.set("trust proxy", config.trustProxy);
   app.use(requestId());
+  app.use(drain.middleware);
   app.use(requestMetrics(metrics));
 
   // Operational routes, outside /v1 and its auth.
@@ -131,7 +139,8 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
   // Swagger UI tries requests against this instance first, then the contract's own servers.
   const docsDocument = { ...spec.document, servers: [{ url: config.apiPublicUrl, description: "This frontdesk" }, ...(spec.document.servers ?? [])] };
   app.use("/docs", swaggerUi.serve, swaggerUi.setup(docsDocument, { customSiteTitle: "frontdesk API" }) as RequestHandler);
-  app.get("/metrics", async (_req, res) => {
+  app.get("/metrics", async (req, res) => {
+    if (!metricsAuthorized(req.headers.authorization, config.metricsToken)) return void res.status(401).set("WWW-Authenticate", "Bearer").end();
     res.type(metrics.contentType).send(await metrics.metrics());
   });
   app.use(widgetScripts(deps.widgetsDir ?? fileURLToPath(new URL("../../widgets/dist/", import.meta.url))));
@@ -168,6 +177,8 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
     app,
     services,
     spec,
+    drain,
+    metrics,
     async close() {
       await keys.close();
       if (!deps.mailer) mailer.close();

@@ -102,6 +102,8 @@ export interface UserServices extends CommonServices {
   secureCookies: boolean;
   /** Readiness: whether the database answers. */
   databaseReachable(): Promise<boolean>;
+  /** Readiness: true once SIGTERM started the drain. */
+  draining(): boolean;
 }
 
 export interface ApiServices {

@@ -1058,7 +1058,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The process can serve (database and cache reachable) */
+        /** The process can serve (database and cache reachable, not shutting down) */
         get: operations["getReadiness"];
         put?: never;
         post?: never;
@@ -1954,6 +1954,8 @@ export interface components {
             checks: {
                 database: boolean;
                 cache: boolean;
+                /** @description The instance received SIGTERM and is finishing its requests. */
+                draining?: boolean;
             };
         };
     };
@@ -4795,7 +4797,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
-            /** @description Not ready; the body says which dependency is down. */
+            /** @description Not ready; the body says which dependency is down, or that the instance is draining. */
             503: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];

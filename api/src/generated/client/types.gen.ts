@@ -1109,6 +1109,10 @@ export type Readiness = {
     checks: {
         database: boolean;
         cache: boolean;
+        /**
+         * The instance received SIGTERM and is finishing its requests.
+         */
+        draining?: boolean;
     };
 };
 
@@ -5133,7 +5137,7 @@ export type GetReadinessErrors = {
      */
     400: Problem;
     /**
-     * Not ready; the body says which dependency is down.
+     * Not ready; the body says which dependency is down, or that the instance is draining.
      */
     503: Readiness;
     /**
