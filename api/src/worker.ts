@@ -25,7 +25,7 @@ export function jobHandlers(deps: WorkerDeps): Record<string, JobHandler> {
   const { config, db, cache, logger } = deps;
   return {
     ...knowledgeJobHandlers(resolveKnowledgeDeps({ db, cache, config, logger })),
-    ...webhookJobHandlers({ db, logger, allowPrivateTargets: config.env !== "production" }),
+    ...webhookJobHandlers({ db, logger, allowPrivateTargets: config.webhooks.allowPrivateTargets }),
     ...analysisJobHandlers({ db, cache, logger, config }),
     ...deps.handlers,
   };

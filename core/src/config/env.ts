@@ -33,6 +33,13 @@ const port = (fallback: number) =>
 const int = (fallback: number, min: number, max: number) =>
   optionalString.pipe(z.coerce.number<string | undefined>().int().min(min).max(max).default(fallback));
 
+const bool = optionalString.pipe(
+  z
+    .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
+    .optional()
+    .transform((v) => (v === undefined ? undefined : ["true", "1", "yes"].includes(v))),
+);
+
 const EnvSchema = z
   .object({
     NODE_ENV: optionalString.pipe(z.enum(["development", "test", "production"]).default("development")),
@@ -71,6 +78,7 @@ const EnvSchema = z
     STRIPE_SECRET_KEY: optionalString,
     STRIPE_WEBHOOK_SECRET: optionalString,
     STRIPE_API_BASE_URL: optionalUrl(["http:", "https:"]),
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: bool,
     MAX_CALLS_PER_INSTANCE: int(200, 1, 100_000),
     DRAIN_TIMEOUT_MS: int(30 * 60_000, 0, 24 * 3_600_000),
   })
@@ -134,6 +142,8 @@ export interface AppConfig {
   pinecone: { apiKey: string; indexHost: string; controllerUrl: string | undefined } | undefined;
   stripe: { secretKey: string; webhookSecret: string | undefined; apiBaseUrl: string | undefined } | undefined;
   limits: { maxCallsPerInstance: number; drainTimeoutMs: number };
+  /** Whether webhooks may target loopback/private addresses (default: outside production only). */
+  webhooks: { allowPrivateTargets: boolean };
 }
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -187,6 +197,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       ? { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiBaseUrl: e.STRIPE_API_BASE_URL }
       : undefined,
     limits: { maxCallsPerInstance: e.MAX_CALLS_PER_INSTANCE, drainTimeoutMs: e.DRAIN_TIMEOUT_MS },
+    webhooks: { allowPrivateTargets: e.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? e.NODE_ENV !== "production" },
   };
 }
 
