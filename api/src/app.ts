@@ -14,6 +14,7 @@ import { createLoginThrottle } from "@frontdesk/core/auth/login-throttle";
 import { DEFAULT_PASSWORD_COST } from "@frontdesk/core/auth/password";
 import { createKnowledgeService } from "@frontdesk/core/knowledge/knowledge-service";
 import { createMailer, type Mailer } from "@frontdesk/core/mail/mailer";
+import { systemResolver, type Resolver } from "@frontdesk/core/webhooks/post-webhook";
 import { loadSpec, matchOperation, type LoadedSpec } from "./spec/spec.ts";
 import { requestId } from "./http/request-id.ts";
 import { cors } from "./http/cors.ts";
@@ -49,7 +50,8 @@ export interface ApiAppDeps {
   rateLimits?: Partial<RateLimitSettings>;
   loginThrottle?: { maxFailuresPerAccount?: number; maxFailuresPerIp?: number; windowMs?: number };
   passwordCost?: number;
-  fetch?: typeof fetch;
+  /** Host name resolution for webhook deliveries (tests stand in for DNS). */
+  resolveHost?: Resolver;
   /** node-postgres pool for hot reads; made from config.databaseUrl when not given. */
   readPool?: ReadPool;
   /** Called after knowledge writes queue index jobs (a local worker's kick()). */
@@ -95,8 +97,8 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
       mailer,
       now,
       keys,
-      fetch: deps.fetch ?? fetch,
-      allowPrivateWebhookTargets: config.env !== "production",
+      resolveHost: deps.resolveHost ?? systemResolver,
+      allowPrivateWebhookTargets: config.webhooks.allowPrivateTargets,
     },
     user: {
       config,

@@ -9,6 +9,7 @@ import type { Db } from "@frontdesk/core/db/client";
 import type { Cache } from "@frontdesk/core/cache/cache";
 import type { Logger } from "@frontdesk/core/observability/logger";
 import type { Mailer } from "@frontdesk/core/mail/mailer";
+import type { Resolver } from "@frontdesk/core/webhooks/post-webhook";
 import type { LoginThrottle } from "@frontdesk/core/auth/login-throttle";
 import type { KnowledgeDocInput, KnowledgeService } from "@frontdesk/core/knowledge/knowledge-service";
 import type { KnowledgeAnswer, KnowledgeHit, KnowledgeQuery } from "@frontdesk/core/knowledge/knowledge-search";
@@ -60,8 +61,8 @@ interface CommonServices {
 export interface TenantServices extends CommonServices {
   /** Drops cached answers for a business's keys on every instance (after its keys or the business change). */
   keys: { invalidate(businessId: string): Promise<void> };
-  /** Delivers webhook test events (a stand-in in tests is a local server, not a fake fetch). */
-  fetch: typeof fetch;
+  /** Resolves webhook host names for the SSRF guard (the system resolver; a test may stand in for DNS). */
+  resolveHost: Resolver;
   allowPrivateWebhookTargets: boolean;
 }
 

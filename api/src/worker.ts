@@ -26,7 +26,7 @@ export interface WorkerDeps {
 
 export function jobHandlers(deps: WorkerDeps): Record<string, JobHandler> {
   const { config, db, cache, logger, metrics } = deps;
-  const webhookDeps = { db, logger, allowPrivateTargets: config.env !== "production" };
+  const webhookDeps = { db, logger, allowPrivateTargets: config.webhooks.allowPrivateTargets };
   const webhooks = webhookJobHandlers(webhookDeps);
   if (metrics) {
     // A failed delivery schedules its own retry rather than failing the job: count it here.

@@ -971,6 +971,33 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/webhook-endpoints/{webhookEndpointId}/deliveries/{webhookDeliveryId}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A webhook endpoint id (`we_…`). */
+                webhookEndpointId: components["parameters"]["WebhookEndpointId"];
+                /** @description A webhook delivery id (`whd_…`). */
+                webhookDeliveryId: components["parameters"]["WebhookDeliveryId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deliver a past event to the endpoint again, now
+         * @description One more attempt at the delivery (same event id, freshly signed), right away; the
+         *     answer is the delivery with its new outcome. No automatic retries follow. The endpoint
+         *     must be active (re-enable a disabled one first).
+         */
+        post: operations["redeliverWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/webhook-endpoints/{webhookEndpointId}/deliveries": {
         parameters: {
             query?: never;
@@ -1081,8 +1108,12 @@ export interface webhooks {
         put?: never;
         /**
          * What a webhook endpoint receives
-         * @description One delivery per event per subscribed endpoint, retried with backoff until the
-         *     endpoint answers 2xx. Headers: `Frontdesk-Signature: t=<unix seconds>,v1=<hex>`
+         * @description One delivery per event per subscribed endpoint, retried until the endpoint answers 2xx
+         *     (after 10 s, 1 min, 5 min, 30 min, 2 h, 6 h and 12 h: 8 attempts over ~21 h). An
+         *     endpoint whose every attempt fails for 3 days is disabled (`disabledReason`) and the
+         *     business's other endpoints get `webhook_endpoint.disabled`. Redirects are followed up to
+         *     3 hops; in production targets must be https on public addresses (host names are
+         *     resolved and checked, redirects too). Only the first 2 KB of the answer is read. Headers: `Frontdesk-Signature: t=<unix seconds>,v1=<hex>`
          *     (HMAC-SHA256 of `<t>.<raw body>` under the endpoint's secret), `Frontdesk-Event-Id`,
          *     `Frontdesk-Event-Type`. Dedupe on the event `id`.
          */
@@ -1122,7 +1153,7 @@ export interface components {
              * @description A stable, machine-readable code; the table in Problem codes gives each one's status.
              * @enum {string}
              */
-            code: "validation_failed" | "invalid_json" | "bad_request" | "request_aborted" | "link_invalid" | "unauthenticated" | "invalid_authorization" | "invalid_api_key" | "session_expired" | "invalid_credentials" | "invalid_widget_token" | "plan_limit" | "knowledge_limit_reached" | "forbidden" | "csrf_failed" | "insufficient_scope" | "insufficient_role" | "session_required" | "secret_key_not_allowed" | "publishable_key_not_allowed" | "widget_not_enabled" | "origin_not_allowed" | "invite_email_mismatch" | "not_found" | "route_not_found" | "business_not_found" | "no_business" | "invite_not_found" | "method_not_allowed" | "not_acceptable" | "request_timeout" | "conflict" | "email_taken" | "phone_number_taken" | "already_member" | "last_owner" | "invite_already_accepted" | "key_not_active" | "idempotency_key_reused" | "idempotency_key_in_use" | "payload_too_large" | "unsupported_media_type" | "client_error" | "rate_limited" | "login_throttled" | "too_many_streams" | "internal" | "unavailable" | "stream_unavailable";
+            code: "validation_failed" | "invalid_json" | "bad_request" | "request_aborted" | "link_invalid" | "unauthenticated" | "invalid_authorization" | "invalid_api_key" | "session_expired" | "invalid_credentials" | "invalid_widget_token" | "plan_limit" | "knowledge_limit_reached" | "forbidden" | "csrf_failed" | "insufficient_scope" | "insufficient_role" | "session_required" | "secret_key_not_allowed" | "publishable_key_not_allowed" | "widget_not_enabled" | "origin_not_allowed" | "invite_email_mismatch" | "not_found" | "route_not_found" | "business_not_found" | "no_business" | "invite_not_found" | "method_not_allowed" | "not_acceptable" | "request_timeout" | "conflict" | "endpoint_disabled" | "email_taken" | "phone_number_taken" | "already_member" | "last_owner" | "invite_already_accepted" | "key_not_active" | "idempotency_key_reused" | "idempotency_key_in_use" | "payload_too_large" | "unsupported_media_type" | "client_error" | "rate_limited" | "login_throttled" | "too_many_streams" | "internal" | "unavailable" | "stream_unavailable";
             /** @description The `Request-Id` of the request. */
             request_id: string;
             /** @description For validation problems, one entry per bad field. */
@@ -1737,7 +1768,7 @@ export interface components {
             expiresAt: components["schemas"]["Timestamp"];
         };
         /** @enum {string} */
-        WebhookEventType: "call.started" | "call.ended" | "call.analysed" | "message.taken";
+        WebhookEventType: "call.started" | "call.ended" | "call.analysed" | "message.taken" | "knowledge.indexed" | "webhook_endpoint.disabled";
         WebhookEndpoint: {
             id: components["schemas"]["Id"];
             url: string;
@@ -1745,6 +1776,13 @@ export interface components {
             events: components["schemas"]["WebhookEventType"][];
             isActive: boolean;
             disabledAt: components["schemas"]["NullableTimestamp"];
+            /**
+             * @description Why frontdesk disabled the endpoint (every attempt failing for 3 days); null when
+             *     it is active or was disabled by a user. Re-enable it with `isActive: true`.
+             */
+            disabledReason: string | null;
+            /** @description Since when every attempt has failed; null after a success. */
+            failingSince: components["schemas"]["NullableTimestamp"];
             createdAt: components["schemas"]["Timestamp"];
             updatedAt: components["schemas"]["Timestamp"];
         };
@@ -1815,6 +1853,11 @@ export interface components {
          *     which event it is, and so the shape of its `data`.
          */
         CallEvent: components["schemas"]["CallStartedEvent"] | components["schemas"]["CallTranscriptEvent"] | components["schemas"]["CallEndedEvent"] | components["schemas"]["CallAnalysedEvent"] | components["schemas"]["MessageTakenEvent"] | components["schemas"]["WebhookTestEvent"];
+        /**
+         * @description The body of a webhook delivery: a call event (not `call.transcript`, which is live
+         *     only) or a notice about the business.
+         */
+        WebhookEvent: components["schemas"]["CallStartedEvent"] | components["schemas"]["CallEndedEvent"] | components["schemas"]["CallAnalysedEvent"] | components["schemas"]["MessageTakenEvent"] | components["schemas"]["WebhookTestEvent"] | components["schemas"]["KnowledgeIndexedEvent"] | components["schemas"]["WebhookEndpointDisabledEvent"];
         /** @description `evt_…`; receivers dedupe on it. */
         EventId: string;
         /** @description The agent answered a call. */
@@ -1942,6 +1985,41 @@ export interface components {
             at: components["schemas"]["Timestamp"];
             data: {
                 message: string;
+            };
+        };
+        /** @description A knowledge document was (re)indexed and is now searchable by the agent (webhooks only). */
+        KnowledgeIndexedEvent: {
+            id: components["schemas"]["EventId"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "knowledge.indexed";
+            businessId: components["schemas"]["Id"];
+            at: components["schemas"]["Timestamp"];
+            data: {
+                contentId: components["schemas"]["Id"];
+                chunks: number;
+            };
+        };
+        /**
+         * @description Frontdesk disabled one of the business's webhook endpoints after every attempt failed
+         *     for 3 days (webhooks only; sent to the business's other subscribed endpoints).
+         */
+        WebhookEndpointDisabledEvent: {
+            id: components["schemas"]["EventId"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "webhook_endpoint.disabled";
+            businessId: components["schemas"]["Id"];
+            at: components["schemas"]["Timestamp"];
+            data: {
+                webhookEndpointId: components["schemas"]["Id"];
+                url: string;
+                reason: string;
+                failingSince: components["schemas"]["NullableTimestamp"];
             };
         };
         Health: {
@@ -2104,6 +2182,8 @@ export interface components {
         WidgetKeyId: components["schemas"]["Id"];
         /** @description A webhook endpoint id (`we_…`). */
         WebhookEndpointId: components["schemas"]["Id"];
+        /** @description A webhook delivery id (`whd_…`). */
+        WebhookDeliveryId: components["schemas"]["Id"];
     };
     requestBodies: never;
     headers: {
@@ -4634,6 +4714,52 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
+    redeliverWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The business a dashboard session acts on. Needed only when the user belongs to more
+                 *     than one business; a secret key always acts on its own business.
+                 */
+                "Frontdesk-Business"?: components["parameters"]["Business"];
+                /** @description Makes a retried POST safe; see Conventions. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description The session's `csrfToken`; required when the request is authenticated by the session cookie. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description A webhook endpoint id (`we_…`). */
+                webhookEndpointId: components["parameters"]["WebhookEndpointId"];
+                /** @description A webhook delivery id (`whd_…`). */
+                webhookDeliveryId: components["parameters"]["WebhookDeliveryId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delivery after the new attempt. */
+            200: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
     listWebhookDeliveries: {
         parameters: {
             query?: {
@@ -4819,7 +4945,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CallEvent"];
+                "application/json": components["schemas"]["WebhookEvent"];
             };
         };
         responses: {

@@ -179,6 +179,8 @@ export function presentWebhookEndpoint(e: WebhookEndpoint): S["WebhookEndpoint"]
     events: e.events as S["WebhookEventType"][],
     isActive: e.isActive,
     disabledAt: isoOrNull(e.disabledAt),
+    disabledReason: e.disabledReason,
+    failingSince: isoOrNull(e.failingSince),
     createdAt: iso(e.createdAt),
     updatedAt: iso(e.updatedAt),
   };

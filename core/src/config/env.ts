@@ -33,6 +33,13 @@ const port = (fallback: number) =>
 const int = (fallback: number, min: number, max: number) =>
   optionalString.pipe(z.coerce.number<string | undefined>().int().min(min).max(max).default(fallback));
 
+const bool = optionalString.pipe(
+  z
+    .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
+    .optional()
+    .transform((v) => (v === undefined ? undefined : ["true", "1", "yes"].includes(v))),
+);
+
 const EnvShape = {
   NODE_ENV: optionalString.pipe(z.enum(["development", "test", "production"]).default("development")),
   LOG_LEVEL: optionalString.pipe(
@@ -86,6 +93,7 @@ const EnvShape = {
   API_DRAIN_TIMEOUT_MS: int(30_000, 0, 3_600_000),
   SHUTDOWN_DELAY_MS: int(0, 0, 600_000),
   METRICS_TOKEN: optionalString,
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: bool,
 } as const;
 
 /** Every variable the processes read, validated; deploy manifests are checked against it. */
@@ -171,6 +179,8 @@ export interface AppConfig {
   shutdown: { delayMs: number; apiDrainTimeoutMs: number };
   /** Bearer token /metrics asks for; unset: open. */
   metricsToken: string | undefined;
+  /** Whether webhooks may target loopback/private addresses (default: outside production only). */
+  webhooks: { allowPrivateTargets: boolean };
 }
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -230,6 +240,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     apiJobWorker: e.API_JOB_WORKER === "on",
     shutdown: { delayMs: e.SHUTDOWN_DELAY_MS, apiDrainTimeoutMs: e.API_DRAIN_TIMEOUT_MS },
     metricsToken: e.METRICS_TOKEN,
+    webhooks: { allowPrivateTargets: e.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? e.NODE_ENV !== "production" },
   };
 }
 

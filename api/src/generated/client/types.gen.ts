@@ -47,7 +47,7 @@ export type Problem = {
     /**
      * A stable, machine-readable code; the table in Problem codes gives each one's status.
      */
-    code: 'validation_failed' | 'invalid_json' | 'bad_request' | 'request_aborted' | 'link_invalid' | 'unauthenticated' | 'invalid_authorization' | 'invalid_api_key' | 'session_expired' | 'invalid_credentials' | 'invalid_widget_token' | 'plan_limit' | 'knowledge_limit_reached' | 'forbidden' | 'csrf_failed' | 'insufficient_scope' | 'insufficient_role' | 'session_required' | 'secret_key_not_allowed' | 'publishable_key_not_allowed' | 'widget_not_enabled' | 'origin_not_allowed' | 'invite_email_mismatch' | 'not_found' | 'route_not_found' | 'business_not_found' | 'no_business' | 'invite_not_found' | 'method_not_allowed' | 'not_acceptable' | 'request_timeout' | 'conflict' | 'email_taken' | 'phone_number_taken' | 'already_member' | 'last_owner' | 'invite_already_accepted' | 'key_not_active' | 'idempotency_key_reused' | 'idempotency_key_in_use' | 'payload_too_large' | 'unsupported_media_type' | 'client_error' | 'rate_limited' | 'login_throttled' | 'too_many_streams' | 'internal' | 'unavailable' | 'stream_unavailable';
+    code: 'validation_failed' | 'invalid_json' | 'bad_request' | 'request_aborted' | 'link_invalid' | 'unauthenticated' | 'invalid_authorization' | 'invalid_api_key' | 'session_expired' | 'invalid_credentials' | 'invalid_widget_token' | 'plan_limit' | 'knowledge_limit_reached' | 'forbidden' | 'csrf_failed' | 'insufficient_scope' | 'insufficient_role' | 'session_required' | 'secret_key_not_allowed' | 'publishable_key_not_allowed' | 'widget_not_enabled' | 'origin_not_allowed' | 'invite_email_mismatch' | 'not_found' | 'route_not_found' | 'business_not_found' | 'no_business' | 'invite_not_found' | 'method_not_allowed' | 'not_acceptable' | 'request_timeout' | 'conflict' | 'endpoint_disabled' | 'email_taken' | 'phone_number_taken' | 'already_member' | 'last_owner' | 'invite_already_accepted' | 'key_not_active' | 'idempotency_key_reused' | 'idempotency_key_in_use' | 'payload_too_large' | 'unsupported_media_type' | 'client_error' | 'rate_limited' | 'login_throttled' | 'too_many_streams' | 'internal' | 'unavailable' | 'stream_unavailable';
     /**
      * The `Request-Id` of the request.
      */
@@ -851,7 +851,7 @@ export type WidgetToken = {
     expiresAt: Timestamp;
 };
 
-export type WebhookEventType = 'call.started' | 'call.ended' | 'call.analysed' | 'message.taken';
+export type WebhookEventType = 'call.started' | 'call.ended' | 'call.analysed' | 'message.taken' | 'knowledge.indexed' | 'webhook_endpoint.disabled';
 
 export type WebhookEndpoint = {
     id: Id;
@@ -860,6 +860,16 @@ export type WebhookEndpoint = {
     events: Array<WebhookEventType>;
     isActive: boolean;
     disabledAt: NullableTimestamp;
+    /**
+     * Why frontdesk disabled the endpoint (every attempt failing for 3 days); null when
+     * it is active or was disabled by a user. Re-enable it with `isActive: true`.
+     *
+     */
+    disabledReason: string | null;
+    /**
+     * Since when every attempt has failed; null after a success.
+     */
+    failingSince: NullableTimestamp;
     createdAt: Timestamp;
     updatedAt: Timestamp;
 };
@@ -959,6 +969,27 @@ export type CallEvent = ({
 } & MessageTakenEvent) | ({
     type: 'webhook.test';
 } & WebhookTestEvent);
+
+/**
+ * The body of a webhook delivery: a call event (not `call.transcript`, which is live
+ * only) or a notice about the business.
+ *
+ */
+export type WebhookEvent = ({
+    type: 'call.started';
+} & CallStartedEvent) | ({
+    type: 'call.ended';
+} & CallEndedEvent) | ({
+    type: 'call.analysed';
+} & CallAnalysedEvent) | ({
+    type: 'message.taken';
+} & MessageTakenEvent) | ({
+    type: 'webhook.test';
+} & WebhookTestEvent) | ({
+    type: 'knowledge.indexed';
+} & KnowledgeIndexedEvent) | ({
+    type: 'webhook_endpoint.disabled';
+} & WebhookEndpointDisabledEvent);
 
 /**
  * `evt_…`; receivers dedupe on it.
@@ -1100,6 +1131,38 @@ export type WebhookTestEvent = {
     };
 };
 
+/**
+ * A knowledge document was (re)indexed and is now searchable by the agent (webhooks only).
+ */
+export type KnowledgeIndexedEvent = {
+    id: EventId;
+    type: 'knowledge.indexed';
+    businessId: Id;
+    at: Timestamp;
+    data: {
+        contentId: Id;
+        chunks: number;
+    };
+};
+
+/**
+ * Frontdesk disabled one of the business's webhook endpoints after every attempt failed
+ * for 3 days (webhooks only; sent to the business's other subscribed endpoints).
+ *
+ */
+export type WebhookEndpointDisabledEvent = {
+    id: EventId;
+    type: 'webhook_endpoint.disabled';
+    businessId: Id;
+    at: Timestamp;
+    data: {
+        webhookEndpointId: Id;
+        url: string;
+        reason: string;
+        failingSince: NullableTimestamp;
+    };
+};
+
 export type Health = {
     status: 'ok';
 };
@@ -1192,6 +1255,11 @@ export type WidgetKeyId = Id;
  * A webhook endpoint id (`we_…`).
  */
 export type WebhookEndpointId = Id;
+
+/**
+ * A webhook delivery id (`whd_…`).
+ */
+export type WebhookDeliveryId = Id;
 
 export type SignupData = {
     body: SignupRequest;
@@ -4907,6 +4975,80 @@ export type SendWebhookTestResponses = {
 
 export type SendWebhookTestResponse = SendWebhookTestResponses[keyof SendWebhookTestResponses];
 
+export type RedeliverWebhookDeliveryData = {
+    body?: never;
+    headers?: {
+        /**
+         * The business a dashboard session acts on. Needed only when the user belongs to more
+         * than one business; a secret key always acts on its own business.
+         *
+         */
+        'Frontdesk-Business'?: Id;
+        /**
+         * Makes a retried POST safe; see Conventions.
+         */
+        'Idempotency-Key'?: string;
+        /**
+         * The session's `csrfToken`; required when the request is authenticated by the session cookie.
+         */
+        'X-CSRF-Token'?: string;
+    };
+    path: {
+        /**
+         * A webhook endpoint id (`we_…`).
+         */
+        webhookEndpointId: Id;
+        /**
+         * A webhook delivery id (`whd_…`).
+         */
+        webhookDeliveryId: Id;
+    };
+    query?: never;
+    url: '/v1/webhook-endpoints/{webhookEndpointId}/deliveries/{webhookDeliveryId}/redeliver';
+};
+
+export type RedeliverWebhookDeliveryErrors = {
+    /**
+     * The request is malformed; `errors` lists each problem.
+     */
+    400: Problem;
+    /**
+     * No valid credentials.
+     */
+    401: Problem;
+    /**
+     * The credentials are valid but lack the role, scope or origin this needs.
+     */
+    403: Problem;
+    /**
+     * No such resource in your business.
+     */
+    404: Problem;
+    /**
+     * The request conflicts with the current state (or reuses an Idempotency-Key).
+     */
+    409: Problem;
+    /**
+     * Rate limited; wait `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * Any other error.
+     */
+    default: Problem;
+};
+
+export type RedeliverWebhookDeliveryError = RedeliverWebhookDeliveryErrors[keyof RedeliverWebhookDeliveryErrors];
+
+export type RedeliverWebhookDeliveryResponses = {
+    /**
+     * The delivery after the new attempt.
+     */
+    200: WebhookDelivery;
+};
+
+export type RedeliverWebhookDeliveryResponse = RedeliverWebhookDeliveryResponses[keyof RedeliverWebhookDeliveryResponses];
+
 export type ListWebhookDeliveriesData = {
     body?: never;
     headers?: {
@@ -5157,7 +5299,7 @@ export type GetReadinessResponses = {
 
 export type GetReadinessResponse = GetReadinessResponses[keyof GetReadinessResponses];
 
-export type ReceiveCallEventWebhookPayload = CallEvent;
+export type ReceiveCallEventWebhookPayload = WebhookEvent;
 
 export type ReceiveCallEventWebhookRequest = {
     body: ReceiveCallEventWebhookPayload;
