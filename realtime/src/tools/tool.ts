@@ -24,6 +24,8 @@ export interface ToolContext {
   logger: Logger;
   /** Ends the call once the agent's current words have been heard. */
   hangUpAfterPlayback(reason?: string): void;
+  /** The line can put the caller through to a phone number (else offer to take a message). */
+  canTransfer: boolean;
   /** Transfers the caller once the agent's current words have been heard. */
   transferAfterPlayback(toE164: string): void;
   /** Aborted when the call ends or the tool times out. */
