@@ -553,6 +553,30 @@ export interface paths {
         patch: operations["updateAgentConfig"];
         trace?: never;
     };
+    "/v1/agent-config/instructions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The exact instructions the voice model receives, from the saved configuration
+         * @description Built from the business's profile and hours and the agent's language, prompt and tools, as the relay builds them for every call.
+         */
+        get: operations["getAgentInstructions"];
+        put?: never;
+        /**
+         * Preview the instructions for a draft configuration (nothing is saved)
+         * @description The body is a draft of changes, as for `PATCH /v1/agent-config`, laid over the saved configuration; it is validated the same way but not saved.
+         */
+        post: operations["previewAgentInstructions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/calls": {
         parameters: {
             query?: never;
@@ -1482,6 +1506,14 @@ export interface components {
             indexed: number;
             failed: number;
             lastIndexedAt: components["schemas"]["NullableTimestamp"];
+        };
+        AgentInstructions: {
+            /** @description The model's instructions, word for word. */
+            instructions: string;
+            /** @description The tools offered to the model with them. */
+            tools: components["schemas"]["AgentTool"][];
+            /** @description The first words said on a call, with {business} filled in. */
+            greeting: string;
         };
         /** @enum {string} */
         Voice: "alloy" | "ash" | "ballad" | "coral" | "echo" | "sage" | "shimmer" | "verse" | "marin" | "cedar";
@@ -3648,6 +3680,82 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AgentConfig"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAgentInstructions: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The business a dashboard session acts on. Needed only when the user belongs to more
+                 *     than one business; a secret key always acts on its own business.
+                 */
+                "Frontdesk-Business"?: components["parameters"]["Business"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The instructions. */
+            200: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentInstructions"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    previewAgentInstructions: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The business a dashboard session acts on. Needed only when the user belongs to more
+                 *     than one business; a secret key always acts on its own business.
+                 */
+                "Frontdesk-Business"?: components["parameters"]["Business"];
+                /** @description The session's `csrfToken`; required when the request is authenticated by the session cookie. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgentConfigPatch"];
+            };
+        };
+        responses: {
+            /** @description The instructions the draft would give. */
+            200: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentInstructions"];
                 };
             };
             400: components["responses"]["BadRequest"];

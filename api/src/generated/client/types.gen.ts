@@ -447,6 +447,21 @@ export type KnowledgeIndexStatus = {
     lastIndexedAt: NullableTimestamp;
 };
 
+export type AgentInstructions = {
+    /**
+     * The model's instructions, word for word.
+     */
+    instructions: string;
+    /**
+     * The tools offered to the model with them.
+     */
+    tools: Array<AgentTool>;
+    /**
+     * The first words said on a call, with {business} filled in.
+     */
+    greeting: string;
+};
+
 export type Voice = 'alloy' | 'ash' | 'ballad' | 'coral' | 'echo' | 'sage' | 'shimmer' | 'verse' | 'marin' | 'cedar';
 
 export type AgentTool = 'search_knowledge_base' | 'transfer_to_human' | 'take_message' | 'end_call';
@@ -3323,6 +3338,116 @@ export type UpdateAgentConfigResponses = {
 };
 
 export type UpdateAgentConfigResponse = UpdateAgentConfigResponses[keyof UpdateAgentConfigResponses];
+
+export type GetAgentInstructionsData = {
+    body?: never;
+    headers?: {
+        /**
+         * The business a dashboard session acts on. Needed only when the user belongs to more
+         * than one business; a secret key always acts on its own business.
+         *
+         */
+        'Frontdesk-Business'?: Id;
+    };
+    path?: never;
+    query?: never;
+    url: '/v1/agent-config/instructions';
+};
+
+export type GetAgentInstructionsErrors = {
+    /**
+     * The request is malformed; `errors` lists each problem.
+     */
+    400: Problem;
+    /**
+     * No valid credentials.
+     */
+    401: Problem;
+    /**
+     * The credentials are valid but lack the role, scope or origin this needs.
+     */
+    403: Problem;
+    /**
+     * No such resource in your business.
+     */
+    404: Problem;
+    /**
+     * Rate limited; wait `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * Any other error.
+     */
+    default: Problem;
+};
+
+export type GetAgentInstructionsError = GetAgentInstructionsErrors[keyof GetAgentInstructionsErrors];
+
+export type GetAgentInstructionsResponses = {
+    /**
+     * The instructions.
+     */
+    200: AgentInstructions;
+};
+
+export type GetAgentInstructionsResponse = GetAgentInstructionsResponses[keyof GetAgentInstructionsResponses];
+
+export type PreviewAgentInstructionsData = {
+    body: AgentConfigPatch;
+    headers?: {
+        /**
+         * The business a dashboard session acts on. Needed only when the user belongs to more
+         * than one business; a secret key always acts on its own business.
+         *
+         */
+        'Frontdesk-Business'?: Id;
+        /**
+         * The session's `csrfToken`; required when the request is authenticated by the session cookie.
+         */
+        'X-CSRF-Token'?: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/v1/agent-config/instructions';
+};
+
+export type PreviewAgentInstructionsErrors = {
+    /**
+     * The request is malformed; `errors` lists each problem.
+     */
+    400: Problem;
+    /**
+     * No valid credentials.
+     */
+    401: Problem;
+    /**
+     * The credentials are valid but lack the role, scope or origin this needs.
+     */
+    403: Problem;
+    /**
+     * No such resource in your business.
+     */
+    404: Problem;
+    /**
+     * Rate limited; wait `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * Any other error.
+     */
+    default: Problem;
+};
+
+export type PreviewAgentInstructionsError = PreviewAgentInstructionsErrors[keyof PreviewAgentInstructionsErrors];
+
+export type PreviewAgentInstructionsResponses = {
+    /**
+     * The instructions the draft would give.
+     */
+    200: AgentInstructions;
+};
+
+export type PreviewAgentInstructionsResponse = PreviewAgentInstructionsResponses[keyof PreviewAgentInstructionsResponses];
 
 export type ListCallsData = {
     body?: never;
