@@ -15,6 +15,7 @@ import { DEFAULT_PASSWORD_COST } from "@frontdesk/core/auth/password";
 import { createKnowledgeService } from "@frontdesk/core/knowledge/knowledge-service";
 import { createMailer, type Mailer } from "@frontdesk/core/mail/mailer";
 import { systemResolver, type Resolver } from "@frontdesk/core/webhooks/post-webhook";
+import { createTwilioNumbers } from "@frontdesk/core/telephony/twilio-numbers";
 import { loadSpec, matchOperation, type LoadedSpec } from "./spec/spec.ts";
 import { requestId } from "./http/request-id.ts";
 import { cors } from "./http/cors.ts";
@@ -99,6 +100,7 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
       keys,
       resolveHost: deps.resolveHost ?? systemResolver,
       allowPrivateWebhookTargets: config.webhooks.allowPrivateTargets,
+      twilioNumbers: createTwilioNumbers(config),
     },
     user: {
       config,

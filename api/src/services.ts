@@ -10,6 +10,7 @@ import type { Cache } from "@frontdesk/core/cache/cache";
 import type { Logger } from "@frontdesk/core/observability/logger";
 import type { Mailer } from "@frontdesk/core/mail/mailer";
 import type { Resolver } from "@frontdesk/core/webhooks/post-webhook";
+import type { TwilioNumbers } from "@frontdesk/core/telephony/twilio-numbers";
 import type { LoginThrottle } from "@frontdesk/core/auth/login-throttle";
 import type { KnowledgeDocInput, KnowledgeService } from "@frontdesk/core/knowledge/knowledge-service";
 import type { KnowledgeAnswer, KnowledgeHit, KnowledgeQuery } from "@frontdesk/core/knowledge/knowledge-search";
@@ -64,6 +65,8 @@ export interface TenantServices extends CommonServices {
   /** Resolves webhook host names for the SSRF guard (the system resolver; a test may stand in for DNS). */
   resolveHost: Resolver;
   allowPrivateWebhookTargets: boolean;
+  /** Points attached numbers at the relay through Twilio's REST API (when configured). */
+  twilioNumbers: TwilioNumbers;
 }
 
 /** The acts of a signed-in (or signing-up) user on their own account. */

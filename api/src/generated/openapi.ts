@@ -353,6 +353,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/capabilities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What is ready for the business to take calls (the onboarding checklist)
+         * @description Whether the voice AI (`OPENAI_API_KEY`) and Twilio are configured on this frontdesk,
+         *     whether the business has an active number and indexed knowledge, whether a test call
+         *     from the browser can be made, and the exact webhook URLs to paste into Twilio's number
+         *     settings (set automatically on attach when Twilio is configured).
+         */
+        get: operations["getCapabilities"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/phone-numbers": {
         parameters: {
             query?: never;
@@ -366,6 +389,11 @@ export interface paths {
         /**
          * Attach a Twilio number to the business
          * @description A number rings one business only; a number already attached anywhere answers `409`.
+         *     When Twilio credentials are configured, the number is looked up on the Twilio account
+         *     and its voice webhook and status callback are set to this frontdesk's relay (the URLs
+         *     `GET /v1/capabilities` shows); a number the account does not have answers
+         *     `400 twilio_number_not_found`, and Twilio unreachable or refusing answers
+         *     `503 twilio_unavailable` (nothing is attached either way).
          */
         post: operations["attachPhoneNumber"];
         delete?: never;
@@ -523,6 +551,30 @@ export interface paths {
          * @description Only the fields given change; the next call uses them.
          */
         patch: operations["updateAgentConfig"];
+        trace?: never;
+    };
+    "/v1/agent-config/instructions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The exact instructions the voice model receives, from the saved configuration
+         * @description Built from the business's profile and hours and the agent's language, prompt and tools, as the relay builds them for every call.
+         */
+        get: operations["getAgentInstructions"];
+        put?: never;
+        /**
+         * Preview the instructions for a draft configuration (nothing is saved)
+         * @description The body is a draft of changes, as for `PATCH /v1/agent-config`, laid over the saved configuration; it is validated the same way but not saved.
+         */
+        post: operations["previewAgentInstructions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/calls": {
@@ -1153,7 +1205,7 @@ export interface components {
              * @description A stable, machine-readable code; the table in Problem codes gives each one's status.
              * @enum {string}
              */
-            code: "validation_failed" | "invalid_json" | "bad_request" | "request_aborted" | "link_invalid" | "unauthenticated" | "invalid_authorization" | "invalid_api_key" | "session_expired" | "invalid_credentials" | "invalid_widget_token" | "plan_limit" | "knowledge_limit_reached" | "forbidden" | "csrf_failed" | "insufficient_scope" | "insufficient_role" | "session_required" | "secret_key_not_allowed" | "publishable_key_not_allowed" | "widget_not_enabled" | "origin_not_allowed" | "invite_email_mismatch" | "not_found" | "route_not_found" | "business_not_found" | "no_business" | "invite_not_found" | "method_not_allowed" | "not_acceptable" | "request_timeout" | "conflict" | "endpoint_disabled" | "email_taken" | "phone_number_taken" | "already_member" | "last_owner" | "invite_already_accepted" | "key_not_active" | "idempotency_key_reused" | "idempotency_key_in_use" | "payload_too_large" | "unsupported_media_type" | "client_error" | "rate_limited" | "login_throttled" | "too_many_streams" | "internal" | "unavailable" | "stream_unavailable";
+            code: "validation_failed" | "invalid_json" | "bad_request" | "request_aborted" | "link_invalid" | "twilio_number_not_found" | "unauthenticated" | "invalid_authorization" | "invalid_api_key" | "session_expired" | "invalid_credentials" | "invalid_widget_token" | "plan_limit" | "knowledge_limit_reached" | "forbidden" | "csrf_failed" | "insufficient_scope" | "insufficient_role" | "session_required" | "secret_key_not_allowed" | "publishable_key_not_allowed" | "widget_not_enabled" | "origin_not_allowed" | "invite_email_mismatch" | "not_found" | "route_not_found" | "business_not_found" | "no_business" | "invite_not_found" | "method_not_allowed" | "not_acceptable" | "request_timeout" | "conflict" | "endpoint_disabled" | "email_taken" | "phone_number_taken" | "already_member" | "last_owner" | "invite_already_accepted" | "key_not_active" | "idempotency_key_reused" | "idempotency_key_in_use" | "payload_too_large" | "unsupported_media_type" | "client_error" | "rate_limited" | "login_throttled" | "too_many_streams" | "internal" | "unavailable" | "stream_unavailable" | "twilio_unavailable";
             /** @description The `Request-Id` of the request. */
             request_id: string;
             /** @description For validation problems, one entry per bad field. */
@@ -1337,6 +1389,42 @@ export interface components {
         PhoneNumberList: components["schemas"]["ListMeta"] & {
             data: components["schemas"]["PhoneNumber"][];
         };
+        Capability: {
+            ready: boolean;
+            /** @description Why it is not ready and what to do, for a person; null when ready. */
+            reason: string | null;
+        };
+        Capabilities: {
+            /** @description The voice agent can answer (`OPENAI_API_KEY` is set on this frontdesk). */
+            voiceAi: components["schemas"]["Capability"];
+            /** @description Twilio credentials are set, so attaching a number configures its webhooks. */
+            twilio: components["schemas"]["Capability"];
+            /** @description The business has at least one active number. */
+            phoneNumber: components["schemas"]["Capability"] & {
+                /** @description Active numbers attached. */
+                active: number;
+            };
+            /** @description At least one knowledge document is indexed (the agent can find it). */
+            knowledge: components["schemas"]["Capability"] & {
+                total: number;
+                indexed: number;
+                pending: number;
+                failed: number;
+            };
+            /** @description A test call from the dashboard in the browser can be made (needs the voice AI). */
+            browserTestCall: components["schemas"]["Capability"];
+            /** @description What to paste into the Twilio number's settings ("A call comes in" and "Call status changes"). */
+            twilioWebhooks: {
+                /** Format: uri */
+                voiceUrl: string;
+                /** @enum {string} */
+                voiceMethod: "POST";
+                /** Format: uri */
+                statusCallbackUrl: string;
+                /** @enum {string} */
+                statusCallbackMethod: "POST";
+            };
+        };
         PhoneNumberCreate: {
             e164: components["schemas"]["E164"];
             label?: string | null;
@@ -1418,6 +1506,14 @@ export interface components {
             indexed: number;
             failed: number;
             lastIndexedAt: components["schemas"]["NullableTimestamp"];
+        };
+        AgentInstructions: {
+            /** @description The model's instructions, word for word. */
+            instructions: string;
+            /** @description The tools offered to the model with them. */
+            tools: components["schemas"]["AgentTool"][];
+            /** @description The first words said on a call, with {business} filled in. */
+            greeting: string;
         };
         /** @enum {string} */
         Voice: "alloy" | "ash" | "ballad" | "coral" | "echo" | "sage" | "shimmer" | "verse" | "marin" | "cedar";
@@ -2944,6 +3040,41 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
+    getCapabilities: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The business a dashboard session acts on. Needed only when the user belongs to more
+                 *     than one business; a secret key always acts on its own business.
+                 */
+                "Frontdesk-Business"?: components["parameters"]["Business"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The checklist. */
+            200: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Capabilities"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
     listPhoneNumbers: {
         parameters: {
             query?: {
@@ -3549,6 +3680,82 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AgentConfig"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAgentInstructions: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The business a dashboard session acts on. Needed only when the user belongs to more
+                 *     than one business; a secret key always acts on its own business.
+                 */
+                "Frontdesk-Business"?: components["parameters"]["Business"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The instructions. */
+            200: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentInstructions"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    previewAgentInstructions: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The business a dashboard session acts on. Needed only when the user belongs to more
+                 *     than one business; a secret key always acts on its own business.
+                 */
+                "Frontdesk-Business"?: components["parameters"]["Business"];
+                /** @description The session's `csrfToken`; required when the request is authenticated by the session cookie. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgentConfigPatch"];
+            };
+        };
+        responses: {
+            /** @description The instructions the draft would give. */
+            200: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentInstructions"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -15,6 +15,7 @@ import { widgetOperations } from "./widget.ts";
 import { webhookOperations } from "./webhooks.ts";
 import { usageOperations } from "./usage.ts";
 import { eventOperations } from "./events.ts";
+import { capabilityOperations } from "./capabilities.ts";
 
 export const allOperations: OperationDef[] = [
   ...healthOperations,
@@ -32,4 +33,5 @@ export const allOperations: OperationDef[] = [
   ...webhookOperations,
   ...usageOperations,
   ...eventOperations,
+  ...capabilityOperations,
 ];

@@ -47,7 +47,7 @@ export type Problem = {
     /**
      * A stable, machine-readable code; the table in Problem codes gives each one's status.
      */
-    code: 'validation_failed' | 'invalid_json' | 'bad_request' | 'request_aborted' | 'link_invalid' | 'unauthenticated' | 'invalid_authorization' | 'invalid_api_key' | 'session_expired' | 'invalid_credentials' | 'invalid_widget_token' | 'plan_limit' | 'knowledge_limit_reached' | 'forbidden' | 'csrf_failed' | 'insufficient_scope' | 'insufficient_role' | 'session_required' | 'secret_key_not_allowed' | 'publishable_key_not_allowed' | 'widget_not_enabled' | 'origin_not_allowed' | 'invite_email_mismatch' | 'not_found' | 'route_not_found' | 'business_not_found' | 'no_business' | 'invite_not_found' | 'method_not_allowed' | 'not_acceptable' | 'request_timeout' | 'conflict' | 'endpoint_disabled' | 'email_taken' | 'phone_number_taken' | 'already_member' | 'last_owner' | 'invite_already_accepted' | 'key_not_active' | 'idempotency_key_reused' | 'idempotency_key_in_use' | 'payload_too_large' | 'unsupported_media_type' | 'client_error' | 'rate_limited' | 'login_throttled' | 'too_many_streams' | 'internal' | 'unavailable' | 'stream_unavailable';
+    code: 'validation_failed' | 'invalid_json' | 'bad_request' | 'request_aborted' | 'link_invalid' | 'twilio_number_not_found' | 'unauthenticated' | 'invalid_authorization' | 'invalid_api_key' | 'session_expired' | 'invalid_credentials' | 'invalid_widget_token' | 'plan_limit' | 'knowledge_limit_reached' | 'forbidden' | 'csrf_failed' | 'insufficient_scope' | 'insufficient_role' | 'session_required' | 'secret_key_not_allowed' | 'publishable_key_not_allowed' | 'widget_not_enabled' | 'origin_not_allowed' | 'invite_email_mismatch' | 'not_found' | 'route_not_found' | 'business_not_found' | 'no_business' | 'invite_not_found' | 'method_not_allowed' | 'not_acceptable' | 'request_timeout' | 'conflict' | 'endpoint_disabled' | 'email_taken' | 'phone_number_taken' | 'already_member' | 'last_owner' | 'invite_already_accepted' | 'key_not_active' | 'idempotency_key_reused' | 'idempotency_key_in_use' | 'payload_too_large' | 'unsupported_media_type' | 'client_error' | 'rate_limited' | 'login_throttled' | 'too_many_streams' | 'internal' | 'unavailable' | 'stream_unavailable' | 'twilio_unavailable';
     /**
      * The `Request-Id` of the request.
      */
@@ -288,6 +288,56 @@ export type PhoneNumberList = ListMeta & {
     data: Array<PhoneNumber>;
 };
 
+export type Capability = {
+    ready: boolean;
+    /**
+     * Why it is not ready and what to do, for a person; null when ready.
+     */
+    reason: string | null;
+};
+
+export type Capabilities = {
+    /**
+     * The voice agent can answer (`OPENAI_API_KEY` is set on this frontdesk).
+     */
+    voiceAi: Capability;
+    /**
+     * Twilio credentials are set, so attaching a number configures its webhooks.
+     */
+    twilio: Capability;
+    /**
+     * The business has at least one active number.
+     */
+    phoneNumber: Capability & {
+        /**
+         * Active numbers attached.
+         */
+        active: number;
+    };
+    /**
+     * At least one knowledge document is indexed (the agent can find it).
+     */
+    knowledge: Capability & {
+        total: number;
+        indexed: number;
+        pending: number;
+        failed: number;
+    };
+    /**
+     * A test call from the dashboard in the browser can be made (needs the voice AI).
+     */
+    browserTestCall: Capability;
+    /**
+     * What to paste into the Twilio number's settings ("A call comes in" and "Call status changes").
+     */
+    twilioWebhooks: {
+        voiceUrl: string;
+        voiceMethod: 'POST';
+        statusCallbackUrl: string;
+        statusCallbackMethod: 'POST';
+    };
+};
+
 export type PhoneNumberCreate = {
     e164: E164;
     label?: string | null;
@@ -395,6 +445,21 @@ export type KnowledgeIndexStatus = {
     indexed: number;
     failed: number;
     lastIndexedAt: NullableTimestamp;
+};
+
+export type AgentInstructions = {
+    /**
+     * The model's instructions, word for word.
+     */
+    instructions: string;
+    /**
+     * The tools offered to the model with them.
+     */
+    tools: Array<AgentTool>;
+    /**
+     * The first words said on a call, with {business} filled in.
+     */
+    greeting: string;
 };
 
 export type Voice = 'alloy' | 'ash' | 'ballad' | 'coral' | 'echo' | 'sage' | 'shimmer' | 'verse' | 'marin' | 'cedar';
@@ -2289,6 +2354,59 @@ export type AcceptInviteResponses = {
 
 export type AcceptInviteResponse = AcceptInviteResponses[keyof AcceptInviteResponses];
 
+export type GetCapabilitiesData = {
+    body?: never;
+    headers?: {
+        /**
+         * The business a dashboard session acts on. Needed only when the user belongs to more
+         * than one business; a secret key always acts on its own business.
+         *
+         */
+        'Frontdesk-Business'?: Id;
+    };
+    path?: never;
+    query?: never;
+    url: '/v1/capabilities';
+};
+
+export type GetCapabilitiesErrors = {
+    /**
+     * The request is malformed; `errors` lists each problem.
+     */
+    400: Problem;
+    /**
+     * No valid credentials.
+     */
+    401: Problem;
+    /**
+     * The credentials are valid but lack the role, scope or origin this needs.
+     */
+    403: Problem;
+    /**
+     * No such resource in your business.
+     */
+    404: Problem;
+    /**
+     * Rate limited; wait `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * Any other error.
+     */
+    default: Problem;
+};
+
+export type GetCapabilitiesError = GetCapabilitiesErrors[keyof GetCapabilitiesErrors];
+
+export type GetCapabilitiesResponses = {
+    /**
+     * The checklist.
+     */
+    200: Capabilities;
+};
+
+export type GetCapabilitiesResponse = GetCapabilitiesResponses[keyof GetCapabilitiesResponses];
+
 export type ListPhoneNumbersData = {
     body?: never;
     headers?: {
@@ -3220,6 +3338,116 @@ export type UpdateAgentConfigResponses = {
 };
 
 export type UpdateAgentConfigResponse = UpdateAgentConfigResponses[keyof UpdateAgentConfigResponses];
+
+export type GetAgentInstructionsData = {
+    body?: never;
+    headers?: {
+        /**
+         * The business a dashboard session acts on. Needed only when the user belongs to more
+         * than one business; a secret key always acts on its own business.
+         *
+         */
+        'Frontdesk-Business'?: Id;
+    };
+    path?: never;
+    query?: never;
+    url: '/v1/agent-config/instructions';
+};
+
+export type GetAgentInstructionsErrors = {
+    /**
+     * The request is malformed; `errors` lists each problem.
+     */
+    400: Problem;
+    /**
+     * No valid credentials.
+     */
+    401: Problem;
+    /**
+     * The credentials are valid but lack the role, scope or origin this needs.
+     */
+    403: Problem;
+    /**
+     * No such resource in your business.
+     */
+    404: Problem;
+    /**
+     * Rate limited; wait `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * Any other error.
+     */
+    default: Problem;
+};
+
+export type GetAgentInstructionsError = GetAgentInstructionsErrors[keyof GetAgentInstructionsErrors];
+
+export type GetAgentInstructionsResponses = {
+    /**
+     * The instructions.
+     */
+    200: AgentInstructions;
+};
+
+export type GetAgentInstructionsResponse = GetAgentInstructionsResponses[keyof GetAgentInstructionsResponses];
+
+export type PreviewAgentInstructionsData = {
+    body: AgentConfigPatch;
+    headers?: {
+        /**
+         * The business a dashboard session acts on. Needed only when the user belongs to more
+         * than one business; a secret key always acts on its own business.
+         *
+         */
+        'Frontdesk-Business'?: Id;
+        /**
+         * The session's `csrfToken`; required when the request is authenticated by the session cookie.
+         */
+        'X-CSRF-Token'?: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/v1/agent-config/instructions';
+};
+
+export type PreviewAgentInstructionsErrors = {
+    /**
+     * The request is malformed; `errors` lists each problem.
+     */
+    400: Problem;
+    /**
+     * No valid credentials.
+     */
+    401: Problem;
+    /**
+     * The credentials are valid but lack the role, scope or origin this needs.
+     */
+    403: Problem;
+    /**
+     * No such resource in your business.
+     */
+    404: Problem;
+    /**
+     * Rate limited; wait `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * Any other error.
+     */
+    default: Problem;
+};
+
+export type PreviewAgentInstructionsError = PreviewAgentInstructionsErrors[keyof PreviewAgentInstructionsErrors];
+
+export type PreviewAgentInstructionsResponses = {
+    /**
+     * The instructions the draft would give.
+     */
+    200: AgentInstructions;
+};
+
+export type PreviewAgentInstructionsResponse = PreviewAgentInstructionsResponses[keyof PreviewAgentInstructionsResponses];
 
 export type ListCallsData = {
     body?: never;
