@@ -50,7 +50,7 @@ describe.skipIf(chromiumMissing)("embedded widgets in Chromium", () => {
     await Promise.all([api?.close(), site?.close(), elsewhere?.close()]);
   });
 
-  async function open(host: HostSite, opts: { token?: string; locale?: string } = {}): Promise<Page> {
+  async function open(host: HostSite, opts: { token?: string; locale?: string; script?: string } = {}): Promise<Page> {
     host.setPage(embedPage({ apiUrl: api.url, knowledgeKey: widgetKey.key, callLogKey: widgetKey.key, ...opts }));
     const page = await browser.newPage({ viewport: { width: 900, height: 1200 } });
     await page.goto(host.origin + "/", WAIT);
@@ -127,6 +127,23 @@ describe.skipIf(chromiumMissing)("embedded widgets in Chromium", () => {
       expect(table).not.toMatch(/\+\d{7,}/);
       expect(await calls.locator("h2").innerText()).toBe("Llamadas recientes");
       await page.screenshot({ path: ARTIFACTS + "call-log-with-token-es.png", fullPage: true });
+    } finally {
+      await page.close();
+    }
+  }, 120_000);
+
+  it("a getToken callback is asked for a token, and asked again when the API refuses the one it gave", async () => {
+    const { key: secret } = await createSecretKey(biz.business, ["calls:read"]);
+    const good = (await call(api, "POST", `/v1/widget-keys/${widgetKey.id}/tokens`, { key: secret })).body.token as string;
+    // The first answer is a stale token; the widget must come back for a fresh one.
+    const script = `window.asked = 0; customElements.whenDefined("frontdesk-call-log").then(() => {
+      document.querySelector("frontdesk-call-log").getToken = async () => (++window.asked === 1 ? "wt_stale.token" : ${JSON.stringify(good)});
+    });`;
+    const page = await open(site, { script });
+    try {
+      const calls = page.locator("frontdesk-call-log");
+      await expect.poll(async () => (await calls.locator("table").count()) && calls.locator("table").innerText(), WAIT).toContain("ROSA");
+      expect(await page.evaluate(() => (window as unknown as { asked: number }).asked)).toBe(2);
     } finally {
       await page.close();
     }

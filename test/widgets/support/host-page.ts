@@ -33,7 +33,7 @@ export const HOSTILE_CSS = `
   frontdesk-knowledge, frontdesk-call-log { display: block; margin: 16px 0; }
 `;
 
-export function embedPage(opts: { apiUrl: string; knowledgeKey: string; callLogKey: string; token?: string; locale?: string }): string {
+export function embedPage(opts: { apiUrl: string; knowledgeKey: string; callLogKey: string; token?: string; locale?: string; script?: string }): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Rosa's Bakery</title>
 <style>${HOSTILE_CSS}</style>
@@ -44,5 +44,6 @@ export function embedPage(opts: { apiUrl: string; knowledgeKey: string; callLogK
 <ul class="results" id="host-list"><li class="cat">host list item</li></ul>
 <frontdesk-knowledge key="${opts.knowledgeKey}"${opts.locale ? ` locale="${opts.locale}"` : ""} style="--fd-color-accent: rgb(0, 128, 0)"></frontdesk-knowledge>
 <frontdesk-call-log key="${opts.callLogKey}" page-size="5"${opts.locale ? ` locale="${opts.locale}"` : ""}${opts.token ? ` token="${opts.token}"` : ""}></frontdesk-call-log>
+${opts.script ? `<script>${opts.script}</script>` : ""}
 </body></html>`;
 }
