@@ -163,6 +163,29 @@ describe.skipIf(chromiumMissing)("embedded widgets in Chromium", () => {
     }
   }, 120_000);
 
+  it("a wrong key and an unreachable API each show their own state, and theme follows the attribute", async () => {
+    site.setPage(`<!doctype html><html><head><meta charset="utf-8">
+      <script src="${api.url}/widgets/v1/knowledge.js" async></script></head><body>
+      <frontdesk-knowledge id="bad" key="pk_live_${"x".repeat(24)}"></frontdesk-knowledge>
+      <frontdesk-knowledge id="down" key="${widgetKey.key}" api-base="http://127.0.0.1:9" theme="light"></frontdesk-knowledge>
+      </body></html>`);
+    const page = await browser.newPage();
+    try {
+      await page.goto(site.origin + "/", WAIT);
+      await page.locator("#bad [data-state=bad-key]").waitFor(WAIT);
+      const offline = page.locator("#down [data-state=offline]");
+      await offline.waitFor(WAIT);
+      expect(await offline.getByRole("button").innerText()).toBe("Try again");
+      const background = () => page.locator("#down section").evaluate((el) => getComputedStyle(el).backgroundColor);
+      expect(await background()).toBe("rgb(255, 255, 255)");
+      await page.locator("#down").evaluate((el) => el.setAttribute("theme", "dark"));
+      await expect.poll(background, WAIT).toBe("rgb(13, 17, 23)");
+      await page.screenshot({ path: ARTIFACTS + "bad-key-and-offline.png", fullPage: true });
+    } finally {
+      await page.close();
+    }
+  }, 120_000);
+
   it("the host page's CSS does not reach inside the widgets, and theirs does not reach out", async () => {
     const page = await open(site);
     try {
