@@ -89,6 +89,7 @@ const EnvShape = {
   MAX_CALLS_PER_INSTANCE: int(200, 1, 100_000),
   DRAIN_TIMEOUT_MS: int(30 * 60_000, 0, 24 * 3_600_000),
   WORKER_PORT: port(3003),
+  WIDGET_DEMO_PORT: port(3004),
   API_JOB_WORKER: optionalString.pipe(z.enum(["on", "off"]).default("on")),
   API_DRAIN_TIMEOUT_MS: int(30_000, 0, 3_600_000),
   SHUTDOWN_DELAY_MS: int(0, 0, 600_000),
@@ -136,7 +137,7 @@ export interface AppConfig {
   host: string;
   /** The PORT variable, which overrides the port of whichever process reads it. */
   port: number | undefined;
-  ports: { api: number; realtime: number; dashboard: number; worker: number };
+  ports: { api: number; realtime: number; dashboard: number; worker: number; widgetDemo: number };
   databaseUrl: string | undefined;
   databasePoolMax: number;
   redisUrl: string | undefined;
@@ -201,7 +202,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: e.LOG_LEVEL,
     host: e.HOST,
     port: e.PORT,
-    ports: { api: e.API_PORT, realtime: e.REALTIME_PORT, dashboard: e.DASHBOARD_PORT, worker: e.WORKER_PORT },
+    ports: { api: e.API_PORT, realtime: e.REALTIME_PORT, dashboard: e.DASHBOARD_PORT, worker: e.WORKER_PORT, widgetDemo: e.WIDGET_DEMO_PORT },
     databaseUrl: e.DATABASE_URL,
     databasePoolMax: e.DATABASE_POOL_MAX,
     redisUrl: e.REDIS_URL,
