@@ -490,6 +490,76 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/knowledge/gaps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Questions the agent could not answer
+         * @description Questions callers asked that the knowledge base did not answer (a search with no hit,
+         *     only weak hits, or the agent saying it did not know), grouped when they ask the same
+         *     thing, counted, with the calls they were asked in. Collected when a call ends.
+         */
+        get: operations["listKnowledgeGaps"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/knowledge/gaps/{gapId}/draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A knowledge gap id (`gap_…`). */
+                gapId: components["parameters"]["GapId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Turn a knowledge gap into a document draft
+         * @description Writes a knowledge document with status `draft`, titled with the question and listing how
+         *     callers asked it; the agent does not read it until it is edited (an edit indexes it). The
+         *     gap becomes `drafted`. Asked again, returns the same draft (`200`) while it exists.
+         */
+        post: operations["draftKnowledgeFromGap"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/knowledge/gaps/{gapId}/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A knowledge gap id (`gap_…`). */
+                gapId: components["parameters"]["GapId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Dismiss a knowledge gap
+         * @description The gap leaves the open list for good; the same question asked again still counts on it but does not reopen it.
+         */
+        post: operations["dismissKnowledgeGap"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/knowledge/status": {
         parameters: {
             query?: never;
@@ -1435,8 +1505,11 @@ export interface components {
             label?: string | null;
             isActive?: boolean;
         };
-        /** @enum {string} */
-        IndexStatus: "pending" | "indexed" | "failed";
+        /**
+         * @description `draft`: written from a knowledge gap, not indexed (the agent does not read it) until edited.
+         * @enum {string}
+         */
+        IndexStatus: "pending" | "indexed" | "failed" | "draft";
         KnowledgeItem: {
             id: components["schemas"]["Id"];
             title: string;
@@ -1453,6 +1526,34 @@ export interface components {
             indexedAt: components["schemas"]["NullableTimestamp"];
             createdAt: components["schemas"]["Timestamp"];
             updatedAt: components["schemas"]["Timestamp"];
+        };
+        /** @enum {string} */
+        KnowledgeGapStatus: "open" | "dismissed" | "drafted";
+        KnowledgeGap: {
+            id: components["schemas"]["Id"];
+            /** @description The first wording asked; `calls` holds the others. */
+            question: string;
+            /** @description Calls in which this question went unanswered. */
+            count: number;
+            status: components["schemas"]["KnowledgeGapStatus"];
+            /** @description The knowledge document drafted from this gap. */
+            draftContentId: string | null;
+            firstAskedAt: components["schemas"]["Timestamp"];
+            lastAskedAt: components["schemas"]["Timestamp"];
+            /** @description The most recent calls it was asked in (up to 10; `count` says how many in all). */
+            calls: {
+                callId: components["schemas"]["Id"];
+                question: string;
+                /**
+                 * @description No hit; only weak hits; or the agent said it did not know.
+                 * @enum {string}
+                 */
+                reason: "no_hit" | "weak_hits" | "agent_unsure";
+                askedAt: components["schemas"]["Timestamp"];
+            }[];
+        };
+        KnowledgeGapList: components["schemas"]["ListMeta"] & {
+            data: components["schemas"]["KnowledgeGap"][];
         };
         KnowledgeList: components["schemas"]["ListMeta"] & {
             data: components["schemas"]["KnowledgeItem"][];
@@ -2268,6 +2369,8 @@ export interface components {
         PhoneNumberId: components["schemas"]["Id"];
         /** @description A knowledge document id (`kn_…`). */
         ContentId: components["schemas"]["Id"];
+        /** @description A knowledge gap id (`gap_…`). */
+        GapId: components["schemas"]["Id"];
         /** @description A call id (`call_…`). */
         CallId: components["schemas"]["Id"];
         /** @description A message id (`msg_…`). */
@@ -3455,6 +3558,152 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    listKnowledgeGaps: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The id of the last item of the previous page. */
+                starting_after?: components["parameters"]["StartingAfter"];
+                /** @description `recent`: last asked first (default); `frequent`: most asked first. */
+                sort?: "recent" | "frequent";
+                /** @description Gaps in this state (default `open`; dismissed gaps are listed only when asked for). */
+                status?: components["schemas"]["KnowledgeGapStatus"];
+            };
+            header?: {
+                /**
+                 * @description The business a dashboard session acts on. Needed only when the user belongs to more
+                 *     than one business; a secret key always acts on its own business.
+                 */
+                "Frontdesk-Business"?: components["parameters"]["Business"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of knowledge gaps. */
+            200: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeGapList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    draftKnowledgeFromGap: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The business a dashboard session acts on. Needed only when the user belongs to more
+                 *     than one business; a secret key always acts on its own business.
+                 */
+                "Frontdesk-Business"?: components["parameters"]["Business"];
+                /** @description Makes a retried POST safe; see Conventions. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description The session's `csrfToken`; required when the request is authenticated by the session cookie. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description A knowledge gap id (`gap_…`). */
+                gapId: components["parameters"]["GapId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The draft written earlier from this gap. */
+            200: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeItem"];
+                };
+            };
+            /** @description The new draft. */
+            201: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeItem"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PlanLimit"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    dismissKnowledgeGap: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The business a dashboard session acts on. Needed only when the user belongs to more
+                 *     than one business; a secret key always acts on its own business.
+                 */
+                "Frontdesk-Business"?: components["parameters"]["Business"];
+                /** @description Makes a retried POST safe; see Conventions. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description The session's `csrfToken`; required when the request is authenticated by the session cookie. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description A knowledge gap id (`gap_…`). */
+                gapId: components["parameters"]["GapId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The gap, dismissed. */
+            200: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeGap"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };

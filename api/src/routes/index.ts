@@ -6,6 +6,7 @@ import { businessOperations } from "./businesses.ts";
 import { memberOperations } from "./members.ts";
 import { phoneNumberOperations } from "./phone-numbers.ts";
 import { knowledgeOperations } from "./knowledge.ts";
+import { knowledgeGapOperations } from "./knowledge-gaps.ts";
 import { agentConfigOperations } from "./agent-config.ts";
 import { callOperations } from "./calls.ts";
 import { analyticsOperations } from "./analytics.ts";
@@ -24,6 +25,7 @@ export const allOperations: OperationDef[] = [
   ...memberOperations,
   ...phoneNumberOperations,
   ...knowledgeOperations,
+  ...knowledgeGapOperations,
   ...agentConfigOperations,
   ...callOperations,
   ...analyticsOperations,

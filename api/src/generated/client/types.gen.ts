@@ -352,7 +352,10 @@ export type PhoneNumberUpdate = {
     isActive?: boolean;
 };
 
-export type IndexStatus = 'pending' | 'indexed' | 'failed';
+/**
+ * `draft`: written from a knowledge gap, not indexed (the agent does not read it) until edited.
+ */
+export type IndexStatus = 'pending' | 'indexed' | 'failed' | 'draft';
 
 export type KnowledgeItem = {
     id: Id;
@@ -376,6 +379,43 @@ export type KnowledgeItem = {
     indexedAt: NullableTimestamp;
     createdAt: Timestamp;
     updatedAt: Timestamp;
+};
+
+export type KnowledgeGapStatus = 'open' | 'dismissed' | 'drafted';
+
+export type KnowledgeGap = {
+    id: Id;
+    /**
+     * The first wording asked; `calls` holds the others.
+     */
+    question: string;
+    /**
+     * Calls in which this question went unanswered.
+     */
+    count: number;
+    status: KnowledgeGapStatus;
+    /**
+     * The knowledge document drafted from this gap.
+     */
+    draftContentId: string | null;
+    firstAskedAt: Timestamp;
+    lastAskedAt: Timestamp;
+    /**
+     * The most recent calls it was asked in (up to 10; `count` says how many in all).
+     */
+    calls: Array<{
+        callId: Id;
+        question: string;
+        /**
+         * No hit; only weak hits; or the agent said it did not know.
+         */
+        reason: 'no_hit' | 'weak_hits' | 'agent_unsure';
+        askedAt: Timestamp;
+    }>;
+};
+
+export type KnowledgeGapList = ListMeta & {
+    data: Array<KnowledgeGap>;
 };
 
 export type KnowledgeList = ListMeta & {
@@ -1295,6 +1335,11 @@ export type PhoneNumberId = Id;
  * A knowledge document id (`kn_…`).
  */
 export type ContentId = Id;
+
+/**
+ * A knowledge gap id (`gap_…`).
+ */
+export type GapId = Id;
 
 /**
  * A call id (`call_…`).
@@ -2993,6 +3038,224 @@ export type SearchKnowledgeResponses = {
 };
 
 export type SearchKnowledgeResponse = SearchKnowledgeResponses[keyof SearchKnowledgeResponses];
+
+export type ListKnowledgeGapsData = {
+    body?: never;
+    headers?: {
+        /**
+         * The business a dashboard session acts on. Needed only when the user belongs to more
+         * than one business; a secret key always acts on its own business.
+         *
+         */
+        'Frontdesk-Business'?: Id;
+    };
+    path?: never;
+    query?: {
+        /**
+         * Page size.
+         */
+        limit?: number;
+        /**
+         * The id of the last item of the previous page.
+         */
+        starting_after?: Id;
+        /**
+         * `recent`: last asked first (default); `frequent`: most asked first.
+         */
+        sort?: 'recent' | 'frequent';
+        /**
+         * Gaps in this state (default `open`; dismissed gaps are listed only when asked for).
+         */
+        status?: KnowledgeGapStatus;
+    };
+    url: '/v1/knowledge/gaps';
+};
+
+export type ListKnowledgeGapsErrors = {
+    /**
+     * The request is malformed; `errors` lists each problem.
+     */
+    400: Problem;
+    /**
+     * No valid credentials.
+     */
+    401: Problem;
+    /**
+     * The credentials are valid but lack the role, scope or origin this needs.
+     */
+    403: Problem;
+    /**
+     * No such resource in your business.
+     */
+    404: Problem;
+    /**
+     * Rate limited; wait `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * Any other error.
+     */
+    default: Problem;
+};
+
+export type ListKnowledgeGapsError = ListKnowledgeGapsErrors[keyof ListKnowledgeGapsErrors];
+
+export type ListKnowledgeGapsResponses = {
+    /**
+     * A page of knowledge gaps.
+     */
+    200: KnowledgeGapList;
+};
+
+export type ListKnowledgeGapsResponse = ListKnowledgeGapsResponses[keyof ListKnowledgeGapsResponses];
+
+export type DraftKnowledgeFromGapData = {
+    body?: never;
+    headers?: {
+        /**
+         * The business a dashboard session acts on. Needed only when the user belongs to more
+         * than one business; a secret key always acts on its own business.
+         *
+         */
+        'Frontdesk-Business'?: Id;
+        /**
+         * Makes a retried POST safe; see Conventions.
+         */
+        'Idempotency-Key'?: string;
+        /**
+         * The session's `csrfToken`; required when the request is authenticated by the session cookie.
+         */
+        'X-CSRF-Token'?: string;
+    };
+    path: {
+        /**
+         * A knowledge gap id (`gap_…`).
+         */
+        gapId: Id;
+    };
+    query?: never;
+    url: '/v1/knowledge/gaps/{gapId}/draft';
+};
+
+export type DraftKnowledgeFromGapErrors = {
+    /**
+     * The request is malformed; `errors` lists each problem.
+     */
+    400: Problem;
+    /**
+     * No valid credentials.
+     */
+    401: Problem;
+    /**
+     * The business's plan does not allow more.
+     */
+    402: Problem;
+    /**
+     * The credentials are valid but lack the role, scope or origin this needs.
+     */
+    403: Problem;
+    /**
+     * No such resource in your business.
+     */
+    404: Problem;
+    /**
+     * The request conflicts with the current state (or reuses an Idempotency-Key).
+     */
+    409: Problem;
+    /**
+     * Rate limited; wait `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * Any other error.
+     */
+    default: Problem;
+};
+
+export type DraftKnowledgeFromGapError = DraftKnowledgeFromGapErrors[keyof DraftKnowledgeFromGapErrors];
+
+export type DraftKnowledgeFromGapResponses = {
+    /**
+     * The draft written earlier from this gap.
+     */
+    200: KnowledgeItem;
+    /**
+     * The new draft.
+     */
+    201: KnowledgeItem;
+};
+
+export type DraftKnowledgeFromGapResponse = DraftKnowledgeFromGapResponses[keyof DraftKnowledgeFromGapResponses];
+
+export type DismissKnowledgeGapData = {
+    body?: never;
+    headers?: {
+        /**
+         * The business a dashboard session acts on. Needed only when the user belongs to more
+         * than one business; a secret key always acts on its own business.
+         *
+         */
+        'Frontdesk-Business'?: Id;
+        /**
+         * Makes a retried POST safe; see Conventions.
+         */
+        'Idempotency-Key'?: string;
+        /**
+         * The session's `csrfToken`; required when the request is authenticated by the session cookie.
+         */
+        'X-CSRF-Token'?: string;
+    };
+    path: {
+        /**
+         * A knowledge gap id (`gap_…`).
+         */
+        gapId: Id;
+    };
+    query?: never;
+    url: '/v1/knowledge/gaps/{gapId}/dismiss';
+};
+
+export type DismissKnowledgeGapErrors = {
+    /**
+     * The request is malformed; `errors` lists each problem.
+     */
+    400: Problem;
+    /**
+     * No valid credentials.
+     */
+    401: Problem;
+    /**
+     * The credentials are valid but lack the role, scope or origin this needs.
+     */
+    403: Problem;
+    /**
+     * No such resource in your business.
+     */
+    404: Problem;
+    /**
+     * The request conflicts with the current state (or reuses an Idempotency-Key).
+     */
+    409: Problem;
+    /**
+     * Rate limited; wait `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * Any other error.
+     */
+    default: Problem;
+};
+
+export type DismissKnowledgeGapError = DismissKnowledgeGapErrors[keyof DismissKnowledgeGapErrors];
+
+export type DismissKnowledgeGapResponses = {
+    /**
+     * The gap, dismissed.
+     */
+    200: KnowledgeGap;
+};
+
+export type DismissKnowledgeGapResponse = DismissKnowledgeGapResponses[keyof DismissKnowledgeGapResponses];
 
 export type GetKnowledgeStatusData = {
     body?: never;
