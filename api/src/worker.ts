@@ -10,6 +10,7 @@ import { knowledgeJobHandlers } from "@frontdesk/core/knowledge/knowledge-jobs";
 import { resolveKnowledgeDeps } from "@frontdesk/core/knowledge/knowledge-deps";
 import { deliverOnce, webhookJobHandlers, WEBHOOK_DELIVER_JOB } from "@frontdesk/core/webhooks/webhook-jobs";
 import { SpanStatusCode, trace } from "@opentelemetry/api";
+import { scheduleRetention } from "@frontdesk/core/jobs/retention";
 import type { JobMetrics } from "@frontdesk/core/observability/job-metrics";
 import { analysisJobHandlers } from "@frontdesk/core/calls/analysis/analyse-call-job";
 
@@ -65,6 +66,12 @@ function traced(handlers: Record<string, JobHandler>): Record<string, JobHandler
         }),
     ]),
   );
+}
+
+/** The hourly retention pass (expired rows, finished jobs, purges after the grace period) of a worker. */
+export function startRetention(deps: Pick<WorkerDeps, "config" | "db" | "cache" | "logger">): { stop(): Promise<void> } {
+  const { store } = resolveKnowledgeDeps({ db: deps.db, cache: deps.cache, config: deps.config, logger: deps.logger });
+  return scheduleRetention({ db: deps.db, cache: deps.cache, store, logger: deps.logger.child({ component: "retention" }) });
 }
 
 export function createApiWorker(deps: WorkerDeps): JobWorker {
