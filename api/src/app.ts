@@ -36,6 +36,8 @@ import { allOperations } from "./routes/index.ts";
 import { accountsOn, type ApiServices, type KnowledgeApi } from "./services.ts";
 import { createReadPool, type ReadPool } from "./read/read-pool.ts";
 import { createDrain, type Drain } from "./http/drain.ts";
+import { apiAccessLog } from "./http/access-log.ts";
+import { traceRequests } from "./http/tracing.ts";
 import { metricsAuthorized } from "@frontdesk/core/observability/metrics-auth";
 
 export interface ApiAppDeps {
@@ -64,6 +66,8 @@ export interface ApiAppDeps {
   mailer?: Mailer;
   /** Where the built widget scripts are (widgets/dist of this checkout when not given). */
   widgetsDir?: string;
+  /** Wrap each request in an OpenTelemetry span (default: when OTEL_EXPORTER_OTLP_ENDPOINT is set). */
+  tracing?: boolean;
 }
 
 export interface ApiApp {
@@ -134,6 +138,8 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
   // X-Forwarded-For, believed only as far as TRUST_PROXY says (off by default).
   app.set("trust proxy", config.trustProxy);
   app.use(requestId());
+  app.use(apiAccessLog(logger));
+  if (deps.tracing ?? Boolean(config.otel.endpoint)) app.use(traceRequests());
   app.use(drain.middleware);
   app.use(requestMetrics(metrics));
 

@@ -95,6 +95,9 @@ const EnvShape = {
   SHUTDOWN_DELAY_MS: int(0, 0, 600_000),
   METRICS_TOKEN: optionalString,
   WEBHOOK_ALLOW_PRIVATE_TARGETS: bool,
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl(["http:", "https:"]),
+  OTEL_EXPORTER_OTLP_HEADERS: optionalString,
+  OTEL_SERVICE_NAME: optionalString,
 } as const;
 
 /** Every variable the processes read, validated; deploy manifests are checked against it. */
@@ -182,6 +185,8 @@ export interface AppConfig {
   metricsToken: string | undefined;
   /** Whether webhooks may target loopback/private addresses (default: outside production only). */
   webhooks: { allowPrivateTargets: boolean };
+  /** OpenTelemetry traces go to this OTLP/HTTP endpoint; unset: no tracing at all. */
+  otel: { endpoint: string | undefined; serviceName: string | undefined };
 }
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -242,6 +247,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     shutdown: { delayMs: e.SHUTDOWN_DELAY_MS, apiDrainTimeoutMs: e.API_DRAIN_TIMEOUT_MS },
     metricsToken: e.METRICS_TOKEN,
     webhooks: { allowPrivateTargets: e.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? e.NODE_ENV !== "production" },
+    otel: { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME },
   };
 }
 
