@@ -112,7 +112,7 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
       logger,
       mailer,
       now,
-      accounts: accountsOn(db),
+      accounts: accountsOn(db, config.billing.defaultPlan),
       sessions,
       loginThrottle: createLoginThrottle({
         cache,

@@ -3,7 +3,7 @@
 // and the knowledge engine, each bound to that business); a user-level handler acts through
 // the account verbs below, each a core/ verb bound to the database here. Declared from core's
 // types alone, so http/ can name them without reaching up to auth/ or read/.
-import type { Business, RAGContent, Role, User } from "@prisma/client";
+import type { Business, Plan, RAGContent, Role, User } from "@prisma/client";
 import type { AppConfig } from "@frontdesk/core/config/env";
 import type { Db } from "@frontdesk/core/db/client";
 import type { Cache } from "@frontdesk/core/cache/cache";
@@ -116,9 +116,9 @@ export interface ApiServices {
 }
 
 /** The account verbs on a database: the one place a user-level handler's acts meet the plain client. */
-export function accountsOn(db: Db): Accounts {
+export function accountsOn(db: Db, defaultPlan?: Plan): Accounts {
   return {
-    signUp: (input) => signUp(db, input),
+    signUp: (input) => signUp(db, { ...(defaultPlan ? { plan: defaultPlan } : {}), ...input }),
     requestSignUp: (input, ctx) => requestSignUp(db, input, ctx),
     completeSignUp: (input) => completeSignUp(db, input),
     requestPasswordReset: (input, ctx) => requestPasswordReset(db, input, ctx),
@@ -129,7 +129,7 @@ export function accountsOn(db: Db): Accounts {
     recordLogin: (userId, at) => recordLogin(db, userId, at),
     memberships: (userId) => listMemberships(db, userId),
     businesses: (userId, page) => listUserBusinesses(db, userId, page),
-    createBusiness: (input) => createBusiness(db, input),
+    createBusiness: (input) => createBusiness(db, { ...(defaultPlan ? { plan: defaultPlan } : {}), ...input }),
     acceptInvite: (input) => acceptInvite(db, input),
   };
 }

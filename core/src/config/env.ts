@@ -74,6 +74,7 @@ const EnvShape = {
   PINECONE_API_KEY: optionalString,
   PINECONE_INDEX_HOST: optionalUrl(["http:", "https:"]),
   PINECONE_CONTROLLER_URL: optionalUrl(["http:", "https:"]),
+  BILLING_DEFAULT_PLAN: optionalString.pipe(z.enum(["free", "starter", "pro", "enterprise"]).default("free")),
   STRIPE_SECRET_KEY: optionalString,
   STRIPE_WEBHOOK_SECRET: optionalString,
   STRIPE_API_BASE_URL: optionalUrl(["http:", "https:"]),
@@ -169,6 +170,8 @@ export interface AppConfig {
   };
   pinecone: { apiKey: string; indexHost: string; controllerUrl: string | undefined } | undefined;
   stripe: { secretKey: string; webhookSecret: string | undefined; apiBaseUrl: string | undefined } | undefined;
+  /** The plan a new business starts on (every business's, while billing is off). */
+  billing: { defaultPlan: Env["BILLING_DEFAULT_PLAN"] };
   limits: { maxCallsPerInstance: number; drainTimeoutMs: number };
   /** Outgoing mail: SMTP when smtpUrl is set, otherwise the console. */
   mail: { smtpUrl: string | undefined; from: string };
@@ -240,6 +243,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     stripe: e.STRIPE_SECRET_KEY
       ? { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiBaseUrl: e.STRIPE_API_BASE_URL }
       : undefined,
+    billing: { defaultPlan: e.BILLING_DEFAULT_PLAN },
     limits: { maxCallsPerInstance: e.MAX_CALLS_PER_INSTANCE, drainTimeoutMs: e.DRAIN_TIMEOUT_MS },
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
     trustProxy: parseTrustProxy(e.TRUST_PROXY),

@@ -47,7 +47,7 @@ export type Problem = {
     /**
      * A stable, machine-readable code; the table in Problem codes gives each one's status.
      */
-    code: 'validation_failed' | 'invalid_json' | 'bad_request' | 'request_aborted' | 'link_invalid' | 'twilio_number_not_found' | 'unauthenticated' | 'invalid_authorization' | 'invalid_api_key' | 'session_expired' | 'invalid_credentials' | 'invalid_widget_token' | 'plan_limit' | 'knowledge_limit_reached' | 'forbidden' | 'csrf_failed' | 'insufficient_scope' | 'insufficient_role' | 'session_required' | 'secret_key_not_allowed' | 'publishable_key_not_allowed' | 'widget_not_enabled' | 'origin_not_allowed' | 'invite_email_mismatch' | 'not_found' | 'route_not_found' | 'business_not_found' | 'no_business' | 'invite_not_found' | 'method_not_allowed' | 'not_acceptable' | 'request_timeout' | 'conflict' | 'endpoint_disabled' | 'email_taken' | 'phone_number_taken' | 'already_member' | 'last_owner' | 'invite_already_accepted' | 'key_not_active' | 'idempotency_key_reused' | 'idempotency_key_in_use' | 'payload_too_large' | 'unsupported_media_type' | 'client_error' | 'rate_limited' | 'login_throttled' | 'too_many_streams' | 'internal' | 'unavailable' | 'stream_unavailable' | 'twilio_unavailable';
+    code: 'validation_failed' | 'invalid_json' | 'bad_request' | 'request_aborted' | 'link_invalid' | 'twilio_number_not_found' | 'unauthenticated' | 'invalid_authorization' | 'invalid_api_key' | 'session_expired' | 'invalid_credentials' | 'invalid_widget_token' | 'plan_limit' | 'knowledge_limit_reached' | 'member_limit_reached' | 'forbidden' | 'csrf_failed' | 'insufficient_scope' | 'insufficient_role' | 'session_required' | 'secret_key_not_allowed' | 'publishable_key_not_allowed' | 'widget_not_enabled' | 'origin_not_allowed' | 'invite_email_mismatch' | 'not_found' | 'route_not_found' | 'business_not_found' | 'no_business' | 'invite_not_found' | 'method_not_allowed' | 'not_acceptable' | 'request_timeout' | 'conflict' | 'endpoint_disabled' | 'email_taken' | 'phone_number_taken' | 'already_member' | 'last_owner' | 'invite_already_accepted' | 'key_not_active' | 'idempotency_key_reused' | 'idempotency_key_in_use' | 'payload_too_large' | 'unsupported_media_type' | 'client_error' | 'rate_limited' | 'login_throttled' | 'too_many_streams' | 'internal' | 'unavailable' | 'stream_unavailable' | 'twilio_unavailable';
     /**
      * The `Request-Id` of the request.
      */
@@ -1050,9 +1050,21 @@ export type Usage = {
         apiRequestsPerMinute: number;
         widgetRequestsPerMinute: number;
         concurrentCalls: number;
+        /**
+         * Minutes included each calendar month (UTC).
+         */
         monthlyCallMinutes: number;
         knowledgeDocuments: number;
+        /**
+         * Seats; members plus open invitations.
+         */
         members: number;
+        /**
+         * Past the included minutes, `metered` keeps answering and bills each extra minute;
+         * `refuse` tells callers politely that the business cannot take calls until next month.
+         *
+         */
+        overage: 'metered' | 'refuse';
     };
 };
 
@@ -2254,6 +2266,10 @@ export type CreateInviteErrors = {
      */
     401: Problem;
     /**
+     * The business's plan does not allow more.
+     */
+    402: Problem;
+    /**
      * The credentials are valid but lack the role, scope or origin this needs.
      */
     403: Problem;
@@ -2370,6 +2386,10 @@ export type AcceptInviteErrors = {
      * No valid credentials.
      */
     401: Problem;
+    /**
+     * The business's plan does not allow more.
+     */
+    402: Problem;
     /**
      * The credentials are valid but lack the role, scope or origin this needs.
      */
