@@ -30,6 +30,8 @@ const SECONDS = Number(process.env.API_BENCH_SECONDS ?? 5);
 const STEPS = (process.env.API_BENCH_CONNECTIONS ?? "1,10,50,100").split(",").map(Number);
 const RATES = (process.env.API_BENCH_RATES ?? "500,1000,2000").split(",").map(Number);
 const RATE = RATES.at(-1)!;
+/** API_BENCH_CPU_PROF=dir: the API server runs with --cpu-prof and writes its profile there. */
+const PROFILE_DIR = process.env.API_BENCH_CPU_PROF;
 const APP_SECRET = "bench-secret-bench-secret-bench-secret-0123";
 
 function withDb(url: string, db: string): string {
@@ -57,6 +59,8 @@ function reportCpuOnSignal() {
     const u = process.cpuUsage();
     console.log(`cpu ${u.user + u.system}`);
   });
+  // A clean exit, so that --cpu-prof writes its profile.
+  process.on("SIGTERM", () => process.exit(0));
 }
 
 async function serveBare() {
@@ -89,7 +93,8 @@ interface Server {
 }
 
 function startServer(kind: "api" | "bare", env: NodeJS.ProcessEnv): Promise<Server> {
-  const child = spawn(process.execPath, ["--import", "tsx", "bench/api.ts", "--serve", kind], { env, stdio: ["ignore", "pipe", "inherit"] });
+  const profile = kind === "api" && PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, "--import", "tsx", "bench/api.ts", "--serve", kind], { env, stdio: ["ignore", "pipe", "inherit"] });
   const cpuWaiters: ((us: number) => void)[] = [];
   const cpu = () =>
     new Promise<number>((resolve) => {
@@ -330,7 +335,12 @@ async function main() {
     console.log(`targets: p95 <= 20 ms at ${RATE} req/s: ${fixed.p95 <= 20 && fixed.rps >= RATE * 0.95 ? "met" : "NOT met"}; throughput >= 0.5x bare express: ${ratio >= 0.5 ? "met" : "NOT met"}`);
     console.log(`api: p95 ${fixed.p95.toFixed(1)} ms at ${fixed.rps.toFixed(0)} req/s; throughput ratio to bare express ${ratio.toFixed(2)}`);
   } finally {
-    for (const c of children) c.kill("SIGKILL");
+    for (const c of children) {
+      if (PROFILE_DIR) {
+        c.kill("SIGTERM");
+        await new Promise((r) => c.once("exit", r));
+      } else c.kill("SIGKILL");
+    }
     if (!args.keep) {
       await sql(ADMIN_URL, `DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch(() => {});
       const redis = new Redis(REDIS_URL);

@@ -1,6 +1,12 @@
 // The demo business `npm start` creates on first run: a dental practice with a phone number,
 // knowledge, agent settings and an owner login. Idempotent: run it as often as you like.
-import type { Db } from "@frontdesk/core/db/client";
+// `npm run db:seed` runs it against DATABASE_URL; the knowledge it adds is queued for
+// indexing and indexed by whichever job worker runs next (the API's or `--worker`).
+import { pathToFileURL } from "node:url";
+import { createDb, type Db } from "@frontdesk/core/db/client";
+import { ConfigError, loadConfig } from "@frontdesk/core/config/env";
+import { createLogger } from "@frontdesk/core/observability/logger";
+import { createKnowledgeService } from "@frontdesk/core/knowledge/knowledge-service";
 import { tenantDb } from "@frontdesk/core/db/tenant";
 import { writeAgentConfig } from "@frontdesk/core/agent/agent-config";
 import { hashPassword } from "@frontdesk/core/auth/password";
@@ -86,4 +92,43 @@ export async function seedDemo({ db, createContent }: SeedDeps): Promise<boolean
   });
   for (const doc of KNOWLEDGE) await createContent(business.id, { ...doc, isPublic: true });
   return true;
+}
+
+/** `npm run db:seed`: seeds DATABASE_URL (migrated with `npm run db:deploy` first). */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  if (!config.databaseUrl) {
+    console.error("DATABASE_URL is not set: `npm run db:seed` seeds the database it names (`npm start` seeds its embedded one itself)");
+    process.exit(2);
+  }
+  const db = createDb({ url: config.databaseUrl, poolMax: 2 });
+  const logger = createLogger("seed", config.logLevel);
+  // No cache: seeding only writes documents and queues their index jobs.
+  const knowledge = createKnowledgeService({ db, config, logger });
+  try {
+    const created = await seedDemo({ db, createContent: knowledge.createContent });
+    console.log(
+      created
+        ? `Created the demo business "${DEMO.name}" (login ${DEMO.email} / ${DEMO.password}, number ${DEMO.phoneNumber}); its knowledge is queued for the job worker.`
+        : `The demo business "${DEMO.name}" already exists; nothing to do.`,
+    );
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
 }

@@ -1,6 +1,7 @@
 // The API as an Express app: createApiApp(deps) wires the middleware chain in its one order
 // — request id, CORS, route match (from openapi.yaml), authenticate, tenant, rate limit, body,
-// validation, handler, problem+json — plus /healthz, /readyz, /metrics, /docs, /openapi.yaml.
+// validation, handler, problem+json — plus /healthz, /readyz, /metrics, /docs, /openapi.yaml and the widget scripts (/widgets/v1/*).
+import { fileURLToPath } from "node:url";
 import express, { type Express, type RequestHandler } from "express";
 import cookieParser from "cookie-parser";
 import swaggerUi from "swagger-ui-express";
@@ -12,13 +13,18 @@ import { createMetricsRegistry, type Registry } from "@frontdesk/core/observabil
 import { createLoginThrottle } from "@frontdesk/core/auth/login-throttle";
 import { DEFAULT_PASSWORD_COST } from "@frontdesk/core/auth/password";
 import { createKnowledgeService } from "@frontdesk/core/knowledge/knowledge-service";
+import { createMailer, type Mailer } from "@frontdesk/core/mail/mailer";
+import { systemResolver, type Resolver } from "@frontdesk/core/webhooks/post-webhook";
 import { loadSpec, matchOperation, type LoadedSpec } from "./spec/spec.ts";
 import { requestId } from "./http/request-id.ts";
 import { cors } from "./http/cors.ts";
 import { errorHandler, problemBody, sendProblem } from "./http/problem.ts";
-import { openApiValidator, rejectNulCharacters, rejectNulInUrl } from "./http/validation.ts";
+import { openApiValidator } from "./http/validation.ts";
+import { rejectMalformedBody, rejectMalformedUrl } from "./http/well-formed.ts";
+import { jsonBody } from "./http/json-body.ts";
 import { mountOperations } from "./http/operation.ts";
 import { requestMetrics } from "./http/metrics.ts";
+import { widgetScripts } from "./http/widget-scripts.ts";
 import { authenticate } from "./auth/authenticate.ts";
 import { createKeyResolver } from "./auth/key-resolver.ts";
 import { createSessionStore } from "./auth/session-store.ts";
@@ -28,6 +34,8 @@ import { runIdempotent } from "./limits/idempotency.ts";
 import { allOperations } from "./routes/index.ts";
 import { accountsOn, type ApiServices, type KnowledgeApi } from "./services.ts";
 import { createReadPool, type ReadPool } from "./read/read-pool.ts";
+import { createDrain, type Drain } from "./http/drain.ts";
+import { metricsAuthorized } from "@frontdesk/core/observability/metrics-auth";
 
 export interface ApiAppDeps {
   config: AppConfig;
@@ -42,23 +50,30 @@ export interface ApiAppDeps {
   rateLimits?: Partial<RateLimitSettings>;
   loginThrottle?: { maxFailuresPerAccount?: number; maxFailuresPerIp?: number; windowMs?: number };
   passwordCost?: number;
-  fetch?: typeof fetch;
+  /** Host name resolution for webhook deliveries (tests stand in for DNS). */
+  resolveHost?: Resolver;
   /** node-postgres pool for hot reads; made from config.databaseUrl when not given. */
   readPool?: ReadPool;
   /** Called after knowledge writes queue index jobs (a local worker's kick()). */
   onJobsQueued?: () => void;
   spec?: LoadedSpec;
+  /** How long a request body may take to arrive before a 408 (default 30 s). */
+  bodyTimeoutMs?: number;
+  /** Outgoing mail; made from config.mail (SMTP or the console) when not given. */
+  mailer?: Mailer;
+  /** Where the built widget scripts are (widgets/dist of this checkout when not given). */
+  widgetsDir?: string;
 }
 
 export interface ApiApp {
   app: Express;
   services: ApiServices;
   spec: LoadedSpec;
+  /** SIGTERM handling: readiness, event streams, in-flight requests (main.ts). */
+  drain: Drain;
+  metrics: Registry;
   close(): Promise<void>;
 }
-
-const JSON_LIMIT = "1mb";
-const IMPORT_JSON_LIMIT = "16mb";
 
 export function createApiApp(deps: ApiAppDeps): ApiApp {
   const { config, db, cache, logger } = deps;
@@ -72,20 +87,24 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
   let throttleWarnedAt = 0;
   const knowledge = deps.knowledge ?? createKnowledgeService({ db, cache, config, logger, onJobsQueued: deps.onJobsQueued });
   const now = () => new Date();
+  const mailer = deps.mailer ?? createMailer(config.mail, { logger });
+  const drain = createDrain();
   const services: ApiServices = {
     tenant: {
       config,
       cache,
       logger,
+      mailer,
       now,
       keys,
-      fetch: deps.fetch ?? fetch,
-      allowPrivateWebhookTargets: config.env !== "production",
+      resolveHost: deps.resolveHost ?? systemResolver,
+      allowPrivateWebhookTargets: config.webhooks.allowPrivateTargets,
     },
     user: {
       config,
       cache,
       logger,
+      mailer,
       now,
       accounts: accountsOn(db),
       sessions,
@@ -101,6 +120,7 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
       passwordCost: deps.passwordCost ?? DEFAULT_PASSWORD_COST,
       secureCookies,
       databaseReachable: () => db.$queryRaw`SELECT 1`.then(() => true, () => false),
+      draining: drain.draining,
     },
   };
 
@@ -108,7 +128,11 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
   app.disable("x-powered-by");
   app.set("etag", false);
   app.set("query parser", "simple");
+  // Behind the dashboard's /api proxy or a load balancer, req.ip is the client's address from
+  // X-Forwarded-For, believed only as far as TRUST_PROXY says (off by default).
+  app.set("trust proxy", config.trustProxy);
   app.use(requestId());
+  app.use(drain.middleware);
   app.use(requestMetrics(metrics));
 
   // Operational routes, outside /v1 and its auth.
@@ -117,9 +141,11 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
   // Swagger UI tries requests against this instance first, then the contract's own servers.
   const docsDocument = { ...spec.document, servers: [{ url: config.apiPublicUrl, description: "This frontdesk" }, ...(spec.document.servers ?? [])] };
   app.use("/docs", swaggerUi.serve, swaggerUi.setup(docsDocument, { customSiteTitle: "frontdesk API" }) as RequestHandler);
-  app.get("/metrics", async (_req, res) => {
+  app.get("/metrics", async (req, res) => {
+    if (!metricsAuthorized(req.headers.authorization, config.metricsToken)) return void res.status(401).set("WWW-Authenticate", "Bearer").end();
     res.type(metrics.contentType).send(await metrics.metrics());
   });
+  app.use(widgetScripts(deps.widgetsDir ?? fileURLToPath(new URL("../../widgets/dist/", import.meta.url))));
 
   const dashboardOrigins = new Set([new URL(config.dashboardUrl).origin]);
   const sessionOrigins = new Set([...dashboardOrigins, new URL(config.apiPublicUrl).origin]);
@@ -138,15 +164,13 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
     req.fd = { op: match.op, params: match.params, principal: { kind: "anonymous" } };
     next();
   });
-  app.use(rejectNulInUrl());
+  app.use(rejectMalformedUrl());
   app.use(cookieParser());
   app.use(authenticate({ keys, sessions, appSecret: config.appSecret, sessionOrigins, secureCookies }));
   app.use(resolveTenant({ db, scope: createTenantScopes({ db, pool: readPool, knowledge }) }));
   app.use(createRateLimiter({ cache, logger, settings: deps.rateLimits }));
-  const jsonBody = express.json({ limit: JSON_LIMIT, type: ["application/json", "application/*+json"] });
-  const importBody = express.json({ limit: IMPORT_JSON_LIMIT, type: ["application/json", "application/*+json"] });
-  app.use((req, res, next) => (req.fd?.op.operationId === "importKnowledge" ? importBody : jsonBody)(req, res, next));
-  app.use(rejectNulCharacters());
+  app.use(jsonBody({ timeoutMs: deps.bodyTimeoutMs }));
+  app.use(rejectMalformedBody());
   app.use(openApiValidator(spec, { validateResponses: deps.validateResponses ?? false }));
   mountOperations(app, spec, allOperations, services, runIdempotent);
   app.use(errorHandler(logger));
@@ -155,8 +179,11 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
     app,
     services,
     spec,
+    drain,
+    metrics,
     async close() {
       await keys.close();
+      if (!deps.mailer) mailer.close();
       if (!deps.readPool) await readPool.end();
     },
   };

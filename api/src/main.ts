@@ -1,16 +1,14 @@
-// `npm run start -w api`: the API alone, with its job worker, configured from the environment
-// (core/config/env). Drains on SIGTERM/SIGINT: stops accepting, finishes requests, then exits.
-import { loadConfig, ConfigError, usesDevSecret } from "@frontdesk/core/config/env";
-import { createDb } from "@frontdesk/core/db/client";
-import { createCache } from "@frontdesk/core/cache/index";
+// `npm run start -w api`: the REST API, with the job worker in-process unless
+// API_JOB_WORKER=off. `npm run start -w api -- --worker` (or `npm run worker -w api`): the job
+// worker alone, with /healthz, /readyz and /metrics on WORKER_PORT. Both drain on SIGTERM.
+import { loadConfig, ConfigError, usesDevSecret, type AppConfig } from "@frontdesk/core/config/env";
 import { createLogger } from "@frontdesk/core/observability/logger";
-import { createApiApp } from "./app.ts";
-import { createApiWorker } from "./worker.ts";
+import { runApiProcess } from "./api-process.ts";
+import { runWorkerProcess } from "./worker-process.ts";
 
-async function main() {
-  let config;
+function loadConfigOrExit(): AppConfig {
   try {
-    config = loadConfig();
+    return loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);
@@ -18,39 +16,33 @@ async function main() {
     }
     throw err;
   }
-  const logger = createLogger("api", config.logLevel);
+}
+
+async function main() {
+  const config = loadConfigOrExit();
+  const asWorker = process.argv.includes("--worker");
+  const logger = createLogger(asWorker ? "worker" : "api", config.logLevel);
   if (!config.databaseUrl) {
-    logger.fatal("DATABASE_URL is not set; `npm start` provides an embedded database, `npm run start -w api` needs one");
+    logger.fatal(`DATABASE_URL is not set; \`npm start\` provides an embedded database, the ${asWorker ? "worker" : "api"} needs one`);
     process.exit(2);
   }
   if (usesDevSecret(config)) logger.warn("APP_SECRET is not set: using the development secret (never in production)");
   if (!config.redisUrl) logger.warn("REDIS_URL is not set: rate limits, key revocation and live events are per instance");
-
-  const db = createDb({ url: config.databaseUrl, poolMax: config.databasePoolMax });
-  const cache = createCache(config);
-  const worker = createApiWorker({ config, db, cache, logger });
-  const api = createApiApp({ config, db, cache, logger, onJobsQueued: () => worker.kick() });
-  const port = config.port ?? config.ports.api;
-  const server = api.app.listen(port, config.host, () => {
-    logger.info({ url: `http://${config.host}:${port}`, docs: `${config.apiPublicUrl}/docs` }, "api listening");
-  });
+  const running = asWorker ? await runWorkerProcess(config, logger) : await runApiProcess(config, logger);
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, "api stopping");
-    server.close();
-    server.closeIdleConnections();
-    await worker.stop();
-    await api.close();
-    // With Redis unreachable, quitting would wait for a connection forever.
-    await Promise.race([cache.close(), new Promise((r) => setTimeout(r, 2000))]);
-    await db.$disconnect();
+    logger.info({ signal }, "draining");
+    await running.stop();
     process.exit(0);
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));
 }
 
-void main();
+main().catch((err) => {
+  console.error(err instanceof Error ? err.stack : err);
+  process.exit(1);
+});

@@ -8,17 +8,24 @@ import type { AppConfig } from "@frontdesk/core/config/env";
 import type { Db } from "@frontdesk/core/db/client";
 import type { Cache } from "@frontdesk/core/cache/cache";
 import type { Logger } from "@frontdesk/core/observability/logger";
+import type { Mailer } from "@frontdesk/core/mail/mailer";
+import type { Resolver } from "@frontdesk/core/webhooks/post-webhook";
 import type { LoginThrottle } from "@frontdesk/core/auth/login-throttle";
 import type { KnowledgeDocInput, KnowledgeService } from "@frontdesk/core/knowledge/knowledge-service";
-import type { KnowledgeHit, KnowledgeQuery } from "@frontdesk/core/knowledge/knowledge-search";
+import type { KnowledgeAnswer, KnowledgeHit, KnowledgeQuery } from "@frontdesk/core/knowledge/knowledge-search";
 import { signUp, type SignUpInput } from "@frontdesk/core/auth/sign-up";
 import { recordLogin } from "@frontdesk/core/auth/record-login";
+import { requestSignUp, type SignUpRequest } from "@frontdesk/core/auth/request-sign-up";
+import { completeSignUp } from "@frontdesk/core/auth/complete-sign-up";
+import { requestPasswordReset, resetPassword } from "@frontdesk/core/auth/password-reset";
+import { changePassword, renameUser } from "@frontdesk/core/auth/change-password";
+import type { MailMessage } from "@frontdesk/core/mail/mailer";
 import { normaliseEmail } from "@frontdesk/core/auth/email";
 import { createBusiness, type NewBusiness } from "@frontdesk/core/business/create-business";
 import { acceptInvite, type AcceptInviteInput } from "@frontdesk/core/business/accept-invite";
 import { listMemberships, listUserBusinesses, type MembershipSummary } from "@frontdesk/core/business/user-businesses";
 
-export type KnowledgeApi = Pick<KnowledgeService, "createContent" | "updateContent" | "deleteContent" | "importContents" | "search">;
+export type KnowledgeApi = Pick<KnowledgeService, "createContent" | "updateContent" | "deleteContent" | "importContents" | "search" | "answer">;
 
 /** The knowledge engine for one business: the business is bound, never passed. */
 export interface TenantKnowledge {
@@ -27,6 +34,7 @@ export interface TenantKnowledge {
   deleteContent(id: string): Promise<void>;
   importContents(docs: KnowledgeDocInput[]): Promise<{ imported: number; contents: RAGContent[] }>;
   search(q: Omit<KnowledgeQuery, "businessId">): Promise<KnowledgeHit[]>;
+  answer(q: Omit<KnowledgeQuery, "businessId">): Promise<KnowledgeAnswer>;
 }
 
 export function knowledgeFor(knowledge: KnowledgeApi, businessId: string): TenantKnowledge {
@@ -36,6 +44,7 @@ export function knowledgeFor(knowledge: KnowledgeApi, businessId: string): Tenan
     deleteContent: (id) => knowledge.deleteContent(businessId, id),
     importContents: (docs) => knowledge.importContents(businessId, docs),
     search: (q) => knowledge.search({ ...q, businessId }),
+    answer: (q) => knowledge.answer({ ...q, businessId }),
   };
 }
 
@@ -43,6 +52,8 @@ interface CommonServices {
   config: AppConfig;
   cache: Cache;
   logger: Logger;
+  /** Outgoing mail (invites, sign-up and password links). */
+  mailer: Mailer;
   now: () => Date;
 }
 
@@ -50,14 +61,22 @@ interface CommonServices {
 export interface TenantServices extends CommonServices {
   /** Drops cached answers for a business's keys on every instance (after its keys or the business change). */
   keys: { invalidate(businessId: string): Promise<void> };
-  /** Delivers webhook test events (a stand-in in tests is a local server, not a fake fetch). */
-  fetch: typeof fetch;
+  /** Resolves webhook host names for the SSRF guard (the system resolver; a test may stand in for DNS). */
+  resolveHost: Resolver;
   allowPrivateWebhookTargets: boolean;
 }
 
 /** The acts of a signed-in (or signing-up) user on their own account. */
 export interface Accounts {
   signUp(input: SignUpInput): Promise<User>;
+  /** The mail that answers a sign-up: a confirmation link, or a note to the address's owner. */
+  requestSignUp(input: SignUpRequest, ctx: { dashboardUrl: string; at: Date }): Promise<MailMessage>;
+  /** Spends a sign-up link and makes the account. */
+  completeSignUp(input: { token: string; at: Date }): Promise<User>;
+  requestPasswordReset(input: { email: string }, ctx: { dashboardUrl: string; at: Date }): Promise<MailMessage | null>;
+  resetPassword(input: { token: string; passwordHash: string; at: Date }): Promise<User>;
+  changePassword(input: { userId: string; currentPassword: string; newPasswordHash: string; keepSessionId: string }): Promise<void>;
+  renameUser(input: { userId: string; name: string }): Promise<void>;
   findUserByEmail(email: string): Promise<User | null>;
   recordLogin(userId: string, at: Date): Promise<void>;
   /** Every business of the user (for the session). */
@@ -84,6 +103,8 @@ export interface UserServices extends CommonServices {
   secureCookies: boolean;
   /** Readiness: whether the database answers. */
   databaseReachable(): Promise<boolean>;
+  /** Readiness: true once SIGTERM started the drain. */
+  draining(): boolean;
 }
 
 export interface ApiServices {
@@ -95,6 +116,12 @@ export interface ApiServices {
 export function accountsOn(db: Db): Accounts {
   return {
     signUp: (input) => signUp(db, input),
+    requestSignUp: (input, ctx) => requestSignUp(db, input, ctx),
+    completeSignUp: (input) => completeSignUp(db, input),
+    requestPasswordReset: (input, ctx) => requestPasswordReset(db, input, ctx),
+    resetPassword: (input) => resetPassword(db, input),
+    changePassword: (input) => changePassword(db, input),
+    renameUser: (input) => renameUser(db, input),
     findUserByEmail: (email) => db.user.findUnique({ where: { email: normaliseEmail(email) } }),
     recordLogin: (userId, at) => recordLogin(db, userId, at),
     memberships: (userId) => listMemberships(db, userId),

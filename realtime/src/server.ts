@@ -16,6 +16,8 @@ import { createRelayMetrics } from "./metrics.ts";
 import { healthRoutes } from "./http/health.ts";
 import { voiceWebhook } from "./http/voice-webhook.ts";
 import { statusCallback } from "./http/status-callback.ts";
+import { streamEnded } from "./http/stream-ended.ts";
+import { createStreamExits } from "./transports/stream-exits.ts";
 import { callTranscriptFeed } from "./http/call-transcript-feed.ts";
 import { acceptTwilioStream } from "./http/twilio-stream.ts";
 import { acceptBrowserStream, verifyBrowserUpgrade } from "./http/browser-stream.ts";
@@ -57,6 +59,7 @@ export function createRealtimeServer(deps: RealtimeServerDeps): RealtimeServer {
   const liveCalls = new LiveCalls(config.limits.maxCallsPerInstance, cache);
   const metrics = createRelayMetrics(() => liveCalls.liveCount);
   const rest = createTwilioCalls(config);
+  const exits = createStreamExits(cache);
   let draining = false;
 
   const callDeps = { config, db, cache, logger, knowledge: deps.knowledge, liveCalls, tools, metrics, hooks, timings: deps.timings };
@@ -77,6 +80,7 @@ export function createRealtimeServer(deps: RealtimeServerDeps): RealtimeServer {
     }),
   );
   app.post("/twilio/status", form, statusCallback({ config, db, cache, liveCalls, logger }));
+  app.post("/twilio/stream-ended", form, streamEnded({ config, exits, logger }));
   // For `npm run call`: a simulated caller's view of the transcript (never in production).
   if (config.env !== "production") app.get("/simulator/calls/:callSid/events", callTranscriptFeed({ config, db, cache }));
   app.use(healthRoutes({ db, cache, registry: metrics.registry, draining: () => draining }));
@@ -110,7 +114,7 @@ export function createRealtimeServer(deps: RealtimeServerDeps): RealtimeServer {
         return refuseUpgrade(socket, 403, "Forbidden");
       }
       return wss.handleUpgrade(req, socket, head, (ws) => {
-        void acceptTwilioStream(ws, { appSecret: config.appSecret, db, liveCalls, logger, metrics, rest, runCall: run });
+        void acceptTwilioStream(ws, { appSecret: config.appSecret, db, liveCalls, logger, metrics, rest, exits, runCall: run });
       });
     }
     if (path === "/browser/stream") {

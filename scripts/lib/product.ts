@@ -8,6 +8,8 @@ import { createDb } from "@frontdesk/core/db/client";
 import { createCache } from "@frontdesk/core/cache/index";
 import type { Logger } from "@frontdesk/core/observability/logger";
 import { createKnowledgeService } from "@frontdesk/core/knowledge/knowledge-service";
+import { createMetricsRegistry } from "@frontdesk/core/observability/metrics";
+import { registerJobMetrics } from "@frontdesk/core/observability/job-metrics";
 import { createApiApp } from "@frontdesk/api/app";
 import { createApiWorker } from "@frontdesk/api/worker";
 import { createRealtimeServer } from "@frontdesk/realtime/server";
@@ -31,13 +33,14 @@ export async function startProduct(config: AppConfig, logger: Logger): Promise<R
   if (usesDevSecret(config)) logger.warn("APP_SECRET is not set: using the development secret");
   const db = createDb({ url: config.databaseUrl, poolMax: config.databasePoolMax });
   const cache = createCache(config);
-  const worker = createApiWorker({ config, db, cache, logger: logger.child({ service: "api" }) });
+  const metrics = createMetricsRegistry("api");
+  const worker = createApiWorker({ config, db, cache, logger: logger.child({ service: "api" }), metrics: registerJobMetrics(metrics, db) });
   const kick = () => worker.kick();
   const knowledge = createKnowledgeService({ db, cache, config, logger, onJobsQueued: kick });
 
   if (await seedDemo({ db, createContent: knowledge.createContent })) logger.info("created the demo business");
 
-  const api = createApiApp({ config, db, cache, logger: logger.child({ service: "api" }), knowledge, onJobsQueued: kick });
+  const api = createApiApp({ config, db, cache, logger: logger.child({ service: "api" }), knowledge, metrics, onJobsQueued: kick });
   const httpServer = createServer(api.app);
   await listen(httpServer, config.ports.api, config.host, "API");
 

@@ -5,7 +5,8 @@
 // pace, echoes marks when the audio before them has played (promptly or late), honours
 // `clear` (dropping queued audio and echoing its marks), sends DTMF and stop, and ends the
 // stream when the call is redirected or completed through Twilio's REST API (the REST API
-// itself has a stand-in in test/stand-ins/twilio-rest.ts).
+// itself has a stand-in in test/stand-ins/twilio-rest.ts). When the relay ends the stream
+// itself, it asks the `<Connect action>` URL what comes next, as Twilio does.
 import { randomBytes } from "node:crypto";
 import { getExpectedTwilioSignature } from "twilio/lib/webhooks/webhooks.js";
 import WebSocket from "ws";
@@ -19,6 +20,8 @@ export interface ParsedTwiml {
   hangup: boolean;
   dial: string | null;
   stream: { url: string; parameters: Record<string, string> } | null;
+  /** The `<Connect action>` URL: asked what to do once the stream ends. */
+  connectAction: string | null;
 }
 
 const unescapeXml = (s: string) =>
@@ -40,7 +43,9 @@ export function parseTwiml(xml: string): ParsedTwiml {
     for (const p of (streamTag[2] ?? "").matchAll(/<Parameter([^>]*)\/>/g)) parameters[attr(p[1]!, "name")!] = attr(p[1]!, "value") ?? "";
     stream = { url: attr(streamTag[1]!, "url")!, parameters };
   }
-  return { xml, says, hangup: /<Hangup\s*\/>/.test(xml), dial: dialNumber ? unescapeXml(dialNumber.trim()) : null, stream };
+  const connectTag = /<Connect([^>]*)>/.exec(xml);
+  const connectAction = connectTag ? attr(connectTag[1]!, "action") ?? null : null;
+  return { xml, says, hangup: /<Hangup\s*\/>/.test(xml), dial: dialNumber ? unescapeXml(dialNumber.trim()) : null, stream, connectAction };
 }
 
 export interface TwilioSimulatorOptions {
@@ -83,7 +88,8 @@ export type TraceEvent =
   | { kind: "mark"; name: string }
   | { kind: "clear" }
   | { kind: "echo"; name: string; afterClear: boolean }
-  | { kind: "speech"; started: boolean };
+  /** The caller began (or stopped) talking; `heardMs`: agent audio played since they last spoke. */
+  | { kind: "speech"; started: boolean; heardMs?: number };
 
 export class TwilioSimulator {
   private calls = new Map<string, PhoneCall>();
@@ -138,7 +144,7 @@ export class TwilioSimulator {
   /** Opens a media stream straight away (no webhook): for tests of forged streams. */
   async openRawStream(o: CallOptions & { streamUrl: string; token: string; signature?: string | null }): Promise<PhoneCall> {
     const callSid = o.callSid ?? sid("CA");
-    const twiml: ParsedTwiml = { xml: "", says: [], hangup: false, dial: null, stream: { url: o.streamUrl, parameters: { token: o.token } } };
+    const twiml: ParsedTwiml = { xml: "", says: [], hangup: false, dial: null, stream: { url: o.streamUrl, parameters: { token: o.token } }, connectAction: null };
     const call = new PhoneCall(this, callSid, 200, twiml, o);
     this.calls.set(callSid, call);
     await call.openStream(o.signature);
@@ -191,6 +197,10 @@ export class PhoneCall {
   readonly sentAudio: Buffer[] = [];
   /** Changes made to the call through Twilio's REST API, in order. */
   readonly restUpdates: RestUpdateOnPhone[] = [];
+  /** What the `<Connect action>` answered once the relay ended the stream (undefined: not asked). */
+  afterStream: ParsedTwiml | null | undefined;
+  /** The call left `<Connect>` by the caller hanging up or a REST update, not the stream ending. */
+  private leftConnect = false;
   private queue: QueueEntry[] = [];
   private queueOffset = 0;
   private outgoing: Buffer[] = [];
@@ -227,6 +237,15 @@ export class PhoneCall {
   get queuedMs() {
     return (this.receivedBytes - this.playedBytes) / BYTES_PER_MS;
   }
+  /** Agent audio still to play before the next mark in the queue, ms (undefined: no mark queued). */
+  get untilNextMarkMs(): number | undefined {
+    let bytes = -this.queueOffset;
+    for (const e of this.queue) {
+      if ("mark" in e) return bytes / BYTES_PER_MS;
+      bytes += e.audio.length;
+    }
+    return undefined;
+  }
   get clears() {
     return this.trace.filter((e) => e.kind === "clear").length;
   }
@@ -239,7 +258,15 @@ export class PhoneCall {
     const sig = signature === undefined ? this.sim.sign(stream.url, {}, this.opts.forgeSignature ? "forged" : this.sim.opts.authToken) : signature;
     const ws = new WebSocket(target, { headers: sig === null ? {} : { "x-twilio-signature": sig }, perMessageDeflate: false });
     this.ws = ws;
-    this.closed = new Promise((resolve) => ws.on("close", (code) => ((this.closeCode = code), this.stopClock(), this.check(), resolve())));
+    this.closed = new Promise((resolve) =>
+      ws.on("close", (code) => {
+        this.closeCode = code;
+        this.stopClock();
+        this.check();
+        resolve();
+        if (!this.leftConnect) void this.askConnectAction();
+      }),
+    );
     ws.on("message", (data: Buffer) => this.onMessage(data));
     await new Promise<void>((resolve) => {
       ws.once("open", () => resolve());
@@ -282,6 +309,7 @@ export class PhoneCall {
 
   /** The caller hangs up: Twilio sends stop and closes the socket. */
   async hangUp() {
+    this.leftConnect = true;
     this.stopClock();
     this.send({ event: "stop", sequenceNumber: String(++this.seq), streamSid: this.streamSid, stop: { accountSid: this.sim.accountSid, callSid: this.callSid } });
     this.ws?.close(1000);
@@ -306,9 +334,31 @@ export class PhoneCall {
       marksOutstanding: this.trace.filter((e) => e.kind === "mark" && !echoed.has(e.name)).length,
     });
     if (params.Twiml !== undefined || params.Url !== undefined || params.Status === "completed") {
+      this.leftConnect = true;
       this.stopClock();
       this.send({ event: "stop", sequenceNumber: String(++this.seq), streamSid: this.streamSid, stop: { accountSid: this.sim.accountSid, callSid: this.callSid } });
       this.ws?.close(1000);
+    }
+    this.check();
+  }
+
+  /** Resolves with what the call did after the relay ended its stream (the action's TwiML). */
+  async waitForAfterStream(timeoutMs = 10_000): Promise<ParsedTwiml | null> {
+    await this.waitFor(() => this.afterStream !== undefined, timeoutMs, "the <Connect> action's answer");
+    return this.afterStream!;
+  }
+
+  /** The stream ended while the call was in `<Connect>`: Twilio asks the action what is next. */
+  private async askConnectAction() {
+    const action = this.twiml?.connectAction;
+    if (!action) return;
+    const url = new URL(action);
+    const params = { ...this.sim.voiceParams({ callSid: this.callSid, from: this.opts.from ?? "+15557654321", to: this.opts.to, status: "in-progress" }) };
+    try {
+      const r = await this.sim.post(url.pathname + url.search, params);
+      this.afterStream = r.status === 200 ? parseTwiml(r.body) : null;
+    } catch {
+      this.afterStream = null;
     }
     this.check();
   }
@@ -442,7 +492,7 @@ export class PhoneCall {
     const { frame, speech } = this.nextFrame();
     if (speech && !this.speaking) {
       this.speaking = true;
-      this.trace.push({ kind: "speech", started: true });
+      this.trace.push({ kind: "speech", started: true, heardMs: this.playedSinceSpeechMs });
     } else if (!speech && this.speaking) {
       this.speaking = false;
       this.playedSinceSpeechBytes = 0;

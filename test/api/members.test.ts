@@ -4,20 +4,24 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser } from "@frontdesk/core/auth/create-user";
 import { addMember, call, sessionFor, startApi, type Api } from "./support/api-harness.ts";
 import { createTestBusiness, type TestBusiness } from "../support/fixtures.ts";
-import { testDb } from "../support/services.ts";
+import { testConfig, testDb } from "../support/services.ts";
+import { linkIn, startSmtpStandIn, type SmtpStandIn } from "../stand-ins/smtp.ts";
 
 const db = testDb();
 let api: Api;
 let biz: TestBusiness;
 let owner: { cookie: string; csrf: string };
+let smtp: SmtpStandIn;
 
 beforeAll(async () => {
-  api = await startApi();
+  smtp = await startSmtpStandIn();
+  api = await startApi({ config: testConfig({ SMTP_URL: smtp.url, DASHBOARD_URL: "https://app.frontdesk.test" }) });
   biz = await createTestBusiness(db, { plan: "enterprise" });
   owner = await sessionFor(api, biz.owner);
 });
 afterAll(async () => {
   await api.close();
+  await smtp.close();
 });
 
 async function newUser(email: string) {
@@ -33,6 +37,12 @@ describe("members and invitations", () => {
     expect(invite.body).toMatchObject({ email, role: "admin", status: "pending", token: expect.any(String) });
     const listed = await call(api, "GET", "/v1/invites", { session: owner });
     expect(listed.text).not.toContain(invite.body.token);
+    const mail = await smtp.waitFor(email, /invited you/);
+    expect(mail.parsed.subject).toBe(`${biz.owner.name} invited you to ${biz.business.name} on frontdesk`);
+    expect(mail.parsed.text).toContain("as an admin");
+    const link = linkIn(mail, "/invite");
+    expect(link.url.origin).toBe("https://app.frontdesk.test");
+    expect(link.token).toBe(invite.body.token);
     const sam = await newUser(email);
     const accepted = await call(api, "POST", "/v1/invites/accept", { session: sam.session, body: { token: invite.body.token } });
     expect(accepted.status, accepted.text).toBe(200);

@@ -25,7 +25,7 @@ function freePort(): Promise<number> {
 describe("operations", () => {
   it("liveness and readiness answer; readiness checks the database and the cache", async () => {
     expect((await call(api, "GET", "/healthz")).body).toEqual({ status: "ok" });
-    expect((await call(api, "GET", "/readyz")).body).toEqual({ status: "ready", checks: { database: true, cache: true } });
+    expect((await call(api, "GET", "/readyz")).body).toEqual({ status: "ready", checks: { database: true, cache: true, draining: false } });
   });
 
   it("metrics count requests by operation and status", async () => {

@@ -97,6 +97,11 @@ function pathFor(op: SpecOperation, ids: Record<string, string>): string {
 const VALID_BODIES: Record<string, () => Record<string, Json>> = {
   signup: () => ({ email: `fuzz-${randomBytes(5).toString("hex")}@example.test`, password: "a sturdy passphrase 42", name: "Fuzz User" }),
   login: () => ({ email: "nobody@example.test", password: "not the password 1" }),
+  verifyEmail: () => ({ token: "not-a-real-token" }),
+  forgotPassword: () => ({ email: "nobody@example.test" }),
+  resetPassword: () => ({ token: "not-a-real-token", password: "a sturdy passphrase 42" }),
+  changePassword: () => ({ currentPassword: "not the password 1", newPassword: "a sturdy passphrase 42" }),
+  updateMe: () => ({ name: "Fuzzed Owner" }),
   createBusiness: () => ({ name: "Fuzz Co" }),
   updateBusiness: () => ({ description: "Updated by the fuzzer" }),
   updateMember: () => ({ role: "viewer" }),
@@ -249,7 +254,9 @@ describe("generated security checks", () => {
       const r = await call(api, "GET", op.path, { key: A.widgetKey, origin });
       expectProblem(r, 403);
       expect(r.body.code).toBe("origin_not_allowed");
-      expect(r.headers.get("access-control-allow-origin")).toBeNull();
+      // The refusal is readable by the page that asked (so its widget can say why), never with credentials.
+      expect(r.headers.get("access-control-allow-origin")).toBe(origin && origin !== "null" ? origin : null);
+      expect(r.headers.get("access-control-allow-credentials")).toBeNull();
     }
     const ok = await call(api, "GET", op.path, { key: A.widgetKey, origin: SITE });
     expect(ok.status).toBe(200);
@@ -264,10 +271,11 @@ describe("generated security checks", () => {
     const valid = bodyFor(op) as Record<string, Json>;
     const mutations = bodyMutations(schema, valid, doc);
     // The business is named explicitly: the fuzzer's createBusiness calls make C's owner a member of several.
-    const creds: Credentials = op.operationId === "signup" || op.operationId === "login" ? {} : { session: C.owner, business: C.ids.businessId };
+    const anonymous = ["signup", "login", "verifyEmail", "forgotPassword", "resetPassword"];
+    const creds: Credentials = anonymous.includes(op.operationId) ? {} : { session: C.owner, business: C.ids.businessId };
     // The unmutated body gets through, so the mutations below test the handler, not a gate in front of it.
     const baseline = await call(api, op.method.toUpperCase(), pathFor(op, C.ids), { ...creds, body: valid });
-    const refusedOnPurpose = { login: 401, acceptInvite: 404 } as Record<string, number>;
+    const refusedOnPurpose = { login: 401, acceptInvite: 404, verifyEmail: 400, resetPassword: 400, changePassword: 400 } as Record<string, number>;
     expect(baseline.status, baseline.text.slice(0, 300)).toBe(refusedOnPurpose[op.operationId] ?? (baseline.status < 300 ? baseline.status : 200));
     await inBatches(mutations, async (m) => {
       const r = await call(api, op.method.toUpperCase(), pathFor(op, C.ids), {
@@ -277,6 +285,7 @@ describe("generated security checks", () => {
       });
       expect(r.status, `${m.name}: ${r.text.slice(0, 300)}`).toBeLessThan(500);
       if (m.expect) expect(r.status, `${m.name}: ${r.text.slice(0, 300)}`).toBe(m.expect);
+      if (m.code) expect(r.body.code, `${m.name}: ${r.text.slice(0, 300)}`).toBe(m.code);
       if (r.status >= 400) expectProblem(r);
       expectNoLeak(r, A);
     });
@@ -286,9 +295,9 @@ describe("generated security checks", () => {
     const params = [...((spec.document.paths[op.path].parameters as unknown[]) ?? []), ...((op.raw.parameters as unknown[]) ?? [])] as Record<string, unknown>[];
     const widget = acceptedSchemes(op).has("publishableKey");
     const creds: Credentials = widget ? { key: C.widgetKey, origin: SITE } : op.operationId === "getReadiness" || op.operationId === "getHealth" ? {} : { session: C.owner, business: C.ids.businessId };
-    const requests: { name: string; path: string; headers?: Record<string, string>; expect?: number }[] = [];
+    const requests: { name: string; path: string; headers?: Record<string, string>; expect?: number; code?: string }[] = [];
     if (op.method === "get") {
-      for (const q of queryMutations(params, doc)) requests.push({ name: q.name, path: `${pathFor(op, C.ids)}?${q.query}`, expect: q.expect });
+      for (const q of queryMutations(params, doc)) requests.push({ name: q.name, path: `${pathFor(op, C.ids)}?${q.query}`, expect: q.expect, code: q.code });
     }
     for (const name of op.paramNames) {
       for (const hostile of HOSTILE_IDS) {
@@ -305,6 +314,7 @@ describe("generated security checks", () => {
       const r = await call(api, op.method.toUpperCase(), q.path, { ...creds, ...(q.headers?.["frontdesk-business"] ? { business: undefined } : {}), headers: q.headers, body: bodyFor(op) });
       expect(r.status, `${q.name}: ${r.text.slice(0, 300)}`).toBeLessThan(500);
       if (q.expect) expect(r.status, `${q.name}: ${r.text.slice(0, 300)}`).toBe(q.expect);
+      if (q.code) expect(r.body.code, `${q.name}: ${r.text.slice(0, 300)}`).toBe(q.code);
       if (r.status >= 400) expectProblem(r);
       expectNoLeak(r, A);
     });

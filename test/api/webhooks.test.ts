@@ -7,6 +7,8 @@ import { verifySignature } from "@frontdesk/core/webhooks/signature";
 import { emitCallEvent } from "@frontdesk/core/calls/call-events";
 import { createJobWorker } from "@frontdesk/core/jobs/job-queue";
 import { webhookJobHandlers } from "@frontdesk/core/webhooks/webhook-jobs";
+import { drainKnowledgeJobs } from "@frontdesk/core/knowledge/knowledge-jobs";
+import { resolveKnowledgeDeps } from "@frontdesk/core/knowledge/knowledge-deps";
 import { call, createSecretKey, startApi, type Api } from "./support/api-harness.ts";
 import { createTestBusiness, type TestBusiness } from "../support/fixtures.ts";
 import { testDb, testLogger } from "../support/services.ts";
@@ -18,13 +20,16 @@ let receiverUrl: string;
 const received: { headers: Record<string, unknown>; body: string }[] = [];
 let biz: TestBusiness;
 let key: string;
+/** How many more times /flaky answers 500 before it answers 200. */
+let flakyFailures = 0;
 
 beforeAll(async () => {
   receiver = createServer((req, res) => {
     let body = "";
     req.on("data", (c) => (body += c)).on("end", () => {
       received.push({ headers: req.headers, body });
-      res.writeHead(req.url === "/broken" ? 500 : 200).end(req.url === "/broken" ? "boom" : "thanks");
+      const fail = req.url === "/broken" || (req.url === "/flaky" && (flakyFailures -= 1) >= 0);
+      res.writeHead(fail ? 500 : 200).end(fail ? "boom" : "thanks");
     });
   });
   await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
@@ -89,6 +94,51 @@ describe("webhook endpoints", () => {
     expect(verifySignature(ep.secret, got.headers["frontdesk-signature"] as string, got.body)).toBe(false);
     const off = await call(api, "PATCH", `/v1/webhook-endpoints/${ep.id}`, { key, body: { isActive: false } });
     expect(off.body).toMatchObject({ isActive: false, disabledAt: expect.any(String) });
+  });
+
+  it("a failed delivery is redelivered on demand with the same event id, once the receiver is back", async () => {
+    const ep = (await call(api, "POST", "/v1/webhook-endpoints", { key, body: { url: `${receiverUrl}/flaky`, events: ["call.ended"] } })).body;
+    flakyFailures = 3;
+    const first = (await call(api, "POST", `/v1/webhook-endpoints/${ep.id}/test`, { key })).body;
+    expect(first).toMatchObject({ status: "failed", attempts: 1 });
+    const again = await call(api, "POST", `/v1/webhook-endpoints/${ep.id}/deliveries/${first.id}/redeliver`, { key });
+    expect(again.body).toMatchObject({ id: first.id, status: "failed", attempts: 2, responseStatus: 500 });
+    expect((await call(api, "GET", `/v1/webhook-endpoints/${ep.id}`, { key })).body.failingSince).toEqual(expect.any(String));
+    await call(api, "POST", `/v1/webhook-endpoints/${ep.id}/deliveries/${first.id}/redeliver`, { key });
+    const before = received.length;
+    const ok = await call(api, "POST", `/v1/webhook-endpoints/${ep.id}/deliveries/${first.id}/redeliver`, { key });
+    expect(ok.body).toMatchObject({ id: first.id, status: "succeeded", attempts: 4, responseStatus: 200, lastError: null });
+    expect(received[before]!.headers["frontdesk-event-id"]).toBe(first.eventId);
+    expect((await call(api, "GET", `/v1/webhook-endpoints/${ep.id}`, { key })).body).toMatchObject({ failingSince: null, disabledReason: null });
+
+    // Another business cannot reach it; a disabled endpoint must be re-enabled first.
+    const other = await createTestBusiness(db);
+    const otherKey = (await createSecretKey(other.business, ["webhooks:write"])).key;
+    const theirs = await call(api, "POST", `/v1/webhook-endpoints/${ep.id}/deliveries/${first.id}/redeliver`, { key: otherKey });
+    expect(theirs.status).toBe(404);
+    await call(api, "PATCH", `/v1/webhook-endpoints/${ep.id}`, { key, body: { isActive: false } });
+    const off = await call(api, "POST", `/v1/webhook-endpoints/${ep.id}/deliveries/${first.id}/redeliver`, { key });
+    expect(off.status).toBe(409);
+    expect(off.body.code).toBe("endpoint_disabled");
+    const missing = await call(api, "POST", `/v1/webhook-endpoints/${ep.id}/deliveries/whd_nope/redeliver`, { key });
+    expect(missing.status).toBe(404);
+  });
+
+  it("an indexed knowledge document is announced as knowledge.indexed", async () => {
+    const kkey = (await createSecretKey(biz.business, ["knowledge:write"])).key;
+    const ep = (await call(api, "POST", "/v1/webhook-endpoints", { key, body: { url: `${receiverUrl}/knowledge`, events: ["knowledge.indexed"] } })).body;
+    const doc = (await call(api, "POST", "/v1/knowledge", { key: kkey, body: { title: "Parking", content: "Free parking behind the shop." } })).body;
+    await drainKnowledgeJobs({ ...resolveKnowledgeDeps({ db }), logger: testLogger() }, { businessIds: [biz.business.id] });
+    const worker = createJobWorker({ db, logger: testLogger(), businessIds: [biz.business.id], pollMs: 3_600_000, handlers: webhookJobHandlers({ db, logger: testLogger(), allowPrivateTargets: true }) });
+    try {
+      await worker.drain();
+    } finally {
+      await worker.stop();
+    }
+    const log = (await call(api, "GET", `/v1/webhook-endpoints/${ep.id}/deliveries`, { key })).body.data;
+    expect(log).toEqual([expect.objectContaining({ eventType: "knowledge.indexed", status: "succeeded" })]);
+    const got = received.find((r) => r.headers["frontdesk-event-id"] === log[0].eventId)!;
+    expect(JSON.parse(got.body)).toMatchObject({ type: "knowledge.indexed", businessId: biz.business.id, data: { contentId: doc.id, chunks: expect.any(Number) } });
   });
 
   it("URLs that are not http(s) are refused", async () => {

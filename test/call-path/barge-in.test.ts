@@ -44,6 +44,24 @@ async function interruptRepeatedly(phone: PhoneCall, model: StandInConnection) {
 }
 
 /**
+ * Interrupts each agent turn just before a mark would come back: once the caller has heard
+ * about `heardMs`, at the frame after which the next mark is still 0–20 ms of audio away —
+ * the latest point in a mark interval, where the relay knows least of what was heard.
+ */
+async function interruptLateInMarkIntervals(phone: PhoneCall, model: StandInConnection) {
+  for (const [i, heardMs] of HEARD_BEFORE_INTERRUPTING_MS.entries()) {
+    await phone.waitFor(
+      () => phone.playedSinceSpeechMs >= heardMs && phone.untilNextMarkMs !== undefined && phone.untilNextMarkMs > 20 && phone.untilNextMarkMs <= 40,
+      15_000,
+      `a point late in a mark interval after ${heardMs} ms`,
+    );
+    phone.say(400, 700, i + 1);
+    await model.waitFor(() => model.truncations.length === i + 1, 10_000, `truncation ${i + 1}`);
+    await phone.waitForQuiet(10_000);
+  }
+}
+
+/**
  * Errors the model sent back. With server VAD the model cancels its own response when the
  * caller starts talking, so the relay's response.cancel can race it and be told no response
  * is active — expected and harmless; anything else is a real refusal.
@@ -115,6 +133,31 @@ describe("barge-in", () => {
     expect(segments.filter((s) => s.role === "caller").map((s) => s.text)).toEqual(
       HEARD_BEFORE_INTERRUPTING_MS.map((_, i) => `Sorry to interrupt, question ${i + 1}.`),
     );
+  });
+
+  it("marks agent audio at most 100 ms apart, so an interruption late in a mark interval truncates to within one interval of what was heard", async () => {
+    const n = path.model.connections.length + 1;
+    const phone = await path.twilio.call({ to: biz.phone.e164, speed: 8, marks: { lateByMs: 0, holdWhileCallerSpeaks: true } });
+    const model = await path.model.connection(n);
+    await interruptLateInMarkIntervals(phone, model);
+    await phone.hangUp();
+    const items = audioItems(model);
+    const turns = agentTurnsOnPhone(phone.trace, items.map((i) => i.producedBytes / 8));
+    expect(refusals(model)).toEqual([]);
+    expect(model.truncations).toHaveLength(HEARD_BEFORE_INTERRUPTING_MS.length);
+    for (const turn of turns) {
+      const gaps = turn.markedAtMs.map((at, k) => at - (turn.markedAtMs[k - 1] ?? 0));
+      expect(Math.max(...gaps)).toBeLessThanOrEqual(100);
+    }
+    for (const t of model.truncations) {
+      const turn = turns[items.findIndex((i) => i.id === t.itemId)]!;
+      const heard = turn.heardAtSpeechMs!;
+      expect(heard).toBeGreaterThan(0);
+      // The caller was 0–20 ms short of the next mark: the relay knew of up to 100 ms less.
+      expect(t.audioEndMs).toBeLessThanOrEqual(turn.sentMs);
+      expect(t.audioEndMs).toBe(Math.min(turn.sentMs, turn.ackedMs + 20));
+      expect(t.audioEndMs).toBeGreaterThanOrEqual(heard - 100);
+    }
   });
 
   it("stays exact when the phone echoes marks late", async () => {

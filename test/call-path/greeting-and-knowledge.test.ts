@@ -62,6 +62,15 @@ describe("a call answered by the agent", () => {
     expect(call.segments.map((s) => s.role)).toEqual(["agent", "caller", "tool", "agent"]);
     expect(call.segments[1]!.text).toBe("What time do you open on Saturday?");
     expect(call.segments[2]!.toolName).toBe("search_knowledge_base");
+    // The tool call is kept structured, with the search's trace: which document answered.
+    const hours = await forBusiness(path.db, biz.business.id).rAGContent.findFirstOrThrow({ where: { title: "Opening hours" } });
+    expect(call.segments[2]!.tool).toMatchObject({
+      name: "search_knowledge_base",
+      arguments: { query: "What time do you open on Saturday?" },
+      ok: true,
+      summary: expect.stringContaining("Opening hours"),
+      knowledge: { query: "What time do you open on Saturday?", mode: "hybrid", degraded: false, hits: [expect.objectContaining({ contentId: hours.id, title: "Opening hours", textRank: 1 })] },
+    });
     expect(call.segments[3]!.text).toContain(FACT);
 
     await phone.hangUp();

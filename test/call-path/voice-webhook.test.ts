@@ -30,7 +30,9 @@ describe("voice webhook", () => {
     expect(r.status).toBe(200);
     expect(r.contentType).toContain("text/xml");
     expect(r.twiml!.stream!.url).toBe("wss://relay.frontdesk.test/twilio/stream");
-    expect(r.body).toMatch(/<Connect><Stream url="wss:\/\/relay\.frontdesk\.test\/twilio\/stream"><Parameter name="token" value="[^"]+"\/><\/Stream><\/Connect>/);
+    expect(r.body).toMatch(/<Connect action="[^"]+"><Stream url="wss:\/\/relay\.frontdesk\.test\/twilio\/stream"><Parameter name="token" value="[^"]+"\/><\/Stream><\/Connect><\/Response>/);
+    // Once the stream ends, Twilio asks the relay what comes next (nothing after <Connect> runs).
+    expect(r.twiml!.connectAction).toBe("https://relay.frontdesk.test/twilio/stream-ended");
     const token = verifyStreamToken(path.config.appSecret, r.twiml!.stream!.parameters.token, "twilio-stream");
     const log = await forBusiness(path.db, business.id).callLog.findUniqueOrThrow({ where: { callSid } });
     expect(token).toMatchObject({ ok: true, claims: { callSid, businessId: business.id, callId: log.id } });

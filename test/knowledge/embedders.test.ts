@@ -84,15 +84,17 @@ describe("OpenAI embedder (against a local server speaking OpenAI's embeddings A
     expect(Math.max(...sent.map((r) => r.tokens))).toBeLessThanOrEqual(EMBEDDING_LIMITS.tokensPerRequest);
   });
 
-  it("retries 429 and 503 answers with backoff and then succeeds", async () => {
+  it("retries 429 and 503 answers for documents with backoff and then succeeds; a query is tried once", async () => {
     api.failNext(2, 429);
     const before = api.requests.length;
     const [v] = await embedder().embedDocuments(["retry me"]);
     expect(cosine(v!, bagOfWords("retry me", 1536))).toBeCloseTo(1, 5);
     expect(api.requests.slice(before).map((r) => r.status)).toEqual([429, 429, 200]);
     api.failNext(1, 503);
+    await expect(embedder().embedQuery("and me")).rejects.toThrow(/503/);
+    expect(api.requests.slice(-1).map((r) => r.status)).toEqual([503]);
     await embedder().embedQuery("and me");
-    expect(api.requests.slice(-2).map((r) => r.status)).toEqual([503, 200]);
+    expect(api.requests.slice(-1).map((r) => r.status)).toEqual([200]);
   });
 
   it("an outage longer than its retries surfaces as the API's error", async () => {

@@ -139,16 +139,16 @@ describe("full-text ranking with word rarity", () => {
   it("a rare word outranks a word found in most chunks, and the common word still adds to the score", async () => {
     const { business } = await createTestBusiness(db, { knowledge: docs });
     const search = createKnowledgeSearch({ db, fullTextCap: 3 });
-    const hits = await search.searchWith("text", { businessId: business.id, query: "booking refunds", limit: 10 });
+    const hits = (await search.searchWith("text", { businessId: business.id, query: "booking refunds", limit: 10 })).hits;
     expect(hits[0]?.title).toBe("Refunds");
-    const deposit = await search.searchWith("text", { businessId: business.id, query: "booking deposit", limit: 10 });
+    const deposit = (await search.searchWith("text", { businessId: business.id, query: "booking deposit", limit: 10 })).hits;
     expect(deposit[0]?.title).toBe("Booking four");
   });
 
   it("when every word is common, chunks holding all of them come first", async () => {
     const { business } = await createTestBusiness(db, { knowledge: docs });
     const search = createKnowledgeSearch({ db, fullTextCap: 1 });
-    const hits = await search.searchWith("text", { businessId: business.id, query: "booking phone", limit: 10 });
+    const hits = (await search.searchWith("text", { businessId: business.id, query: "booking phone", limit: 10 })).hits;
     expect(hits[0]?.title).toBe("Booking two");
     expect(hits.length).toBeGreaterThan(1);
   });

@@ -3,7 +3,7 @@
 // model, input shape, 2,048 inputs and 300,000 tokens per request, 8,192 tokens per input,
 // `dimensions` only for text-embedding-3 models), answers with OpenAI's response and error
 // shapes, in float or base64 encoding, and can be scripted to fail: the next N requests with
-// 429/500/503, or an outage until it is lifted. Its vectors are a deterministic bag of words
+// 429/500/503, an outage until it is lifted, or a hang (requests held unanswered). Its vectors are a deterministic bag of words
 // (texts sharing words are near), unit length like OpenAI's, so search over them is testable.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -37,6 +37,8 @@ export interface OpenAIEmbeddingsStandIn {
   failNext(count: number, status?: 429 | 500 | 503): void;
   /** Every request fails with this status until up() (a provider outage). */
   down(status?: 429 | 500 | 503): void;
+  /** Every request is held, unanswered, until up() or close() (a provider that hangs). */
+  hang(): void;
   up(): void;
   close(): Promise<void>;
 }
@@ -64,6 +66,8 @@ export async function startOpenAIEmbeddingsStandIn(opts: { apiKey?: string; retr
   const requests: EmbeddingRequestRecord[] = [];
   let failures: { remaining: number; status: number } = { remaining: 0, status: 503 };
   let outage: number | undefined;
+  let hanging = false;
+  const held = new Set<ServerResponse>();
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => send(res, 500, errorBody(new RequestError(500, String(err), "server_error"))));
@@ -71,6 +75,12 @@ export async function startOpenAIEmbeddingsStandIn(opts: { apiKey?: string; retr
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const body = await readBody(req);
+    if (hanging) {
+      held.add(res);
+      res.on("close", () => held.delete(res));
+      requests.push({ at: Date.now(), model: undefined, inputs: 0, tokens: 0, dimensions: undefined, encodingFormat: undefined, status: 0, error: "held" });
+      return;
+    }
     const record: EmbeddingRequestRecord = { at: Date.now(), model: undefined, inputs: 0, tokens: 0, dimensions: undefined, encodingFormat: undefined, status: 200 };
     try {
       if (req.method !== "POST" || req.url?.split("?")[0] !== "/v1/embeddings") {
@@ -120,11 +130,18 @@ export async function startOpenAIEmbeddingsStandIn(opts: { apiKey?: string; retr
     down(status = 503) {
       outage = status;
     },
+    hang() {
+      hanging = true;
+    },
     up() {
       outage = undefined;
+      hanging = false;
+      for (const res of held) res.destroy();
+      held.clear();
     },
     close: () =>
       new Promise<void>((resolve) => {
+        for (const res of held) res.destroy();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

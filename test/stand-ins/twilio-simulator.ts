@@ -14,6 +14,10 @@ export interface AgentTurnOnPhone {
   ackedBeforeSpeechMs: number;
   /** Ended by a clear (barge-in). */
   cleared: boolean;
+  /** Where the relay marked the item's audio, ms into it, in order. */
+  markedAtMs: number[];
+  /** Agent audio the caller had heard when they began talking over the item, ms (undefined: they did not). */
+  heardAtSpeechMs: number | undefined;
 }
 
 /**
@@ -24,7 +28,7 @@ export function agentTurnsOnPhone(trace: TraceEvent[], producedMs: number[]): Ag
   const turns: AgentTurnOnPhone[] = [];
   let i = 0;
   for (const produced of producedMs) {
-    const turn: AgentTurnOnPhone = { sentMs: 0, ackedMs: 0, ackedBeforeSpeechMs: 0, cleared: false };
+    const turn: AgentTurnOnPhone = { sentMs: 0, ackedMs: 0, ackedBeforeSpeechMs: 0, cleared: false, markedAtMs: [], heardAtSpeechMs: undefined };
     const markAt = new Map<string, number>();
     let callerSpeaking = false;
     for (; i < trace.length; i++) {
@@ -32,11 +36,17 @@ export function agentTurnsOnPhone(trace: TraceEvent[], producedMs: number[]): Ag
       if (e.kind === "media") {
         if (turn.sentMs >= produced) break;
         turn.sentMs += e.bytes / BYTES_PER_MS;
-      } else if (e.kind === "mark") markAt.set(e.name, turn.sentMs);
+      } else if (e.kind === "mark") {
+        markAt.set(e.name, turn.sentMs);
+        turn.markedAtMs.push(turn.sentMs);
+      }
       else if (e.kind === "echo" && !e.afterClear && markAt.has(e.name)) {
         turn.ackedMs = Math.max(turn.ackedMs, markAt.get(e.name)!);
         if (!callerSpeaking) turn.ackedBeforeSpeechMs = turn.ackedMs;
-      } else if (e.kind === "speech") callerSpeaking = e.started;
+      } else if (e.kind === "speech") {
+        callerSpeaking = e.started;
+        if (e.started && turn.sentMs > 0) turn.heardAtSpeechMs ??= e.heardMs;
+      }
       else if (e.kind === "clear") {
         turn.cleared = true;
         i++;

@@ -16,6 +16,11 @@ function withDb(url: string, db: string): string {
   return u.toString();
 }
 
+/** The migrated template databases are cloned from (tests that need a database of their own clone it too). */
+export function templateName(): string {
+  return `frontdesk_tpl_${migrationsHash()}`;
+}
+
 function migrationsHash(): string {
   const dir = "prisma/migrations";
   const h = createHash("sha256");
@@ -37,7 +42,7 @@ async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
 }
 
 async function ensureTemplate(): Promise<string> {
-  const template = `frontdesk_tpl_${migrationsHash()}`;
+  const template = templateName();
   const exists = await admin((c) => c.query("SELECT 1 FROM pg_database WHERE datname = $1", [template]));
   if (exists.rowCount) return template;
   const building = `${template}_b${process.pid}`;

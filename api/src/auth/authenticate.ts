@@ -10,7 +10,6 @@ import type { Principal } from "../http/context.ts";
 import type { KeyResolver } from "./key-resolver.ts";
 import type { SessionStore } from "./session-store.ts";
 import { clearSessionCookie } from "./session-store.ts";
-import { widgetCorsHeaders } from "../http/cors.ts";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -85,7 +84,6 @@ export function authenticate(deps: AuthenticateDeps): RequestHandler {
       const token = isPublic ? undefined : bearer(req);
       if (token !== undefined) {
         fd.principal = await fromBearer(deps, req, token);
-        if (fd.principal.kind === "publishableKey") widgetCorsHeaders(res, req.headers.origin!);
         return next();
       }
       const cookie = (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE];

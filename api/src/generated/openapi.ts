@@ -14,11 +14,101 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Create a dashboard account
-         * @description Creates a user and signs them in (sets the session cookie). With `businessName`, also
-         *     creates a business with the user as its owner.
+         * Ask to create a dashboard account
+         * @description Mails a one-time link to the address; following it (`POST /v1/auth/verify-email`)
+         *     makes the account and signs in. The answer is the same whether or not the address
+         *     already has an account (its owner is told by mail that someone tried), so it reveals
+         *     nothing. With `businessName`, the account gets a business of that name, owned by it.
          */
         post: operations["signup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/verify-email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Follow a sign-up link (make the account and sign in)
+         * @description Spends the token mailed by `POST /v1/auth/signup` (single use, valid 24 hours), makes
+         *     the account with its email verified, and signs in (sets the session cookie). A used,
+         *     expired or unknown token answers `400 link_invalid`.
+         */
+        post: operations["verifyEmail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/password/forgot": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask for a password-reset link
+         * @description Mails a single-use link (valid one hour) to the address if it has an account. The
+         *     answer is the same either way.
+         */
+        post: operations["forgotPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/password/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set a new password with a reset link
+         * @description Spends the mailed token, sets the new password, ends every session of the account
+         *     (and its other reset links), and signs in afresh. A used, expired or unknown token
+         *     answers `400 link_invalid`.
+         */
+        post: operations["resetPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change the signed-in user's password
+         * @description Needs the current password (a wrong one answers `400` on `body.currentPassword`).
+         *     Every other session of the account ends; this one stays.
+         *
+         *     Dashboard session only: a secret API key gets `403 session_required`.
+         */
+        post: operations["changePassword"];
         delete?: never;
         options?: never;
         head?: never;
@@ -82,7 +172,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change the signed-in user's name
+         * @description Dashboard session only: a secret API key gets `403 session_required`.
+         */
+        patch: operations["updateMe"];
         trace?: never;
     };
     "/v1/businesses": {
@@ -700,6 +794,33 @@ export interface paths {
         patch: operations["updateWidgetKey"];
         trace?: never;
     };
+    "/v1/widget-keys/{widgetKeyId}/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A widget key id (`wk_…`). */
+                widgetKeyId: components["parameters"]["WidgetKeyId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mint a short-lived token that lets a call-log widget show callers' details
+         * @description For the business's own backend: the token is bound to this business and this widget
+         *     key, and expires after `ttlSeconds` (at most one hour). A page that embeds
+         *     `<frontdesk-call-log>` passes it to the widget, which sends it as the
+         *     `Frontdesk-Widget-Token` header on `GET /v1/widget/calls`; the answer then carries
+         *     masked caller numbers, summaries and topics too. Never put a secret key in a page.
+         */
+        post: operations["createWidgetToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/widget/business": {
         parameters: {
             query?: never;
@@ -744,7 +865,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Recent calls, without callers' numbers or words */
+        /**
+         * Recent calls, without callers' numbers or words unless the business's backend says so
+         * @description With the publishable key alone, each call carries only what is not personal: when, how
+         *     long, its status, outcome and sentiment. With a `Frontdesk-Widget-Token` minted by the
+         *     business's backend for this widget key (`POST /v1/widget-keys/{widgetKeyId}/tokens`), it
+         *     also carries the caller's masked number, the summary and the topics. A token that is
+         *     expired, altered, or minted for another widget key or business answers
+         *     `401 invalid_widget_token`. Newest first; page with `starting_after`.
+         */
         get: operations["listWidgetCalls"];
         put?: never;
         post?: never;
@@ -842,6 +971,33 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/webhook-endpoints/{webhookEndpointId}/deliveries/{webhookDeliveryId}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A webhook endpoint id (`we_…`). */
+                webhookEndpointId: components["parameters"]["WebhookEndpointId"];
+                /** @description A webhook delivery id (`whd_…`). */
+                webhookDeliveryId: components["parameters"]["WebhookDeliveryId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deliver a past event to the endpoint again, now
+         * @description One more attempt at the delivery (same event id, freshly signed), right away; the
+         *     answer is the delivery with its new outcome. No automatic retries follow. The endpoint
+         *     must be active (re-enable a disabled one first).
+         */
+        post: operations["redeliverWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/webhook-endpoints/{webhookEndpointId}/deliveries": {
         parameters: {
             query?: never;
@@ -929,7 +1085,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The process can serve (database and cache reachable) */
+        /** The process can serve (database and cache reachable, not shutting down) */
         get: operations["getReadiness"];
         put?: never;
         post?: never;
@@ -952,8 +1108,12 @@ export interface webhooks {
         put?: never;
         /**
          * What a webhook endpoint receives
-         * @description One delivery per event per subscribed endpoint, retried with backoff until the
-         *     endpoint answers 2xx. Headers: `Frontdesk-Signature: t=<unix seconds>,v1=<hex>`
+         * @description One delivery per event per subscribed endpoint, retried until the endpoint answers 2xx
+         *     (after 10 s, 1 min, 5 min, 30 min, 2 h, 6 h and 12 h: 8 attempts over ~21 h). An
+         *     endpoint whose every attempt fails for 3 days is disabled (`disabledReason`) and the
+         *     business's other endpoints get `webhook_endpoint.disabled`. Redirects are followed up to
+         *     3 hops; in production targets must be https on public addresses (host names are
+         *     resolved and checked, redirects too). Only the first 2 KB of the answer is read. Headers: `Frontdesk-Signature: t=<unix seconds>,v1=<hex>`
          *     (HMAC-SHA256 of `<t>.<raw body>` under the endpoint's secret), `Frontdesk-Event-Id`,
          *     `Frontdesk-Event-Type`. Dedupe on the event `id`.
          */
@@ -993,7 +1153,7 @@ export interface components {
              * @description A stable, machine-readable code; the table in Problem codes gives each one's status.
              * @enum {string}
              */
-            code: "validation_failed" | "invalid_json" | "bad_request" | "request_aborted" | "unauthenticated" | "invalid_authorization" | "invalid_api_key" | "session_expired" | "invalid_credentials" | "plan_limit" | "knowledge_limit_reached" | "forbidden" | "csrf_failed" | "insufficient_scope" | "insufficient_role" | "session_required" | "secret_key_not_allowed" | "publishable_key_not_allowed" | "widget_not_enabled" | "origin_not_allowed" | "invite_email_mismatch" | "not_found" | "route_not_found" | "business_not_found" | "no_business" | "invite_not_found" | "method_not_allowed" | "not_acceptable" | "conflict" | "email_taken" | "phone_number_taken" | "already_member" | "last_owner" | "invite_already_accepted" | "key_not_active" | "idempotency_key_reused" | "idempotency_key_in_use" | "payload_too_large" | "unsupported_media_type" | "client_error" | "rate_limited" | "login_throttled" | "too_many_streams" | "internal" | "unavailable" | "stream_unavailable";
+            code: "validation_failed" | "invalid_json" | "bad_request" | "request_aborted" | "link_invalid" | "unauthenticated" | "invalid_authorization" | "invalid_api_key" | "session_expired" | "invalid_credentials" | "invalid_widget_token" | "plan_limit" | "knowledge_limit_reached" | "forbidden" | "csrf_failed" | "insufficient_scope" | "insufficient_role" | "session_required" | "secret_key_not_allowed" | "publishable_key_not_allowed" | "widget_not_enabled" | "origin_not_allowed" | "invite_email_mismatch" | "not_found" | "route_not_found" | "business_not_found" | "no_business" | "invite_not_found" | "method_not_allowed" | "not_acceptable" | "request_timeout" | "conflict" | "endpoint_disabled" | "email_taken" | "phone_number_taken" | "already_member" | "last_owner" | "invite_already_accepted" | "key_not_active" | "idempotency_key_reused" | "idempotency_key_in_use" | "payload_too_large" | "unsupported_media_type" | "client_error" | "rate_limited" | "login_throttled" | "too_many_streams" | "internal" | "unavailable" | "stream_unavailable";
             /** @description The `Request-Id` of the request. */
             request_id: string;
             /** @description For validation problems, one entry per bad field. */
@@ -1016,6 +1176,32 @@ export interface components {
             name: string;
             /** @description Also create a business with this name, owned by the new user. */
             businessName?: string;
+        };
+        AccountMailSent: {
+            /** @description The address (lower-cased) the mail went to, if it goes. */
+            email: string;
+            /** @description What to tell the user (check the inbox). */
+            detail: string;
+        };
+        AccountLink: {
+            /** @description The `token` query parameter of the mailed link. */
+            token: string;
+        };
+        ForgotPasswordRequest: {
+            email: string;
+        };
+        ResetPasswordRequest: {
+            token: string;
+            /** @description At least 10 characters. */
+            password: string;
+        };
+        ChangePasswordRequest: {
+            currentPassword: string;
+            /** @description At least 10 characters. */
+            newPassword: string;
+        };
+        UserUpdate: {
+            name: string;
         };
         LoginRequest: {
             email: string;
@@ -1218,6 +1404,13 @@ export interface components {
         };
         KnowledgeSearchResult: {
             data: components["schemas"]["KnowledgeHit"][];
+            /**
+             * @description The rankings that answered: `hybrid` (vectors and full text), or `text` when the embedding provider was slow or failing and full text alone answered.
+             * @enum {string}
+             */
+            mode?: "hybrid" | "vector" | "text";
+            /** @description True when full text answered alone because the vector half was unavailable. */
+            degraded?: boolean;
         };
         KnowledgeIndexStatus: {
             total: number;
@@ -1343,7 +1536,52 @@ export interface components {
             /** @description The caller cut the agent off; `text` is what was heard. */
             interrupted: boolean;
             toolName: string | null;
+            /** @description The tool call of a `tool` entry, structured; null on other entries (and on entries recorded before it existed). */
+            tool: components["schemas"]["ToolCall"] | null;
             latencyMs: number | null;
+        };
+        ToolCall: {
+            /** @description The tool the agent called. */
+            name: string;
+            /** @description The arguments the agent sent (a JSON object; the raw text when it was not one). */
+            arguments: {
+                [key: string]: unknown;
+            } | string;
+            /** @description False when the tool failed or took too long. */
+            ok: boolean;
+            /** @description The result in a line (the error's message when `ok` is false). */
+            summary: string;
+            /** @description For a knowledge search, where the answer came from; null for other tools. */
+            knowledge: components["schemas"]["KnowledgeSearchTrace"] | null;
+        };
+        KnowledgeSearchTrace: {
+            query: string;
+            /**
+             * @description The rankings that answered (`text` when the embedding provider was slow or failing).
+             * @enum {string}
+             */
+            mode: "hybrid" | "vector" | "text";
+            degraded: boolean;
+            /** @enum {string|null} */
+            reason: "embedding_timeout" | "embedding_failed" | "vector_search_failed" | null;
+            /** @description Hits came back and none of them from the vector ranking. */
+            fullTextOnly: boolean;
+            /** @description The chunks returned, best first. */
+            hits: components["schemas"]["KnowledgeTraceHit"][];
+        };
+        KnowledgeTraceHit: {
+            contentId: components["schemas"]["Id"];
+            chunkId: string | null;
+            /** @description The document's title when the search ran. */
+            title: string;
+            /** @description Fused relevance in (0, 1]. */
+            score: number;
+            /** @description Rank in the full-text ranking (1 is best). */
+            textRank: number | null;
+            /** @description Rank in the vector ranking (1 is best). */
+            vectorRank: number | null;
+            /** @description Cosine similarity to the question. */
+            similarity: number | null;
         };
         Transcript: {
             callId: components["schemas"]["Id"];
@@ -1478,6 +1716,8 @@ export interface components {
             name: string;
             description: string;
             website: string | null;
+            /** @description The number callers reach the business on (E.164), for a "call us" link; null without an active number. */
+            phoneNumber: string | null;
             timezone: string;
             hours: components["schemas"]["WeeklyHours"];
             /** @description Open right now by the business's hours. */
@@ -1488,6 +1728,8 @@ export interface components {
             title: string;
             content: string;
             category: string | null;
+            /** @description With `q` only — the passage of `content` that matched best, for the widget to highlight. */
+            passage?: string;
         };
         WidgetKnowledgeList: {
             data: components["schemas"]["WidgetKnowledgeItem"][];
@@ -1499,13 +1741,34 @@ export interface components {
             status: components["schemas"]["CallStatus"];
             outcome: components["schemas"]["CallOutcome"] | null;
             sentiment: components["schemas"]["Sentiment"] | null;
-            topics: string[];
+            /** @description With a widget token only: the caller's number, masked but for its last 4 digits (`+•••••••1234`). */
+            callerNumber?: string;
+            /** @description With a widget token only. */
+            summary?: string | null;
+            /** @description With a widget token only (taken from the callers' own words). */
+            topics?: string[];
         };
         WidgetCallList: {
+            /** @enum {string} */
+            object: "list";
             data: components["schemas"]["WidgetCall"][];
+            has_more: boolean;
+        };
+        WidgetTokenCreate: {
+            /**
+             * @description How long the token works (at most one hour).
+             * @default 900
+             */
+            ttlSeconds: number;
+        };
+        WidgetToken: {
+            /** @description `wt_…`; hand it to the page, which passes it to the widget. */
+            token: string;
+            widgetKeyId: components["schemas"]["Id"];
+            expiresAt: components["schemas"]["Timestamp"];
         };
         /** @enum {string} */
-        WebhookEventType: "call.started" | "call.ended" | "call.analysed" | "message.taken";
+        WebhookEventType: "call.started" | "call.ended" | "call.analysed" | "message.taken" | "knowledge.indexed" | "webhook_endpoint.disabled";
         WebhookEndpoint: {
             id: components["schemas"]["Id"];
             url: string;
@@ -1513,6 +1776,13 @@ export interface components {
             events: components["schemas"]["WebhookEventType"][];
             isActive: boolean;
             disabledAt: components["schemas"]["NullableTimestamp"];
+            /**
+             * @description Why frontdesk disabled the endpoint (every attempt failing for 3 days); null when
+             *     it is active or was disabled by a user. Re-enable it with `isActive: true`.
+             */
+            disabledReason: string | null;
+            /** @description Since when every attempt has failed; null after a success. */
+            failingSince: components["schemas"]["NullableTimestamp"];
             createdAt: components["schemas"]["Timestamp"];
             updatedAt: components["schemas"]["Timestamp"];
         };
@@ -1583,6 +1853,11 @@ export interface components {
          *     which event it is, and so the shape of its `data`.
          */
         CallEvent: components["schemas"]["CallStartedEvent"] | components["schemas"]["CallTranscriptEvent"] | components["schemas"]["CallEndedEvent"] | components["schemas"]["CallAnalysedEvent"] | components["schemas"]["MessageTakenEvent"] | components["schemas"]["WebhookTestEvent"];
+        /**
+         * @description The body of a webhook delivery: a call event (not `call.transcript`, which is live
+         *     only) or a notice about the business.
+         */
+        WebhookEvent: components["schemas"]["CallStartedEvent"] | components["schemas"]["CallEndedEvent"] | components["schemas"]["CallAnalysedEvent"] | components["schemas"]["MessageTakenEvent"] | components["schemas"]["WebhookTestEvent"] | components["schemas"]["KnowledgeIndexedEvent"] | components["schemas"]["WebhookEndpointDisabledEvent"];
         /** @description `evt_…`; receivers dedupe on it. */
         EventId: string;
         /** @description The agent answered a call. */
@@ -1712,6 +1987,41 @@ export interface components {
                 message: string;
             };
         };
+        /** @description A knowledge document was (re)indexed and is now searchable by the agent (webhooks only). */
+        KnowledgeIndexedEvent: {
+            id: components["schemas"]["EventId"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "knowledge.indexed";
+            businessId: components["schemas"]["Id"];
+            at: components["schemas"]["Timestamp"];
+            data: {
+                contentId: components["schemas"]["Id"];
+                chunks: number;
+            };
+        };
+        /**
+         * @description Frontdesk disabled one of the business's webhook endpoints after every attempt failed
+         *     for 3 days (webhooks only; sent to the business's other subscribed endpoints).
+         */
+        WebhookEndpointDisabledEvent: {
+            id: components["schemas"]["EventId"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "webhook_endpoint.disabled";
+            businessId: components["schemas"]["Id"];
+            at: components["schemas"]["Timestamp"];
+            data: {
+                webhookEndpointId: components["schemas"]["Id"];
+                url: string;
+                reason: string;
+                failingSince: components["schemas"]["NullableTimestamp"];
+            };
+        };
         Health: {
             /** @constant */
             status: "ok";
@@ -1722,6 +2032,8 @@ export interface components {
             checks: {
                 database: boolean;
                 cache: boolean;
+                /** @description The instance received SIGTERM and is finishing its requests. */
+                draining?: boolean;
             };
         };
     };
@@ -1870,6 +2182,8 @@ export interface components {
         WidgetKeyId: components["schemas"]["Id"];
         /** @description A webhook endpoint id (`we_…`). */
         WebhookEndpointId: components["schemas"]["Id"];
+        /** @description A webhook delivery id (`whd_…`). */
+        WebhookDeliveryId: components["schemas"]["Id"];
     };
     requestBodies: never;
     headers: {
@@ -1911,6 +2225,36 @@ export interface operations {
             };
         };
         responses: {
+            /** @description A link was mailed (to a new address), or its owner told (to one with an account). */
+            202: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountMailSent"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    verifyEmail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountLink"];
+            };
+        };
+        responses: {
             /** @description Signed up and signed in. */
             201: {
                 headers: {
@@ -1926,6 +2270,100 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    forgotPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ForgotPasswordRequest"];
+            };
+        };
+        responses: {
+            /** @description A link was mailed if the address has an account. */
+            202: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountMailSent"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    resetPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResetPasswordRequest"];
+            };
+        };
+        responses: {
+            /** @description Password changed; signed in. */
+            200: {
+                headers: {
+                    "Set-Cookie": components["headers"]["SessionCookie"];
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    changePassword: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The session's `csrfToken`; required when the request is authenticated by the session cookie. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangePasswordRequest"];
+            };
+        };
+        responses: {
+            /** @description Changed. */
+            204: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };
@@ -2011,6 +2449,41 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            default: components["responses"]["Error"];
+        };
+    };
+    updateMe: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The session's `csrfToken`; required when the request is authenticated by the session cookie. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserUpdate"];
+            };
+        };
+        responses: {
+            /** @description The session, with the new name. */
+            200: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };
     };
@@ -3798,6 +4271,54 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
+    createWidgetToken: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The business a dashboard session acts on. Needed only when the user belongs to more
+                 *     than one business; a secret key always acts on its own business.
+                 */
+                "Frontdesk-Business"?: components["parameters"]["Business"];
+                /** @description Makes a retried POST safe; see Conventions. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description The session's `csrfToken`; required when the request is authenticated by the session cookie. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description A widget key id (`wk_…`). */
+                widgetKeyId: components["parameters"]["WidgetKeyId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["WidgetTokenCreate"];
+            };
+        };
+        responses: {
+            /** @description The token and when it expires. */
+            201: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WidgetToken"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
     getWidgetBusiness: {
         parameters: {
             query?: never;
@@ -3865,12 +4386,17 @@ export interface operations {
             query?: {
                 /** @description At most this many calls. */
                 limit?: number;
+                /** @description The id of the last item of the previous page. */
+                starting_after?: components["parameters"]["StartingAfter"];
                 /** @description Only calls analysed with this outcome. */
                 outcome?: components["schemas"]["CallOutcome"];
                 /** @description Only calls in this direction (`web` are test calls from the dashboard). */
                 direction?: components["schemas"]["CallDirection"];
             };
-            header?: never;
+            header?: {
+                /** @description A token from `POST /v1/widget-keys/{widgetKeyId}/tokens` for this widget key. */
+                "Frontdesk-Widget-Token"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4188,6 +4714,52 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
+    redeliverWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The business a dashboard session acts on. Needed only when the user belongs to more
+                 *     than one business; a secret key always acts on its own business.
+                 */
+                "Frontdesk-Business"?: components["parameters"]["Business"];
+                /** @description Makes a retried POST safe; see Conventions. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description The session's `csrfToken`; required when the request is authenticated by the session cookie. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description A webhook endpoint id (`we_…`). */
+                webhookEndpointId: components["parameters"]["WebhookEndpointId"];
+                /** @description A webhook delivery id (`whd_…`). */
+                webhookDeliveryId: components["parameters"]["WebhookDeliveryId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delivery after the new attempt. */
+            200: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
     listWebhookDeliveries: {
         parameters: {
             query?: {
@@ -4351,7 +4923,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
-            /** @description Not ready; the body says which dependency is down. */
+            /** @description Not ready; the body says which dependency is down, or that the instance is draining. */
             503: {
                 headers: {
                     "Request-Id": components["headers"]["RequestId"];
@@ -4373,7 +4945,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CallEvent"];
+                "application/json": components["schemas"]["WebhookEvent"];
             };
         };
         responses: {

@@ -17,6 +17,7 @@ const TITLES: Record<number, string> = {
   404: "Not found",
   405: "Method not allowed",
   406: "Not acceptable",
+  408: "Request timeout",
   409: "Conflict",
   413: "Payload too large",
   415: "Unsupported media type",

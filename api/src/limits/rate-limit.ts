@@ -1,10 +1,9 @@
-// Per-business rate limits (express-rate-limit's stores), counted in Redis so every instance shares
-// them: secret keys and sessions by plan, publishable keys by plan's widget allowance, auth
-// endpoints by IP. If Redis fails, requests pass (logged) and the API keeps serving.
+// Per-business rate limits, counted in Redis (one script call per request) so every instance
+// shares them: secret keys and sessions by plan, publishable keys by plan's widget allowance,
+// auth endpoints by IP. If Redis fails, requests pass (logged) and the API keeps serving.
 import type { RequestHandler, Request } from "express";
 import { createHash } from "node:crypto";
-import { ipKeyGenerator, MemoryStore, type Store, type Options, type IncrementResponse } from "express-rate-limit";
-import { RedisStore } from "rate-limit-redis";
+import { ipKeyGenerator } from "express-rate-limit";
 import type { Redis } from "ioredis";
 import type { Cache } from "@frontdesk/core/cache/cache";
 import type { Logger } from "@frontdesk/core/observability/logger";
@@ -55,15 +54,60 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   });
 }
 
+/** Counts a hit in a fixed window; what the limiter needs of a store. */
+export interface HitCounter {
+  hit(key: string): Promise<{ totalHits: number; resetTime: Date }>;
+}
+
+// One round trip per request: count the hit and read (or start) its window in one script.
+// ioredis sends it by EVALSHA and falls back to EVAL once if Redis has forgotten it.
+const HIT_SCRIPT = `
+local hits = redis.call("INCR", KEYS[1])
+local ttl = redis.call("PTTL", KEYS[1])
+if hits == 1 or ttl < 0 then
+  redis.call("PEXPIRE", KEYS[1], ARGV[1])
+  ttl = tonumber(ARGV[1])
+end
+return { hits, ttl }`;
+
+type RedisWithHit = Redis & { fdRateLimitHit(key: string, windowMs: number): Promise<[number, number]> };
+
+export function redisHitCounter(redis: Redis, windowMs: number): HitCounter {
+  const r = redis as RedisWithHit;
+  if (typeof r.fdRateLimitHit !== "function") r.defineCommand("fdRateLimitHit", { numberOfKeys: 1, lua: HIT_SCRIPT });
+  return {
+    async hit(key) {
+      // The key is prefixed by the client's keyPrefix, so limits share the cache namespace.
+      const [totalHits, ttl] = await r.fdRateLimitHit(`rl:${key}`, windowMs);
+      return { totalHits, resetTime: new Date(Date.now() + ttl) };
+    },
+  };
+}
+
+/** Without Redis: counts in this process only. */
+export function memoryHitCounter(windowMs: number, now: () => number = Date.now): HitCounter {
+  const windows = new Map<string, { hits: number; resetAt: number }>();
+  return {
+    async hit(key) {
+      const t = now();
+      let w = windows.get(key);
+      if (!w || w.resetAt <= t) {
+        if (windows.size >= 100_000) for (const [k, v] of windows) if (v.resetAt <= t) windows.delete(k);
+        w = { hits: 0, resetAt: t + windowMs };
+        windows.set(key, w);
+      }
+      w.hits++;
+      return { totalHits: w.hits, resetTime: new Date(w.resetAt) };
+    },
+  };
+}
+
 /**
- * Wraps a store so that its failures let requests through: after a failure the store is not
- * asked again for a second (so an outage costs no latency), and a warning is logged at most
- * every 10 s. The wrapped store is re-initialised after a failure (Redis may have restarted
- * and forgotten its scripts).
+ * Wraps a counter so that its failures let requests through: after a failure the counter is
+ * not asked again for a second (so an outage costs no latency), and a warning is logged at
+ * most every 10 s.
  */
-export function failOpenStore(inner: Store, logger: Logger, timeoutMs: number): Store {
-  let options: Options | undefined;
-  let ready: Promise<void> | undefined;
+export function failOpen(inner: HitCounter, logger: Logger, timeoutMs: number, windowMs: number): HitCounter {
   let openUntil = 0;
   let lastWarnAt = 0;
   const warn = (err: unknown) => {
@@ -71,33 +115,17 @@ export function failOpenStore(inner: Store, logger: Logger, timeoutMs: number): 
     lastWarnAt = Date.now();
     logger.warn({ err: err instanceof Error ? err.message : String(err) }, "rate limit store unavailable; allowing requests without limits");
   };
-  const init = () => (ready ??= Promise.resolve(options && inner.init?.(options)).then(() => undefined));
+  const bypass = () => ({ totalHits: 1, resetTime: new Date(Date.now() + windowMs) });
   return {
-    init(o) {
-      options = o;
-      init().catch((err) => {
-        ready = undefined;
-        warn(err);
-      });
-    },
-    async increment(key): Promise<IncrementResponse> {
-      const bypass = () => ({ totalHits: 1, resetTime: new Date(Date.now() + (options?.windowMs ?? 60_000)) });
+    async hit(key) {
       if (Date.now() < openUntil) return bypass();
       try {
-        await withTimeout(init(), timeoutMs);
-        return await withTimeout(Promise.resolve(inner.increment(key)), timeoutMs);
+        return await withTimeout(inner.hit(key), timeoutMs);
       } catch (err) {
-        ready = undefined;
         openUntil = Date.now() + 1000;
         warn(err);
         return bypass();
       }
-    },
-    async decrement(key) {
-      await Promise.resolve(inner.decrement(key)).catch(() => {});
-    },
-    async resetKey(key) {
-      await Promise.resolve(inner.resetKey(key)).catch(() => {});
     },
   };
 }
@@ -105,7 +133,7 @@ export function failOpenStore(inner: Store, logger: Logger, timeoutMs: number): 
 const PARTITION_KEYS_MAX = 10_000;
 
 /**
- * The limiter itself: one store increment per request and the IETF draft-8 headers exactly as
+ * The limiter itself: one counted hit per request and the IETF draft-8 headers exactly as
  * express-rate-limit wrote them (`RateLimit: "api"; r=…; t=…`, `RateLimit-Policy: "api";
  * q=…; w=…; pk=:…:`), without its chain of awaited option callbacks and a SHA-256 per
  * request (the partition key is remembered per bucket).
@@ -113,24 +141,9 @@ const PARTITION_KEYS_MAX = 10_000;
 export function createRateLimiter(deps: { cache: Cache; logger: Logger; settings?: Partial<RateLimitSettings> }): RequestHandler {
   const settings = { ...DEFAULT_RATE_LIMITS, ...deps.settings };
   const redis = (deps.cache as Cache & { client?: Redis }).client;
-  const store: Store = redis
-    ? failOpenStore(
-        new RedisStore({
-          prefix: "rl:",
-          // ioredis applies the cache's key prefix to EVALSHA keys, so limits share the cache namespace.
-          sendCommand: (command: string, ...args: string[]) => redis.call(command, ...args) as never,
-        }),
-        deps.logger,
-        settings.storeTimeoutMs,
-      )
-    : new MemoryStore();
-  try {
-    void Promise.resolve(store.init?.({ windowMs: settings.windowMs } as Options)).catch((err) =>
-      deps.logger.warn({ err: String(err) }, "rate limit store could not start"),
-    );
-  } catch (err) {
-    deps.logger.warn({ err: String(err) }, "rate limit store could not start");
-  }
+  const store = redis
+    ? failOpen(redisHitCounter(redis, settings.windowMs), deps.logger, settings.storeTimeoutMs, settings.windowMs)
+    : memoryHitCounter(settings.windowMs);
   const windowSeconds = Math.ceil(settings.windowMs / 1000);
   const partitionKeys = new Map<string, string>();
   const partitionKey = (key: string) => {
@@ -146,7 +159,7 @@ export function createRateLimiter(deps: { cache: Cache; logger: Logger; settings
     try {
       const bucket = bucketFor(req, settings);
       if (!bucket) return next();
-      const { totalHits, resetTime } = await store.increment(bucket.key);
+      const { totalHits, resetTime } = await store.hit(bucket.key);
       const remaining = Math.max(bucket.limit - totalHits, 0);
       const resetSeconds = resetTime ? Math.max(0, Math.ceil((resetTime.getTime() - Date.now()) / 1000)) : windowSeconds;
       if (!res.headersSent) {

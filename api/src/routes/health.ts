@@ -9,8 +9,9 @@ export const healthOperations = [
       services.databaseReachable(),
       services.cache.ping().catch(() => false),
     ]);
-    const ready = database && cache;
-    const body = { status: ready ? ("ready" as const) : ("unavailable" as const), checks: { database, cache } };
+    const draining = services.draining();
+    const ready = database && cache && !draining;
+    const body = { status: ready ? ("ready" as const) : ("unavailable" as const), checks: { database, cache, draining } };
     return ready ? { status: 200, body } : { status: 503, body };
   }),
 ];

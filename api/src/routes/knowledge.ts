@@ -65,12 +65,13 @@ export const knowledgeOperations = [
   }),
 
   tenantOperation("searchKnowledge", async ({ tenant, query }) => {
-    const hits = await tenant.knowledge.search({
+    const answer = await tenant.knowledge.answer({
       query: query.q,
       limit: query.limit ?? 5,
       ...(query.category ? { category: query.category } : {}),
     });
-    return { status: 200, body: { data: hits } };
+    const data = answer.hits.map(({ contentId, chunkId, title, text, category, score }) => ({ contentId, chunkId, title, text, category, score }));
+    return { status: 200, body: { data, mode: answer.mode, degraded: answer.degraded } };
   }),
 
   tenantOperation("getKnowledgeStatus", async ({ tenant }) => {

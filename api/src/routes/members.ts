@@ -3,6 +3,8 @@
 import type { Role } from "@prisma/client";
 import { actingUserId, recordAudit } from "@frontdesk/core/audit/record-audit";
 import { inviteMember } from "@frontdesk/core/business/invite-member";
+import { sendInBackground } from "@frontdesk/core/mail/mailer";
+import { inviteMail } from "@frontdesk/core/mail/messages";
 import { tenantOperation, userOperation } from "../http/operation.ts";
 import { ApiError, conflict, forbidden } from "../http/api-error.ts";
 import { pageArgs, toPage } from "../http/pagination.ts";
@@ -65,9 +67,20 @@ export const memberOperations = [
     return { status: 200, body: toPage(rows, query, presentInvite) };
   }),
 
-  tenantOperation("createInvite", async ({ tenant, body, services }) => {
+  tenantOperation("createInvite", async ({ tenant, body, principal, services }) => {
     mustBeOwnerFor(tenant, body.role);
     const { invite, token } = await inviteMember(tenant.db, { email: body.email, role: body.role, invitedById: actingUserId(tenant.actor), at: services.now() });
+    // The token is also in the answer, so a mail that fails to leave is logged, not fatal.
+    const mail = inviteMail({
+      to: invite.email,
+      businessName: tenant.business.name,
+      inviterName: principal.kind === "session" ? principal.user.name : null,
+      role: invite.role,
+      token,
+      dashboardUrl: services.config.dashboardUrl,
+      expiresAt: invite.expiresAt,
+    });
+    sendInBackground(services.mailer, services.logger, mail, "invite");
     return { status: 201, body: { ...presentInvite(invite), token } };
   }),
 

@@ -119,6 +119,7 @@ export function presentSegment(s: TranscriptSegment): S["TranscriptSegment"] {
     endMs: s.endMs,
     interrupted: s.interrupted,
     toolName: s.toolName,
+    tool: (s.tool ?? null) as S["TranscriptSegment"]["tool"],
     latencyMs: s.latencyMs,
   };
 }
@@ -178,6 +179,8 @@ export function presentWebhookEndpoint(e: WebhookEndpoint): S["WebhookEndpoint"]
     events: e.events as S["WebhookEventType"][],
     isActive: e.isActive,
     disabledAt: isoOrNull(e.disabledAt),
+    disabledReason: e.disabledReason,
+    failingSince: isoOrNull(e.failingSince),
     createdAt: iso(e.createdAt),
     updatedAt: iso(e.updatedAt),
   };

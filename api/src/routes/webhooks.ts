@@ -3,8 +3,9 @@
 import { newWebhookSecret } from "@frontdesk/core/webhooks/signature";
 import { webhookTargetProblem } from "@frontdesk/core/webhooks/target-policy";
 import { sendTestEvent } from "@frontdesk/core/webhooks/send-test-event";
+import { redeliverWebhook } from "@frontdesk/core/webhooks/redeliver-webhook";
 import { tenantOperation } from "../http/operation.ts";
-import { ApiError, invalid } from "../http/api-error.ts";
+import { ApiError, conflict, invalid } from "../http/api-error.ts";
 import { pageArgs, toPage } from "../http/pagination.ts";
 import type { Tenant } from "../http/context.ts";
 import type { TenantServices } from "../services.ts";
@@ -50,7 +51,9 @@ export const webhookOperations = [
         ...(body.url !== undefined ? { url: body.url } : {}),
         ...(body.description !== undefined ? { description: body.description } : {}),
         ...(body.events !== undefined ? { events: body.events } : {}),
-        ...(body.isActive !== undefined ? { isActive: body.isActive, disabledAt: body.isActive ? null : services.now() } : {}),
+        ...(body.isActive !== undefined
+          ? { isActive: body.isActive, disabledAt: body.isActive ? null : services.now(), disabledReason: null, ...(body.isActive ? { failingSince: null } : {}) }
+          : {}),
       },
     });
     return { status: 200, body: presentWebhookEndpoint(row) };
@@ -70,7 +73,21 @@ export const webhookOperations = [
 
   tenantOperation("sendWebhookTest", async ({ tenant, params, services }) => {
     const e = await findEndpoint(tenant, params.webhookEndpointId);
-    const delivery = await sendTestEvent({ db: tenant.db, fetch: services.fetch, allowPrivateTargets: services.allowPrivateWebhookTargets, now: services.now }, e);
+    const delivery = await sendTestEvent({ db: tenant.db, resolve: services.resolveHost, allowPrivateTargets: services.allowPrivateWebhookTargets, now: services.now }, e);
+    return { status: 200, body: presentDelivery(delivery) };
+  }),
+
+  tenantOperation("redeliverWebhookDelivery", async ({ tenant, params, services }) => {
+    const e = await findEndpoint(tenant, params.webhookEndpointId);
+    const d = await tenant.db.webhookDelivery.findFirst({ where: { id: params.webhookDeliveryId, endpointId: e.id } });
+    if (!d) throw new ApiError("not_found", "not_found", { userMessage: "Webhook delivery not found." });
+    if (!e.isActive) throw conflict("endpoint_disabled", "The endpoint is disabled; re-enable it before redelivering.");
+    if (d.status === "pending") throw conflict("conflict", "The delivery is still being retried; wait for it to finish.");
+    const delivery = await redeliverWebhook(
+      { db: tenant.db, resolve: services.resolveHost, allowPrivateTargets: services.allowPrivateWebhookTargets, now: services.now, logger: services.logger },
+      e,
+      d,
+    );
     return { status: 200, body: presentDelivery(delivery) };
   }),
 

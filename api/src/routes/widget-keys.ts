@@ -1,7 +1,8 @@
 // Publishable widget keys: which widgets they open and from which origins.
 import { createWidgetKey } from "@frontdesk/core/auth/create-widget-key";
+import { mintWidgetToken } from "@frontdesk/core/auth/widget-token";
 import { tenantOperation } from "../http/operation.ts";
-import { ApiError } from "../http/api-error.ts";
+import { ApiError, conflict } from "../http/api-error.ts";
 import { pageArgs, toPage } from "../http/pagination.ts";
 import type { Tenant } from "../http/context.ts";
 import { presentWidgetKey } from "./present.ts";
@@ -48,5 +49,17 @@ export const widgetKeyOperations = [
     const row = key.revokedAt ? key : await tenant.db.widgetKey.update({ where: { id: key.id }, data: { revokedAt: services.now() } });
     await services.keys.invalidate(tenant.business.id);
     return { status: 200, body: presentWidgetKey(row) };
+  }),
+
+  // A token for the business's own backend to hand to its page (see openapi.yaml).
+  tenantOperation("createWidgetToken", async ({ tenant, params, body, services }) => {
+    const key = await findWidgetKey(tenant, params.widgetKeyId);
+    if (key.revokedAt) throw conflict("key_not_active", "This widget key is revoked; mint tokens for an active one.");
+    const { token, expiresAt } = mintWidgetToken(
+      services.config.appSecret,
+      { businessId: tenant.business.id, widgetKeyId: key.id },
+      { ttlSeconds: body?.ttlSeconds, now: services.now().getTime() },
+    );
+    return { status: 201, body: { token, widgetKeyId: key.id, expiresAt: expiresAt.toISOString() } };
   }),
 ];

@@ -31,6 +31,8 @@ export interface SpecOperation {
   business: BusinessSource;
   rateLimit: RateLimitKind;
   hasRequestBody: boolean;
+  /** Query parameters whose schema is a number or an integer. */
+  numericQuery: string[];
   /** The raw operation object (for tests and generators). */
   raw: Record<string, unknown>;
 }
@@ -54,6 +56,27 @@ function withImpliedSession(security: Record<string, string[]>[]): Record<string
   const takesKey = security.some((alt) => "secretKey" in alt);
   const takesSession = security.some((alt) => "session" in alt);
   return takesKey && !takesSession ? [{ session: [] }, ...security] : security;
+}
+
+/** Follows local `$ref`s (#/components/...) to the object they name. */
+export function deref<T = Record<string, any>>(document: Record<string, any>, value: unknown): T {
+  let v = value as Record<string, any> | undefined;
+  for (let hops = 0; v && typeof v.$ref === "string" && hops < 16; hops++) {
+    v = (v.$ref as string).replace(/^#\//, "").split("/").reduce((o: any, k) => o?.[k], document);
+  }
+  return v as T;
+}
+
+function numericQueryOf(document: Record<string, any>, params: unknown[]): string[] {
+  return params
+    .map((p) => deref(document, p))
+    .filter((p) => {
+      if (p?.in !== "query") return false;
+      const schema = deref(document, p.schema) ?? {};
+      const types = ([] as unknown[]).concat(schema.type ?? []);
+      return types.includes("integer") || types.includes("number");
+    })
+    .map((p) => p.name as string);
 }
 
 function compilePath(path: string): { expressPath: string; regex: RegExp; paramNames: string[] } {
@@ -89,6 +112,7 @@ export function loadSpec(path = SPEC_PATH): LoadedSpec {
         business: (op["x-business"] as BusinessSource | undefined) ?? "header",
         rateLimit: (op["x-rate-limit"] as RateLimitKind | undefined) ?? "api",
         hasRequestBody: Boolean(op.requestBody),
+        numericQuery: numericQueryOf(document, [...(item.parameters ?? []), ...(op.parameters ?? [])]),
         raw: op,
       });
     }

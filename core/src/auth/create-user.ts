@@ -10,9 +10,11 @@ export interface NewUser {
   name: string;
   passwordHash: string;
   lastLoginAt?: Date;
+  /** When the address was proven (a mailed link followed). */
+  emailVerifiedAt?: Date;
 }
 
 export function createUser(db: Db | Prisma.TransactionClient, input: NewUser): Promise<User> {
   const email = normaliseEmail(input.email);
-  return db.user.create({ data: { email, name: input.name.trim() || email, passwordHash: input.passwordHash, lastLoginAt: input.lastLoginAt ?? null } });
+  return db.user.create({ data: { email, name: input.name.trim() || email, passwordHash: input.passwordHash, lastLoginAt: input.lastLoginAt ?? null, emailVerifiedAt: input.emailVerifiedAt ?? null } });
 }

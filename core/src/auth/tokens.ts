@@ -7,6 +7,10 @@ export const SESSION_TTL_MS = 14 * 24 * 3600_000;
 /** A session's lastSeenAt (and expiry) is moved forward at most this often. */
 export const SESSION_TOUCH_INTERVAL_MS = 60_000;
 export const INVITE_TTL_MS = 7 * 24 * 3600_000;
+/** How long a mailed sign-up confirmation link works. */
+export const VERIFY_EMAIL_TTL_MS = 24 * 3600_000;
+/** How long a mailed password-reset link works. */
+export const PASSWORD_RESET_TTL_MS = 60 * 60_000;
 
 export function newToken(bytes = 32): string {
   return randomBytes(bytes).toString("base64url");

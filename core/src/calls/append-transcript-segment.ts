@@ -1,6 +1,7 @@
 // Writes one finished utterance (or tool call) of a call's transcript, as it completes.
-import type { SpeakerRole, TranscriptSegment } from "@prisma/client";
+import type { Prisma, SpeakerRole, TranscriptSegment } from "@prisma/client";
 import type { TenantDb } from "../db/tenant.ts";
+import type { ToolCallRecord } from "./tool-call-record.ts";
 
 export interface TranscriptSegmentInput {
   businessId: string;
@@ -17,6 +18,8 @@ export interface TranscriptSegmentInput {
   /** The agent was cut off: `text` holds only what the caller heard. */
   interrupted?: boolean;
   toolName?: string | null;
+  /** A tool call, structured. */
+  tool?: ToolCallRecord | null;
   latencyMs?: number | null;
 }
 
@@ -33,6 +36,7 @@ export function appendTranscriptSegment(db: TenantDb, s: TranscriptSegmentInput)
       itemId: s.itemId ?? null,
       interrupted: s.interrupted ?? false,
       toolName: s.toolName ?? null,
+      ...(s.tool ? { tool: s.tool as unknown as Prisma.InputJsonValue } : {}),
       latencyMs: s.latencyMs ?? null,
     },
   });

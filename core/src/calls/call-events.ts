@@ -22,7 +22,23 @@ export interface CallEvent {
   data: Record<string, unknown>;
 }
 
-export const WEBHOOK_EVENT_TYPES: readonly CallEventType[] = ["call.started", "call.ended", "call.analysed", "message.taken"];
+/** Events about the business rather than a call: delivered to webhooks only. */
+export type NoticeEventType = "knowledge.indexed" | "webhook_endpoint.disabled";
+
+export interface NoticeEvent {
+  id: string;
+  type: NoticeEventType;
+  businessId: string;
+  at: string;
+  data: Record<string, unknown>;
+}
+
+/** What a webhook endpoint may subscribe to and receive. */
+export type BusinessEvent = CallEvent | NoticeEvent;
+
+export const WEBHOOK_EVENT_TYPES: readonly string[] = [
+  "call.started", "call.ended", "call.analysed", "message.taken", "knowledge.indexed", "webhook_endpoint.disabled",
+];
 export const WEBHOOK_FANOUT_JOB = "webhook.fanout";
 
 const channel = (businessId: string) => `calls:${businessId}`;
@@ -36,16 +52,28 @@ export async function emitCallEvent(
   event: Omit<CallEvent, "id" | "at"> & { id?: string; at?: string },
 ): Promise<CallEvent> {
   const full: CallEvent = { ...event, id: event.id ?? newEventId(), at: event.at ?? new Date().toISOString() };
-  if (WEBHOOK_EVENT_TYPES.includes(full.type)) {
-    await enqueueJob(deps.db, {
-      businessId: full.businessId,
-      kind: WEBHOOK_FANOUT_JOB,
-      payload: full as unknown as Record<string, string>,
-      dedupeKey: `webhook:${full.id}`,
-    });
-  }
+  if (WEBHOOK_EVENT_TYPES.includes(full.type)) await queueWebhookFanOut(deps.db, full);
   await deps.cache.publish(channel(full.businessId), JSON.stringify(full)).catch(() => {});
   return full;
+}
+
+/** A notice (not the live call stream): queued for the business's webhooks, in the writer's transaction if it is one. */
+export async function emitNoticeEvent(
+  db: JobWriter,
+  event: Omit<NoticeEvent, "id" | "at"> & { id?: string; at?: string },
+): Promise<NoticeEvent> {
+  const full: NoticeEvent = { ...event, id: event.id ?? newEventId(), at: event.at ?? new Date().toISOString() };
+  await queueWebhookFanOut(db, full);
+  return full;
+}
+
+function queueWebhookFanOut(db: JobWriter, event: BusinessEvent): Promise<void> {
+  return enqueueJob(db, {
+    businessId: event.businessId,
+    kind: WEBHOOK_FANOUT_JOB,
+    payload: event as unknown as Record<string, string>,
+    dedupeKey: `webhook:${event.id}`,
+  });
 }
 
 export function subscribeCallEvents(

@@ -33,47 +33,72 @@ const port = (fallback: number) =>
 const int = (fallback: number, min: number, max: number) =>
   optionalString.pipe(z.coerce.number<string | undefined>().int().min(min).max(max).default(fallback));
 
-const EnvSchema = z
-  .object({
-    NODE_ENV: optionalString.pipe(z.enum(["development", "test", "production"]).default("development")),
-    LOG_LEVEL: optionalString.pipe(
-      z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-    ),
-    HOST: optionalString.pipe(z.string().default("127.0.0.1")),
-    PORT: optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).max(65535).optional()),
-    API_PORT: port(3000),
-    REALTIME_PORT: port(3001),
-    DASHBOARD_PORT: port(3002),
-    DATABASE_URL: optionalUrl(["postgres:", "postgresql:"]),
-    DATABASE_POOL_MAX: int(10, 1, 500),
-    REDIS_URL: optionalUrl(["redis:", "rediss:"]),
-    CACHE_PREFIX: optionalString.pipe(z.string().default("fd:")),
-    APP_SECRET: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
-    PUBLIC_BASE_URL: optionalUrl(["http:", "https:"]),
-    API_PUBLIC_URL: optionalUrl(["http:", "https:"]),
-    DASHBOARD_URL: optionalUrl(["http:", "https:"]),
-    TWILIO_ACCOUNT_SID: optionalString.pipe(
-      z.string().regex(/^AC[0-9a-fA-F]{32}$/, "must look like AC followed by 32 hex digits").optional(),
-    ),
-    TWILIO_AUTH_TOKEN: optionalString,
-    TWILIO_API_BASE_URL: optionalUrl(["http:", "https:"]),
-    OPENAI_API_KEY: optionalString,
-    OPENAI_BASE_URL: optionalUrl(["http:", "https:"]),
-    OPENAI_REALTIME_URL: optionalUrl(["ws:", "wss:"]),
-    OPENAI_REALTIME_MODEL: optionalString.pipe(z.string().default("gpt-realtime")),
-    OPENAI_TRANSCRIPTION_MODEL: optionalString.pipe(z.string().default("gpt-4o-mini-transcribe")),
-    OPENAI_EMBEDDING_MODEL: optionalString.pipe(z.string().default("text-embedding-3-small")),
-    OPENAI_EMBEDDING_DIMENSIONS: int(1536, 1, 1536),
-    OPENAI_ANALYSIS_MODEL: optionalString.pipe(z.string().default("gpt-4o-mini")),
-    PINECONE_API_KEY: optionalString,
-    PINECONE_INDEX_HOST: optionalUrl(["http:", "https:"]),
-    PINECONE_CONTROLLER_URL: optionalUrl(["http:", "https:"]),
-    STRIPE_SECRET_KEY: optionalString,
-    STRIPE_WEBHOOK_SECRET: optionalString,
-    STRIPE_API_BASE_URL: optionalUrl(["http:", "https:"]),
-    MAX_CALLS_PER_INSTANCE: int(200, 1, 100_000),
-    DRAIN_TIMEOUT_MS: int(30 * 60_000, 0, 24 * 3_600_000),
-  })
+const bool = optionalString.pipe(
+  z
+    .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
+    .optional()
+    .transform((v) => (v === undefined ? undefined : ["true", "1", "yes"].includes(v))),
+);
+
+const EnvShape = {
+  NODE_ENV: optionalString.pipe(z.enum(["development", "test", "production"]).default("development")),
+  LOG_LEVEL: optionalString.pipe(
+    z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  ),
+  HOST: optionalString.pipe(z.string().default("127.0.0.1")),
+  PORT: optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).max(65535).optional()),
+  API_PORT: port(3000),
+  REALTIME_PORT: port(3001),
+  DASHBOARD_PORT: port(3002),
+  DATABASE_URL: optionalUrl(["postgres:", "postgresql:"]),
+  DATABASE_POOL_MAX: int(10, 1, 500),
+  REDIS_URL: optionalUrl(["redis:", "rediss:"]),
+  CACHE_PREFIX: optionalString.pipe(z.string().default("fd:")),
+  APP_SECRET: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
+  PUBLIC_BASE_URL: optionalUrl(["http:", "https:"]),
+  API_PUBLIC_URL: optionalUrl(["http:", "https:"]),
+  DASHBOARD_URL: optionalUrl(["http:", "https:"]),
+  TWILIO_ACCOUNT_SID: optionalString.pipe(
+    z.string().regex(/^AC[0-9a-fA-F]{32}$/, "must look like AC followed by 32 hex digits").optional(),
+  ),
+  TWILIO_AUTH_TOKEN: optionalString,
+  TWILIO_API_BASE_URL: optionalUrl(["http:", "https:"]),
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: optionalUrl(["http:", "https:"]),
+  OPENAI_REALTIME_URL: optionalUrl(["ws:", "wss:"]),
+  OPENAI_REALTIME_MODEL: optionalString.pipe(z.string().default("gpt-realtime")),
+  OPENAI_TRANSCRIPTION_MODEL: optionalString.pipe(z.string().default("gpt-4o-mini-transcribe")),
+  OPENAI_EMBEDDING_MODEL: optionalString.pipe(z.string().default("text-embedding-3-small")),
+  OPENAI_EMBEDDING_DIMENSIONS: int(1536, 1, 1536),
+  OPENAI_ANALYSIS_MODEL: optionalString.pipe(z.string().default("gpt-4o-mini")),
+  PINECONE_API_KEY: optionalString,
+  PINECONE_INDEX_HOST: optionalUrl(["http:", "https:"]),
+  PINECONE_CONTROLLER_URL: optionalUrl(["http:", "https:"]),
+  STRIPE_SECRET_KEY: optionalString,
+  STRIPE_WEBHOOK_SECRET: optionalString,
+  STRIPE_API_BASE_URL: optionalUrl(["http:", "https:"]),
+  KNOWLEDGE_QUERY_EMBEDDING_BUDGET_MS: int(800, 50, 60_000),
+  SMTP_URL: optionalUrl(["smtp:", "smtps:"]),
+  MAIL_FROM: optionalString.pipe(z.string().default("frontdesk <no-reply@localhost>")),
+  TRUST_PROXY: optionalString.pipe(
+    z
+      .string()
+      .refine((v) => /^\d{1,2}$/.test(v) || v.split(",").every((p) => p.trim().length > 0), "must be a hop count (0-99) or a comma-separated list of proxy addresses/subnets")
+      .optional(),
+  ),
+  MAX_CALLS_PER_INSTANCE: int(200, 1, 100_000),
+  DRAIN_TIMEOUT_MS: int(30 * 60_000, 0, 24 * 3_600_000),
+  WORKER_PORT: port(3003),
+  API_JOB_WORKER: optionalString.pipe(z.enum(["on", "off"]).default("on")),
+  API_DRAIN_TIMEOUT_MS: int(30_000, 0, 3_600_000),
+  SHUTDOWN_DELAY_MS: int(0, 0, 600_000),
+  METRICS_TOKEN: optionalString,
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: bool,
+} as const;
+
+/** Every variable the processes read, validated; deploy manifests are checked against it. */
+export const EnvSchema = z
+  .object(EnvShape)
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== "production") return;
     const required: [keyof typeof env, string][] = [
@@ -94,6 +119,9 @@ const EnvSchema = z
 
 export type Env = z.infer<typeof EnvSchema>;
 
+/** The names of every environment variable in the schema. */
+export const ENV_VARIABLES: readonly string[] = Object.keys(EnvShape);
+
 /** Thrown when the environment is invalid; `message` lists one line per variable. */
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -108,7 +136,7 @@ export interface AppConfig {
   host: string;
   /** The PORT variable, which overrides the port of whichever process reads it. */
   port: number | undefined;
-  ports: { api: number; realtime: number; dashboard: number };
+  ports: { api: number; realtime: number; dashboard: number; worker: number };
   databaseUrl: string | undefined;
   databasePoolMax: number;
   redisUrl: string | undefined;
@@ -131,9 +159,28 @@ export interface AppConfig {
     embeddingDimensions: number;
     analysisModel: string;
   };
+  knowledge: {
+    /** Longest a search waits for its query's embedding before answering from full text. */
+    queryEmbeddingBudgetMs: number;
+  };
   pinecone: { apiKey: string; indexHost: string; controllerUrl: string | undefined } | undefined;
   stripe: { secretKey: string; webhookSecret: string | undefined; apiBaseUrl: string | undefined } | undefined;
   limits: { maxCallsPerInstance: number; drainTimeoutMs: number };
+  /** Outgoing mail: SMTP when smtpUrl is set, otherwise the console. */
+  mail: { smtpUrl: string | undefined; from: string };
+  /**
+   * Which proxies in front of the API to believe about the client's address (X-Forwarded-For):
+   * a hop count, or a list of addresses/subnets (Express's "trust proxy"); false when unset.
+   */
+  trustProxy: number | string[] | false;
+  /** Whether `npm run start -w api` also runs the job worker (off when workers run apart). */
+  apiJobWorker: boolean;
+  /** SIGTERM: how long readiness reports 503 before the listener closes, and how long the API waits for requests. */
+  shutdown: { delayMs: number; apiDrainTimeoutMs: number };
+  /** Bearer token /metrics asks for; unset: open. */
+  metricsToken: string | undefined;
+  /** Whether webhooks may target loopback/private addresses (default: outside production only). */
+  webhooks: { allowPrivateTargets: boolean };
 }
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -154,7 +201,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: e.LOG_LEVEL,
     host: e.HOST,
     port: e.PORT,
-    ports: { api: e.API_PORT, realtime: e.REALTIME_PORT, dashboard: e.DASHBOARD_PORT },
+    ports: { api: e.API_PORT, realtime: e.REALTIME_PORT, dashboard: e.DASHBOARD_PORT, worker: e.WORKER_PORT },
     databaseUrl: e.DATABASE_URL,
     databasePoolMax: e.DATABASE_POOL_MAX,
     redisUrl: e.REDIS_URL,
@@ -179,6 +226,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       embeddingDimensions: e.OPENAI_EMBEDDING_DIMENSIONS,
       analysisModel: e.OPENAI_ANALYSIS_MODEL,
     },
+    knowledge: { queryEmbeddingBudgetMs: e.KNOWLEDGE_QUERY_EMBEDDING_BUDGET_MS },
     pinecone:
       e.PINECONE_API_KEY && e.PINECONE_INDEX_HOST
         ? { apiKey: e.PINECONE_API_KEY, indexHost: e.PINECONE_INDEX_HOST, controllerUrl: e.PINECONE_CONTROLLER_URL }
@@ -187,12 +235,24 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       ? { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiBaseUrl: e.STRIPE_API_BASE_URL }
       : undefined,
     limits: { maxCallsPerInstance: e.MAX_CALLS_PER_INSTANCE, drainTimeoutMs: e.DRAIN_TIMEOUT_MS },
+    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    apiJobWorker: e.API_JOB_WORKER === "on",
+    shutdown: { delayMs: e.SHUTDOWN_DELAY_MS, apiDrainTimeoutMs: e.API_DRAIN_TIMEOUT_MS },
+    metricsToken: e.METRICS_TOKEN,
+    webhooks: { allowPrivateTargets: e.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? e.NODE_ENV !== "production" },
   };
 }
 
 /** True when the app runs on the built-in development secret (warn loudly). */
 export function usesDevSecret(config: AppConfig): boolean {
   return config.appSecret === DEV_SECRET;
+}
+
+function parseTrustProxy(value: string | undefined): number | string[] | false {
+  if (value === undefined) return false;
+  if (/^\d{1,2}$/.test(value)) return Number(value) === 0 ? false : Number(value);
+  return value.split(",").map((p) => p.trim());
 }
 
 function stripSlash(u: string): string {

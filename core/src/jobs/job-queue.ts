@@ -65,6 +65,8 @@ export interface JobWorkerOptions {
   staleAfterMs?: number;
   /** Called once a job has used up its attempts. */
   onGiveUp?: (job: Job, error: unknown) => Promise<void>;
+  /** Called on every failed attempt (metrics); `final` when it will not be retried. */
+  onFailure?: (job: Job, final: boolean) => void;
   /** Only claim jobs of these businesses (a reindex command, a test); default: all. */
   businessIds?: string[];
 }
@@ -117,6 +119,7 @@ export function createJobWorker(opts: JobWorkerOptions): JobWorker {
       const message = err instanceof Error ? err.message : String(err);
       const giveUp = job.attempts >= job.maxAttempts;
       logger.warn({ jobId: job.id, kind: job.kind, businessId: job.businessId, attempts: job.attempts, giveUp, err: message }, "job failed");
+      opts.onFailure?.(job, giveUp);
       await db.job.updateMany({
         where: { id: job.id, status: "running", lockedBy: workerId },
         data: {

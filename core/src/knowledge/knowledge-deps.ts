@@ -15,7 +15,7 @@ export interface KnowledgeDepsInput {
   /** Caches query embeddings; optional (no cache: every query is embedded). */
   cache?: Cache;
   /** Chooses OpenAI/local and Pinecone/pgvector; without it: local + pgvector. */
-  config?: Pick<AppConfig, "openai" | "pinecone">;
+  config?: Pick<AppConfig, "openai" | "pinecone"> & Partial<Pick<AppConfig, "knowledge">>;
   logger?: Logger;
   embedder?: Embedder;
   store?: VectorStore;

@@ -3,7 +3,8 @@
 // documents from a bulk import or a reindex) and `knowledge.purge`
 // (vectors of replaced or deleted chunks in a remote store). A provider outage leaves the
 // document `pending` with the reason and the job retried with backoff; a request the
-// provider rejects outright, or the last attempt, marks it `failed` with the reason.
+// provider rejects outright, or the last attempt, marks it `failed` with the reason. Each
+// document indexed is announced to the business's webhooks as `knowledge.indexed`.
 import { createHash } from "node:crypto";
 import type { Job, Prisma } from "@prisma/client";
 import { createJobWorker, type JobHandler } from "../jobs/job-queue.ts";
@@ -11,6 +12,7 @@ import type { Db } from "../db/client.ts";
 import type { Logger } from "../observability/logger.ts";
 import { indexContents, PURGE_VECTORS_JOB } from "./index-content.ts";
 import type { KnowledgeDeps } from "./knowledge-deps.ts";
+import { emitNoticeEvent } from "../calls/call-events.ts";
 
 export const INDEX_CONTENT_JOB = "knowledge.index";
 export { PURGE_VECTORS_JOB };
@@ -24,6 +26,10 @@ export function knowledgeJobHandlers(deps: KnowledgeDeps): Record<string, JobHan
       try {
         const outcomes = await indexContents(deps, job.businessId, contentIds);
         deps.logger?.debug({ businessId: job.businessId, outcomes: Object.fromEntries(outcomes) }, "knowledge indexed");
+        for (const [contentId, outcome] of outcomes) {
+          if (outcome.status !== "indexed") continue;
+          await emitNoticeEvent(deps.db, { type: "knowledge.indexed", businessId: job.businessId, data: { contentId, chunks: outcome.chunks } });
+        }
       } catch (err) {
         const permanent = isPermanentFailure(err);
         const lastAttempt = job.attempts >= job.maxAttempts;

@@ -1,8 +1,9 @@
 // The one knowledge search the agent's search_knowledge_base tool, the REST API and the
 // knowledge widget share. Hybrid: nearest chunks by vector (pgvector or Pinecone) and best
 // chunks by Postgres full-text search, fused by reciprocal rank (RRF), always filtered by
-// business and optionally by category and public-only. If the embedding provider is down the
-// search still answers, from full text alone.
+// business and optionally by category and public-only. A search never waits on the embedding
+// provider beyond its budget: slow or failing, the search answers from full text alone at
+// once and says so (`mode` "text", `degraded`).
 import { AppError } from "../errors.ts";
 import type { Db } from "../db/client.ts";
 import type { Logger } from "../observability/logger.ts";
@@ -31,8 +32,30 @@ export interface KnowledgeHit {
   score: number;
 }
 
+/** A hit with where it came from: its rank (1 = best) in each ranking that found it. */
+export interface RankedHit extends KnowledgeHit {
+  textRank: number | null;
+  vectorRank: number | null;
+  /** Cosine similarity of the chunk to the query, when the vector ranking found it. */
+  similarity: number | null;
+}
+
+export type DegradedReason = "embedding_timeout" | "embedding_failed" | "vector_search_failed";
+
+/** A search's answer and how it was reached (what a call's trace stores). */
+export interface KnowledgeAnswer {
+  hits: RankedHit[];
+  /** The rankings that answered: both, or full text alone (the vector half unavailable). */
+  mode: SearchMode;
+  /** A ranking that should have answered did not (`reason` says why). */
+  degraded: boolean;
+  reason: DegradedReason | null;
+}
+
 export interface KnowledgeSearch {
   search(q: KnowledgeQuery): Promise<KnowledgeHit[]>;
+  /** The same search, with each hit's ranks and whether the vector half answered. */
+  answer(q: KnowledgeQuery): Promise<KnowledgeAnswer>;
 }
 
 export interface KnowledgeSearchOptions {
@@ -44,7 +67,11 @@ export interface KnowledgeSearchOptions {
   vectorWeight?: number;
   /** Chunks a word may be in before full text treats it as common (see term-stats). */
   fullTextCap?: number;
+  /** Longest wait for the query's embedding (default: config, else 800 ms). */
+  queryEmbeddingBudgetMs?: number;
 }
+
+export const DEFAULT_QUERY_EMBEDDING_BUDGET_MS = 800;
 
 export const MAX_QUERY_CHARS = 2000;
 export const MAX_LIMIT = 50;
@@ -53,7 +80,7 @@ export type SearchMode = "hybrid" | "vector" | "text";
 
 export interface KnowledgeSearchWithModes extends KnowledgeSearch {
   /** One ranking alone (the benchmark compares them); `search` is `hybrid`. */
-  searchWith(mode: SearchMode, q: KnowledgeQuery): Promise<KnowledgeHit[]>;
+  searchWith(mode: SearchMode, q: KnowledgeQuery): Promise<KnowledgeAnswer>;
 }
 
 export function createKnowledgeSearch(input: KnowledgeDepsInput & KnowledgeSearchOptions): KnowledgeSearchWithModes {
@@ -62,30 +89,50 @@ export function createKnowledgeSearch(input: KnowledgeDepsInput & KnowledgeSearc
   const vectorWeight = input.vectorWeight ?? embedder.fusionWeight ?? 1;
   const termStats = createTermStats(db, { cap: input.fullTextCap });
 
-  async function searchWith(mode: SearchMode, q: KnowledgeQuery): Promise<KnowledgeHit[]> {
+  const budgetMs = input.queryEmbeddingBudgetMs ?? input.config?.knowledge?.queryEmbeddingBudgetMs ?? DEFAULT_QUERY_EMBEDDING_BUDGET_MS;
+
+  async function searchWith(mode: SearchMode, q: KnowledgeQuery): Promise<KnowledgeAnswer> {
     const { businessId, limit, query } = validate(q);
     const category = q.category || undefined;
     const publicOnly = q.publicOnly ?? false;
     const candidates = Math.max(limit, input.candidates ?? Math.max(20, limit * 4));
 
-    const [vectorIds, textIds] = await Promise.all([
-      mode === "text" ? null : vectorRanking({ embedder, store, logger }, { businessId, query, category, publicOnly, topK: candidates }),
+    const [vector, textIds] = await Promise.all([
+      mode === "text" ? null : vectorRanking({ embedder, store, logger, budgetMs }, { businessId, query, category, publicOnly, topK: candidates }),
       mode === "vector" ? null : fullTextRanking(db, termStats, { businessId, query, category, publicOnly, limit: candidates }),
     ]);
+    const vectorMatches = vector && "matches" in vector ? vector.matches : null;
+    const reason = vector && "failed" in vector ? vector.failed : null;
+    const answered: SearchMode = vectorMatches ? (textIds ? "hybrid" : "vector") : "text";
+    const vectorIds = vectorMatches?.map((m) => m.id) ?? null;
     const rankings = [...(textIds ? [{ ids: textIds, weight: 1 }] : []), ...(vectorIds ? [{ ids: vectorIds, weight: vectorWeight }] : [])];
     const fused = reciprocalRankFusion(rankings, rrfK).slice(0, limit);
-    if (fused.length === 0) return [];
+    const result = { mode: answered, degraded: reason !== null, reason };
+    if (fused.length === 0) return { hits: [], ...result };
 
     const rows = await fetchChunks(db, businessId, fused.map((f) => f.id), category, publicOnly);
     const best = rankings.reduce((sum, r) => sum + r.weight, 0) / (rrfK + 1);
-    return fused.flatMap((f) => {
+    const rankIn = (ids: string[] | null, id: string) => (ids && ids.indexOf(id) >= 0 ? ids.indexOf(id) + 1 : null);
+    const hits = fused.flatMap((f) => {
       const row = rows.get(f.id);
       // A remote store may name a chunk replaced a moment ago: only rows that exist count.
-      return row ? [{ ...row, chunkId: f.id, score: f.score / best }] : [];
+      if (!row) return [];
+      const vectorRank = rankIn(vectorIds, f.id);
+      const similarity = vectorRank ? vectorMatches![vectorRank - 1]!.score : null;
+      return [{ ...row, chunkId: f.id, score: f.score / best, textRank: rankIn(textIds, f.id), vectorRank, similarity }];
     });
+    return { hits, ...result };
   }
 
-  return { search: (q) => searchWith("hybrid", q), searchWith };
+  return {
+    search: async (q) => (await searchWith("hybrid", q)).hits.map(plainHit),
+    answer: (q) => searchWith("hybrid", q),
+    searchWith,
+  };
+}
+
+function plainHit({ contentId, chunkId, title, text, category, score }: RankedHit): KnowledgeHit {
+  return { contentId, chunkId, title, text, category, score };
 }
 
 function validate(q: KnowledgeQuery): { businessId: string; query: string; limit: number } {
@@ -104,18 +151,43 @@ function validate(q: KnowledgeQuery): { businessId: string; query: string; limit
   return { businessId: q.businessId, query, limit };
 }
 
+class BudgetSpent extends Error {}
+
+type VectorOutcome = { matches: { id: string; score: number }[] } | { failed: DegradedReason };
+
+/**
+ * Nearest chunks to the query, or why there are none: the embedding gets `budgetMs` (a caller
+ * is waiting; full text answers meanwhile) and is aborted past it.
+ */
 async function vectorRanking(
-  deps: { embedder: Embedder; store: VectorStore; logger: Logger | undefined },
+  deps: { embedder: Embedder; store: VectorStore; logger: Logger | undefined; budgetMs: number },
   q: { businessId: string; query: string; category: string | undefined; publicOnly: boolean; topK: number },
-): Promise<string[] | null> {
+): Promise<VectorOutcome> {
+  let vector: Float32Array;
+  const aborter = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
   try {
-    const vector = await deps.embedder.embedQuery(q.query);
+    vector = await Promise.race([
+      deps.embedder.embedQuery(q.query, { signal: aborter.signal }),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new BudgetSpent(`query embedding took over ${deps.budgetMs} ms`)), deps.budgetMs);
+      }),
+    ]);
+  } catch (err) {
+    aborter.abort();
+    const failed = err instanceof BudgetSpent ? "embedding_timeout" : "embedding_failed";
+    deps.logger?.warn({ businessId: q.businessId, err, reason: failed }, "query embedding unavailable; answering from full text only");
+    return { failed };
+  } finally {
+    clearTimeout(timer);
+  }
+  try {
     const matches = await deps.store.query(q.businessId, { vector, topK: q.topK, model: deps.embedder.id, category: q.category, publicOnly: q.publicOnly });
     const floor = deps.embedder.noiseFloor ?? -1;
-    return matches.filter((m) => m.score >= floor).map((m) => m.id);
+    return { matches: matches.filter((m) => m.score >= floor) };
   } catch (err) {
     deps.logger?.warn({ businessId: q.businessId, err }, "vector search failed; answering from full text only");
-    return null;
+    return { failed: "vector_search_failed" };
   }
 }
 

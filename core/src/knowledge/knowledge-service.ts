@@ -9,7 +9,7 @@ import { forBusiness } from "../db/tenant.ts";
 import { resolveKnowledgeDeps, type KnowledgeDepsInput } from "./knowledge-deps.ts";
 import { enqueuePurge } from "./index-content.ts";
 import { enqueueIndexJobs, INDEX_CONTENT_JOB, indexJobKey } from "./knowledge-jobs.ts";
-import { createKnowledgeSearch, type KnowledgeHit, type KnowledgeQuery, type KnowledgeSearch } from "./knowledge-search.ts";
+import { createKnowledgeSearch, type KnowledgeAnswer, type KnowledgeHit, type KnowledgeQuery, type KnowledgeSearch } from "./knowledge-search.ts";
 import {
   KNOWLEDGE_LIMITS,
   KnowledgeDocSchema,
@@ -32,6 +32,8 @@ export interface KnowledgeService {
   deleteContent(businessId: string, id: string): Promise<void>;
   importContents(businessId: string, docs: KnowledgeDocInput[]): Promise<{ imported: number; contents: RAGContent[] }>;
   search(q: KnowledgeQuery): Promise<KnowledgeHit[]>;
+  /** The search with each hit's ranks and whether it answered from full text alone. */
+  answer(q: KnowledgeQuery): Promise<KnowledgeAnswer>;
   /** Queues every document of one business (or of all) for indexing again. */
   reindex(target: ReindexTarget): Promise<{ businesses: number; contents: number }>;
 }
@@ -113,6 +115,7 @@ export function createKnowledgeService(input: KnowledgeDepsInput & KnowledgeServ
     },
 
     search: (q) => search.search(q),
+    answer: (q) => search.answer(q),
 
     async reindex(target) {
       let businessIds: string[];

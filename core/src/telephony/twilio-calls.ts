@@ -1,6 +1,7 @@
 // The two Twilio REST calls the relay makes on a live call: hang it up, or redirect it to new
-// TwiML (a transfer's `<Dial>`). Uses the real twilio SDK; when TWILIO_API_BASE_URL is set the
-// SDK's requests are sent there instead of https://api.twilio.com (a local stand-in in tests).
+// TwiML (a transfer's `<Dial>`), and the TwiML documents a live call is sent on to. Uses the
+// real twilio SDK; when TWILIO_API_BASE_URL is set the SDK's requests are sent there instead
+// of https://api.twilio.com (a local stand-in in tests).
 import twilio from "twilio";
 import type { RequestOptions } from "twilio/lib/base/RequestClient.js";
 import type { AppConfig } from "../config/env.ts";
@@ -97,6 +98,22 @@ export function dialTwiml(to: string, opts: { callerId?: string; timeoutSec?: nu
   if (!/^\+[1-9]\d{6,14}$/.test(to)) throw new TwilioCallError("rejected", `cannot dial "${to}": not an E.164 number`);
   const response = new twilio.twiml.VoiceResponse();
   response.dial({ ...(opts.callerId ? { callerId: opts.callerId } : {}), ...(opts.timeoutSec ? { timeout: opts.timeoutSec } : {}) }, to);
+  return response.toString();
+}
+
+/** TwiML that says `message` and hangs up, or then dials `fallbackNumber` (E.164) if given. */
+export function sayAndEndTwiml(message: string, fallbackNumber: string | null = null): string {
+  const response = new twilio.twiml.VoiceResponse();
+  response.say(message);
+  if (fallbackNumber) response.dial(fallbackNumber);
+  else response.hangup();
+  return response.toString();
+}
+
+/** TwiML that ends the call without a word: a goodbye the agent has already said. */
+export function hangUpTwiml(): string {
+  const response = new twilio.twiml.VoiceResponse();
+  response.hangup();
   return response.toString();
 }
 

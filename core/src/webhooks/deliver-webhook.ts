@@ -1,18 +1,19 @@
-// One delivery attempt: POST the event to the endpoint, signed, without following redirects,
-// and record what happened (status, first 2 KB of the answer, duration, error) on the
-// WebhookDelivery row.
+// One delivery attempt: POST the event to the endpoint, signed, through the SSRF guard
+// (post-webhook.ts), and record what happened (status, first 2 KB of the answer, duration,
+// error) on the WebhookDelivery row.
 import type { WebhookDelivery, WebhookEndpoint } from "@prisma/client";
 import type { TenantDb } from "../db/tenant.ts";
 import { SIGNATURE_HEADER, signPayload } from "./signature.ts";
-import { webhookTargetProblem } from "./target-policy.ts";
+import { postWebhook, TargetRefused, type Resolver } from "./post-webhook.ts";
 
 export const RESPONSE_BODY_LIMIT = 2048;
 
 export interface DeliveryDeps {
-  fetch?: typeof fetch;
   timeoutMs?: number;
-  /** Allow loopback/private targets (development and tests). */
+  /** Allow loopback/private targets (WEBHOOK_ALLOW_PRIVATE_TARGETS: development and tests). */
   allowPrivateTargets?: boolean;
+  /** Host name resolution; the system resolver unless a test stands in for DNS. */
+  resolve?: Resolver;
   now?: () => Date;
 }
 
@@ -24,11 +25,6 @@ export interface AttemptOutcome {
   error: string | null;
 }
 
-async function readSome(res: Response): Promise<string> {
-  const text = await res.text().catch(() => "");
-  return text.slice(0, RESPONSE_BODY_LIMIT);
-}
-
 export async function attemptDelivery(
   deps: DeliveryDeps,
   endpoint: Pick<WebhookEndpoint, "url" | "secret">,
@@ -36,14 +32,16 @@ export async function attemptDelivery(
 ): Promise<AttemptOutcome> {
   const now = deps.now ?? (() => new Date());
   const started = performance.now();
-  const blocked = webhookTargetProblem(endpoint.url, deps.allowPrivateTargets ?? false);
-  if (blocked) return { ok: false, responseStatus: null, responseBody: null, durationMs: 0, error: `endpoint URL ${blocked}` };
+  const elapsed = () => Math.round(performance.now() - started);
   const body = JSON.stringify(delivery.payload);
   try {
-    const res = await (deps.fetch ?? fetch)(endpoint.url, {
-      method: "POST",
-      redirect: "manual",
-      signal: AbortSignal.timeout(deps.timeoutMs ?? 10_000),
+    const res = await postWebhook({
+      url: endpoint.url,
+      body,
+      allowPrivateTargets: deps.allowPrivateTargets ?? false,
+      resolve: deps.resolve,
+      timeoutMs: deps.timeoutMs ?? 10_000,
+      bodyLimit: RESPONSE_BODY_LIMIT,
       headers: {
         "content-type": "application/json",
         "user-agent": "frontdesk-webhooks/1",
@@ -52,21 +50,16 @@ export async function attemptDelivery(
         "Frontdesk-Event-Type": delivery.eventType,
         "Frontdesk-Delivery-Id": delivery.id,
       },
-      body,
     });
-    const responseBody = await readSome(res);
     const ok = res.status >= 200 && res.status < 300;
-    return {
-      ok,
-      responseStatus: res.status,
-      responseBody,
-      durationMs: Math.round(performance.now() - started),
-      error: ok ? null : `endpoint answered ${res.status}`,
-    };
+    return { ok, responseStatus: res.status, responseBody: res.body, durationMs: elapsed(), error: ok ? null : `endpoint answered ${res.status}` };
   } catch (err) {
-    const e = err as Error & { cause?: { code?: string } };
-    const reason = e.name === "TimeoutError" ? "timed out" : (e.cause?.code ?? e.message);
-    return { ok: false, responseStatus: null, responseBody: null, durationMs: Math.round(performance.now() - started), error: `could not deliver: ${reason}` };
+    const e = err as Error & { code?: string; cause?: { name?: string; code?: string } };
+    const reason =
+      e instanceof TargetRefused ? `refused: ${e.message}`
+      : e.name === "TimeoutError" || e.cause?.name === "TimeoutError" ? "could not deliver: timed out"
+      : `could not deliver: ${e.code ?? e.cause?.code ?? e.message}`;
+    return { ok: false, responseStatus: null, responseBody: null, durationMs: elapsed(), error: reason };
   }
 }
 

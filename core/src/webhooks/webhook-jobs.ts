@@ -1,14 +1,16 @@
 // Webhook jobs. `webhook.fanout` (enqueued by emitCallEvent) creates one WebhookDelivery per
 // active endpoint subscribed to the event and queues `webhook.deliver` for each; a delivery
 // job makes one attempt and, on failure, re-arms itself on a growing schedule until it
-// succeeds or runs out of attempts.
+// succeeds or runs out of attempts. Each outcome feeds the endpoint's health, which disables
+// an endpoint failing for three days (endpoint-health.ts).
 import type { Job, Prisma } from "@prisma/client";
 import type { Db } from "../db/client.ts";
-import { forBusiness } from "../db/tenant.ts";
+import { forBusiness, tenantDb } from "../db/tenant.ts";
 import { enqueueJob, type JobHandler } from "../jobs/job-queue.ts";
 import type { Logger } from "../observability/logger.ts";
-import { WEBHOOK_FANOUT_JOB, type CallEvent } from "../calls/call-events.ts";
+import { WEBHOOK_FANOUT_JOB, type BusinessEvent } from "../calls/call-events.ts";
 import { attemptDelivery, recordAttempt, type DeliveryDeps } from "./deliver-webhook.ts";
+import { noteEndpointOutcome } from "./endpoint-health.ts";
 
 export const WEBHOOK_DELIVER_JOB = "webhook.deliver";
 /** Wait before each retry: 10 s, 1 min, 5 min, 30 min, 2 h, 6 h, 12 h (8 attempts over ~21 h). */
@@ -22,7 +24,7 @@ export interface WebhookJobDeps extends DeliveryDeps {
 
 const deliverJobKey = (deliveryId: string) => `${WEBHOOK_DELIVER_JOB}:${deliveryId}`;
 
-export async function fanOutEvent(deps: Pick<WebhookJobDeps, "db">, event: CallEvent): Promise<string[]> {
+export async function fanOutEvent(deps: Pick<WebhookJobDeps, "db">, event: BusinessEvent): Promise<string[]> {
   const scoped = forBusiness(deps.db, event.businessId);
   const endpoints = await scoped.webhookEndpoint.findMany({
     where: { isActive: true, events: { has: event.type } },
@@ -68,6 +70,7 @@ export async function deliverOnce(deps: WebhookJobDeps, businessId: string, deli
   const delay = delays[delivery.attempts];
   const next = outcome.ok || delay === undefined ? null : new Date(now().getTime() + delay);
   await recordAttempt(scoped, delivery.id, outcome, next, now());
+  await noteEndpointOutcome(tenantDb(deps.db, businessId), delivery.endpointId, outcome.ok, now(), deps.logger);
   if (outcome.ok) return "succeeded";
   if (!next) {
     deps.logger.warn({ businessId, deliveryId, endpointId: delivery.endpointId, err: outcome.error }, "webhook delivery gave up");
@@ -86,7 +89,7 @@ function payloadField(job: Job, key: string): string {
 export function webhookJobHandlers(deps: WebhookJobDeps): Record<string, JobHandler> {
   return {
     [WEBHOOK_FANOUT_JOB]: async (job) => {
-      const event = job.payload as unknown as CallEvent;
+      const event = job.payload as unknown as BusinessEvent;
       if (!event || typeof event.id !== "string" || typeof event.type !== "string") throw new Error("webhook.fanout job without an event");
       if (event.businessId !== job.businessId) throw new Error("webhook.fanout event names another business");
       await fanOutEvent(deps, event);

@@ -5,7 +5,10 @@ import { forBusiness } from "../db/tenant.ts";
 import { createJobWorker } from "../jobs/job-queue.ts";
 import { emitCallEvent } from "../calls/call-events.ts";
 import { newWebhookSecret, signPayload, verifySignature, SIGNATURE_HEADER } from "./signature.ts";
-import { webhookJobHandlers, WEBHOOK_DELIVER_JOB } from "./webhook-jobs.ts";
+import { deliverOnce, fanOutEvent, webhookJobHandlers, WEBHOOK_DELIVER_JOB } from "./webhook-jobs.ts";
+import { AUTO_DISABLE_AFTER_MS } from "./endpoint-health.ts";
+import { RESPONSE_BODY_LIMIT } from "./deliver-webhook.ts";
+import type { Resolver } from "./post-webhook.ts";
 import { sendTestEvent } from "./send-test-event.ts";
 import { isPrivateTarget, webhookTargetProblem } from "./target-policy.ts";
 import { testCache, testDb, testLogger } from "../../../test/support/services.ts";
@@ -31,6 +34,8 @@ beforeAll(async () => {
     req.on("data", (c) => (body += c));
     req.on("end", () => {
       received.push({ headers: req.headers, body });
+      if (req.url === "/moved") return void res.writeHead(307, { location: "/landed" }).end();
+      if (req.url === "/big") return void res.writeHead(200).end("x".repeat(1_000_000));
       const queue = answers.get(req.url ?? "") ?? [];
       res.writeHead(queue.shift() ?? 200, { "content-type": "text/plain" }).end("ok from receiver");
     });
@@ -176,5 +181,102 @@ describe("webhook delivery", () => {
     const d = await sendTestEvent({ db: forBusiness(db, biz.business.id), allowPrivateTargets: true }, ep);
     expect(d).toMatchObject({ status: "succeeded", eventType: "webhook.test", attempts: 1, responseStatus: 200 });
     expect(JSON.parse(received[before]!.body).type).toBe("webhook.test");
+  });
+});
+
+// DNS stand-in: a customer's host name that resolves to this machine (as a rebinding attack would).
+const inwardDns: Resolver = async (host) => (host === "hooks.customer.test" ? [{ address: "127.0.0.1", family: 4 }] : []);
+
+describe("the SSRF guard", () => {
+  it("refuses a host name that resolves to 127.0.0.1 in production; the receiver hears nothing", async () => {
+    const biz = await createTestBusiness(db);
+    const port = new URL(baseUrl).port;
+    const ep = await forBusiness(db, biz.business.id).webhookEndpoint.create({
+      data: { businessId: biz.business.id, url: `https://hooks.customer.test:${port}/inward`, secret: newWebhookSecret(), events: ["call.ended"] },
+    });
+    const before = received.length;
+    const d = await sendTestEvent({ db: forBusiness(db, biz.business.id), allowPrivateTargets: false, resolve: inwardDns }, ep);
+    expect(d).toMatchObject({ status: "failed", responseStatus: null });
+    expect(d.lastError).toMatch(/refused: hooks\.customer\.test resolves to a private or loopback address \(127\.0\.0\.1\)/);
+    expect(received.length).toBe(before);
+  });
+
+  it("with WEBHOOK_ALLOW_PRIVATE_TARGETS the same name is delivered to, through the checked address", async () => {
+    const biz = await createTestBusiness(db);
+    const ep = await forBusiness(db, biz.business.id).webhookEndpoint.create({
+      data: { businessId: biz.business.id, url: `http://hooks.customer.test:${new URL(baseUrl).port}/named`, secret: newWebhookSecret(), events: ["call.ended"] },
+    });
+    const d = await sendTestEvent({ db: forBusiness(db, biz.business.id), allowPrivateTargets: true, resolve: inwardDns }, ep);
+    expect(d).toMatchObject({ status: "succeeded", responseStatus: 200 });
+    expect(received.at(-1)!.headers.host).toBe(`hooks.customer.test:${new URL(baseUrl).port}`);
+  });
+
+  it("refuses literal inward addresses, also as IPv4-mapped IPv6 and link-local metadata", () => {
+    for (const url of ["https://169.254.169.254/latest", "https://[::ffff:127.0.0.1]/", "https://[fe80::1]/", "https://100.64.0.1/", "https://0.0.0.0/"]) {
+      expect(webhookTargetProblem(url, false), url).toMatch(/private/);
+    }
+  });
+
+  it("follows a redirect (re-checking its target) and reads only the first 2 KB of a large answer", async () => {
+    const biz = await createTestBusiness(db);
+    const moved = await endpoint(biz, "/moved", ["call.ended"]);
+    const before = received.length;
+    const d = await sendTestEvent({ db: forBusiness(db, biz.business.id), allowPrivateTargets: true }, moved);
+    expect(d).toMatchObject({ status: "succeeded", responseStatus: 200 });
+    expect(received.slice(before).map((r) => r.body && JSON.parse(r.body).type)).toEqual(["webhook.test", "webhook.test"]);
+
+    const big = await endpoint(biz, "/big", ["call.ended"]);
+    const b = await sendTestEvent({ db: forBusiness(db, biz.business.id), allowPrivateTargets: true }, big);
+    expect(b.status).toBe("succeeded");
+    expect(b.responseBody).toHaveLength(RESPONSE_BODY_LIMIT);
+  });
+});
+
+describe("endpoint health", () => {
+  it("an endpoint whose every attempt fails for 3 days is disabled, audited, and announced to the other endpoints", async () => {
+    const biz = await createTestBusiness(db);
+    const down = await endpoint(biz, "/dead", ["call.ended"]);
+    const watcher = await endpoint(biz, "/watcher", ["webhook_endpoint.disabled"]);
+    answers.set("/dead", Array(10).fill(500));
+    const scoped = forBusiness(db, biz.business.id);
+    const t0 = new Date("2026-01-01T00:00:00Z");
+    const deliverAt = async (at: Date, callId: string) => {
+      const event = await emitCallEvent({ db, cache }, { type: "call.ended", businessId: biz.business.id, callId, data: {} });
+      const [id] = await fanOutEvent({ db }, event);
+      return deliverOnce({ db, logger, allowPrivateTargets: true, retryDelaysMs: [], now: () => at }, biz.business.id, id!);
+    };
+    await deliverAt(t0, "c1");
+    expect(await scoped.webhookEndpoint.findFirstOrThrow({ where: { id: down.id } })).toMatchObject({ isActive: true, failingSince: t0 });
+    await deliverAt(new Date(t0.getTime() + AUTO_DISABLE_AFTER_MS - 60_000), "c2");
+    expect((await scoped.webhookEndpoint.findFirstOrThrow({ where: { id: down.id } })).isActive).toBe(true);
+    await deliverAt(new Date(t0.getTime() + AUTO_DISABLE_AFTER_MS), "c3");
+    const after = await scoped.webhookEndpoint.findFirstOrThrow({ where: { id: down.id } });
+    expect(after).toMatchObject({ isActive: false, disabledReason: "every delivery attempt failed for 3 days" });
+    expect(await scoped.auditLog.findFirst({ where: { action: "webhook_endpoint.disabled", targetId: down.id } })).toMatchObject({ actorType: "system" });
+
+    const before = received.length;
+    const w = worker(biz, []);
+    try {
+      await w.drain();
+    } finally {
+      await w.stop();
+    }
+    const notices = received.slice(before).map((r) => JSON.parse(r.body));
+    expect(notices).toEqual([expect.objectContaining({ type: "webhook_endpoint.disabled", data: expect.objectContaining({ webhookEndpointId: down.id }) })]);
+    expect(await scoped.webhookDelivery.count({ where: { endpointId: watcher.id, status: "succeeded" } })).toBe(1);
+  });
+
+  it("a success ends the failing run, so an endpoint that recovers is never disabled", async () => {
+    const biz = await createTestBusiness(db);
+    const ep = await endpoint(biz, "/recovers", ["call.ended"]);
+    answers.set("/recovers", [500, 500]);
+    const t0 = new Date("2026-02-01T00:00:00Z");
+    const event = await emitCallEvent({ db, cache }, { type: "call.ended", businessId: biz.business.id, callId: "c", data: {} });
+    const [id] = await fanOutEvent({ db }, event);
+    const deps = (at: number) => ({ db, logger, allowPrivateTargets: true, retryDelaysMs: [1, 1, 1], now: () => new Date(t0.getTime() + at) });
+    expect(await deliverOnce(deps(0), biz.business.id, id!)).toBe("retrying");
+    expect(await deliverOnce(deps(AUTO_DISABLE_AFTER_MS / 2), biz.business.id, id!)).toBe("retrying");
+    expect(await deliverOnce(deps(AUTO_DISABLE_AFTER_MS - 1), biz.business.id, id!)).toBe("succeeded");
+    expect(await forBusiness(db, biz.business.id).webhookEndpoint.findFirstOrThrow({ where: { id: ep.id } })).toMatchObject({ isActive: true, failingSince: null });
   });
 });

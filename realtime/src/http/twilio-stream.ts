@@ -10,6 +10,7 @@ import type { LiveCalls } from "../admission/live-calls.ts";
 import type { RelayMetrics } from "../metrics.ts";
 import { TwilioTransport } from "../transports/twilio.ts";
 import type { TwilioCalls } from "@frontdesk/core/telephony/twilio-calls";
+import type { StreamExits } from "../transports/stream-exits.ts";
 import type { CallContext } from "../admission/call-context.ts";
 import type { ModelSocket } from "../session/model-socket.ts";
 import type { CallTransport } from "../transports/transport.ts";
@@ -21,11 +22,12 @@ export interface TwilioStreamDeps {
   logger: Logger;
   metrics: RelayMetrics;
   rest: TwilioCalls | undefined;
+  exits: StreamExits | undefined;
   runCall: (call: { transport: CallTransport; context: CallContext; model?: ModelSocket }) => Promise<unknown>;
 }
 
 export async function acceptTwilioStream(ws: WebSocket, deps: TwilioStreamDeps): Promise<void> {
-  const transport = new TwilioTransport(ws, { logger: deps.logger, rest: deps.rest });
+  const transport = new TwilioTransport(ws, { logger: deps.logger, rest: deps.rest, exits: deps.exits });
   const reject = (reason: string) => {
     deps.metrics.streamRejected(reason);
     deps.logger.warn({ reason }, "twilio stream refused");

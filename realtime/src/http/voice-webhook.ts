@@ -10,7 +10,8 @@ import type { CallContext } from "../admission/call-context.ts";
 import type { RelayMetrics } from "../metrics.ts";
 import type { ModelSocket } from "../session/model-socket.ts";
 import { requireTwilioSignature, streamUrl } from "./twilio-signature.ts";
-import { connectStreamTwiml, sayAndEndTwiml } from "./twiml.ts";
+import { sayAndEndTwiml } from "@frontdesk/core/telephony/twilio-calls";
+import { connectStreamTwiml, streamEndedUrl } from "./twiml.ts";
 
 export interface VoiceWebhookDeps extends AdmissionDeps {
   config: Pick<AppConfig, "openai" | "appSecret" | "publicBaseUrl" | "twilio">;
@@ -48,7 +49,13 @@ export function voiceWebhook(deps: VoiceWebhookDeps) {
       });
       deps.liveCalls.hold(context, deps.prepareModel(context));
       log.info({ businessId: context.businessId, callId: context.callId }, "call admitted");
-      return twiml(connectStreamTwiml({ streamUrl: streamUrl(deps.config.publicBaseUrl), token, fallbackNumber: context.agent.fallbackNumber }));
+      return twiml(
+        connectStreamTwiml({
+          streamUrl: streamUrl(deps.config.publicBaseUrl),
+          token,
+          streamEndedUrl: streamEndedUrl(deps.config.publicBaseUrl, context.agent.fallbackNumber),
+        }),
+      );
     } catch (err) {
       log.error({ err }, "voice webhook failed");
       return twiml(sayAndEndTwiml(TROUBLE));

@@ -13,13 +13,13 @@ export function maxDurationWarning(warnBeforeMs: number): string {
   return `Just so you know, we only have about ${seconds} seconds left on this call.`;
 }
 
-type Session = Pick<CallSession, "say" | "transferAfterSaying" | "endAfterSaying" | "note" | "leaving" | "whenEnded">;
+type Session = Pick<CallSession, "say" | "transferAfterSaying" | "endAfterSaying" | "note" | "leaving" | "canTransfer" | "whenEnded">;
 
 /** The keypad: the business's transfer digit puts the caller through, or says why it cannot. */
 export function dtmfTransfer(agent: Pick<AgentConfig, "dtmfTransferDigit" | "transferNumber">) {
   return (digit: string, session: Session): void => {
     if (!agent.dtmfTransferDigit || digit !== agent.dtmfTransferDigit || session.leaving) return;
-    if (agent.transferNumber) session.transferAfterSaying(agent.transferNumber, DTMF_HAND_OFF);
+    if (agent.transferNumber && session.canTransfer) session.transferAfterSaying(agent.transferNumber, DTMF_HAND_OFF);
     else session.say(DTMF_NO_TRANSFER, { interrupt: true });
   };
 }

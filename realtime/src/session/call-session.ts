@@ -30,7 +30,7 @@ export interface CallSessionDeps {
   /** The response.create that makes the agent greet the caller. */
   greeting: Record<string, unknown>;
   tools: readonly AgentTool[];
-  toolContext: Omit<ToolContext, "signal" | "hangUpAfterPlayback" | "transferAfterPlayback">;
+  toolContext: Omit<ToolContext, "signal" | "hangUpAfterPlayback" | "transferAfterPlayback" | "canTransfer">;
   transcript: TranscriptSink;
   onUsage?: (usage: RealtimeUsage) => void;
   /** A keypad digit (DTMF transfer and the like plug in here). */
@@ -146,6 +146,7 @@ export class CallSession {
       context: (signal) => ({
         ...deps.toolContext,
         signal,
+        canTransfer: deps.transport.canTransfer,
         // The agent's words after the tool's output are the goodbye or the hand-off.
         hangUpAfterPlayback: (reason = "agent_end_call") => this.leave.set({ kind: "hangup", reason }, true),
         transferAfterPlayback: (to) => this.leave.set({ kind: "transfer", to }, true),
@@ -219,6 +220,11 @@ export class CallSession {
     if (this.leave.pending?.kind === "hangup" || this.leave.endingAs || this.ending) return;
     this.say(sentence, { interrupt: true });
     this.leave.set({ kind: "hangup", reason });
+  }
+
+  /** The line can put the caller through to a phone number. */
+  get canTransfer(): boolean {
+    return this.deps.transport.canTransfer;
   }
 
   /** A transfer or hang-up is on its way. */

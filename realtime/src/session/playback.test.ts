@@ -40,15 +40,15 @@ describe("agent playback", () => {
   });
 
   it("does not hold back audio the caller is waiting for (a real-time stream)", async () => {
-    const { p, sent, marks } = setup({ markEveryMs: 40 });
-    for (let i = 0; i < 5; i++) {
+    const { p, sent, marks } = setup();
+    for (let i = 0; i < 10; i++) {
       p.onDelta("r1", "i1", audio(20));
       await endOfTurn();
       expect(sent.filter((s) => "audio" in s)).toHaveLength(i + 1);
       for (const m of marks()) p.onMark(m); // a phone keeping up
     }
-    // ... while marking at least every 40 ms of audio.
-    expect(sent.filter((s) => "mark" in s)).toHaveLength(2);
+    // ... marking it once a frame more would pass the 100 ms interval: at 80 and 160 ms.
+    expect(marks()).toEqual(["0.1.640", "0.1.1280"]);
   });
 
   it("while the phone has plenty unplayed, holds small deltas until they make a 100 ms chunk (or 100 ms pass)", async () => {
@@ -83,6 +83,38 @@ describe("agent playback", () => {
     expect(sent.filter((s) => "audio" in s)).toHaveLength(50);
   });
 
+  it("marks the audio at most 100 ms apart, whatever sizes the model's deltas come in", async () => {
+    vi.useFakeTimers();
+    const { p, sent, marks, advance } = setup();
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let i = 0; i < 200; i++) {
+      p.onDelta("r1", "i1", audio(5 + Math.floor(next() * 240))); // 5..245 ms: some longer than a mark interval
+      if (next() < 0.3) vi.advanceTimersByTime(100); // sometimes held, sometimes not
+      advance(Math.floor(next() * 60));
+      if (next() < 0.5) for (const m of marks()) p.onMark(m);
+    }
+    p.onItemAudioDone("i1");
+    // Walk what went out: the audio between consecutive marks (and before the first).
+    let sinceMark = 0;
+    let total = 0;
+    const gaps: number[] = [];
+    for (const s of sent) {
+      if ("audio" in s) (sinceMark += s.audio), (total += s.audio);
+      else if ("mark" in s) gaps.push(sinceMark), (sinceMark = 0);
+    }
+    expect(sinceMark).toBe(0); // the end of the item is marked
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(100);
+    expect(gaps.filter((g) => g === 0)).toEqual([]); // no mark without audio before it
+    expect(marks().at(-1)).toBe(`0.1.${total * 8}`);
+  });
+
+  it("a delta longer than a mark interval goes out in marked pieces of whole samples", async () => {
+    const { p, sent } = setup();
+    p.onDelta("r1", "i1", audio(250, 0x11));
+    expect(sent).toEqual([{ audio: 99 }, { mark: "0.1.792" }, { audio: 99 }, { mark: "0.1.1584" }, { audio: 52 }]);
+  });
+
   it("an item is heard once its audio is done and its last mark comes back", async () => {
     const { p, heard, marks } = setup();
     p.onDelta("r1", "i1", audio(60));
@@ -95,7 +127,7 @@ describe("agent playback", () => {
   });
 
   it("a barge-in clears and reports the last echoed mark plus one frame, never more than was sent", async () => {
-    const { p, sent, heard, marks } = setup({ markEveryMs: 40 });
+    const { p, sent, heard, marks } = setup();
     p.onDelta("r1", "i1", audio(60));
     await endOfTurn();
     p.onDelta("r1", "i1", audio(60));

@@ -37,9 +37,9 @@ export interface PlaybackOptions {
   /** ... and for no longer than this. */
   maxHoldMs?: number;
   /**
-   * A mark once this much audio (ms) has gone out unmarked; the last chunk of an item is
-   * always marked. Marks bound how precisely a barge-in knows what was heard, and each one
-   * costs a message both ways.
+   * Marks are never more than this much audio (ms) apart, and the last chunk of an item is
+   * always marked. Marks bound how precisely a barge-in knows what was heard (to within one
+   * interval), and each one costs a message both ways.
    */
   markEveryMs?: number;
   /** Slack granted past the last echoed mark on a barge-in: the frame playing at the time. */
@@ -84,9 +84,11 @@ export class AgentPlayback {
   private readonly maxHoldMs: number;
   private readonly markEveryBytes: number;
   private readonly frameBytes: number;
+  /** A marked piece of a chunk too long for one mark interval: whole base64 quads and whole ms. */
+  private readonly pieceBytes: number;
   /** Called once per item when the caller has heard all of it, or it was cut off. */
   onItemHeard: (heard: ItemHeard) => void = () => {};
-  /** Called per chunk sent, with how long its first delta waited here (ms): the forward latency. */
+  /** Called per media message sent, with how long its first delta waited here (ms): the forward latency. */
   onChunkSent: ((waitedMs: number) => void) | undefined;
   /** Clock time the oldest pending delta arrived. */
   private pendingSince = 0;
@@ -101,6 +103,7 @@ export class AgentPlayback {
     this.maxHoldMs = opts.maxHoldMs ?? 100;
     this.markEveryBytes = (opts.markEveryMs ?? 100) * BYTES_PER_MS;
     this.frameBytes = (opts.frameMs ?? 20) * BYTES_PER_MS;
+    this.pieceBytes = Math.max(24, Math.floor(this.markEveryBytes / 24) * 24);
   }
 
   /** Agent audio is queued or playing. */
@@ -118,8 +121,7 @@ export class AgentPlayback {
     const holding = this.phoneHasPlenty(item);
     if (!holding && this.pendingBytes === 0) {
       // The caller's phone is short of audio: this goes now, as it came.
-      this.onChunkSent?.(0);
-      this.send(item, b64, bytes, this.clock(), false);
+      this.send(item, b64, bytes, this.clock(), 0, false);
       return true;
     }
     if (this.pendingBytes > 0 && this.pendingBytes + bytes > this.maxChunkBytes) this.flush(false);
@@ -234,13 +236,29 @@ export class AgentPlayback {
     return item;
   }
 
-  private send(item: ItemState, b64: string, bytes: number, now: number, forceMark: boolean) {
-    item.sentBytes += bytes;
+  /**
+   * Sends a chunk, keeping marks at most `markEveryMs` of audio apart: a chunk that would carry
+   * the unmarked audio past that goes after a mark of its own, one longer than that goes in
+   * marked pieces, and a chunk that brings the unmarked audio within a frame of it is marked.
+   */
+  private send(item: ItemState, b64: string, bytes: number, now: number, waitedMs: number, forceMark: boolean) {
     item.firstSentAt ??= now;
-    if (forceMark || item.sentBytes - item.markedBytes >= this.markEveryBytes) {
+    if (item.sentBytes > item.markedBytes && item.sentBytes + bytes - item.markedBytes > this.markEveryBytes) this.markItem(item);
+    while (bytes > this.markEveryBytes) {
+      const chars = (this.pieceBytes / 3) * 4;
+      item.sentBytes += this.pieceBytes;
+      item.markedBytes = item.sentBytes;
+      this.sink.sendAudio(b64.slice(0, chars), this.markName(item));
+      this.onChunkSent?.(waitedMs);
+      b64 = b64.slice(chars);
+      bytes -= this.pieceBytes;
+    }
+    item.sentBytes += bytes;
+    if (forceMark || item.sentBytes - item.markedBytes >= this.markEveryBytes - this.frameBytes) {
       item.markedBytes = item.sentBytes;
       this.sink.sendAudio(b64, this.markName(item));
     } else this.sink.sendAudio(b64);
+    this.onChunkSent?.(waitedMs);
   }
 
   private flush(forceMark: boolean) {
@@ -252,8 +270,7 @@ export class AgentPlayback {
     this.pending = [];
     this.pendingBytes = 0;
     const now = this.clock();
-    this.onChunkSent?.(now - this.pendingSince);
-    this.send(item, joinBase64(parts), bytes, now, forceMark);
+    this.send(item, joinBase64(parts), bytes, now, now - this.pendingSince, forceMark);
   }
 
   private markItem(item: ItemState) {

@@ -2,7 +2,9 @@
 // with a time limit, returns the output to the model, records the call in the transcript,
 // and asks the model to carry on once its response is over and every call has answered.
 import type { Logger } from "@frontdesk/core/observability/logger";
-import type { AgentTool, ToolContext } from "../tools/tool.ts";
+import type { KnowledgeTrace } from "@frontdesk/core/knowledge/search-trace";
+import { summariseToolOutput, toolArguments } from "@frontdesk/core/calls/tool-call-record";
+import { isToolOutcome, type AgentTool, type ToolContext } from "../tools/tool.ts";
 import type { TranscriptSink } from "./transcript-recorder.ts";
 
 export interface ToolCallsDeps {
@@ -85,20 +87,24 @@ export class ToolCalls {
     const startMs = this.deps.callMs();
     const tool = this.deps.tools.find((t) => t.name === name);
     let output: unknown;
+    let outcome: { output: unknown; summary?: string; knowledge?: KnowledgeTrace } = { output: undefined };
     let failed = false;
     const signal = AbortSignal.any([this.aborter.signal, AbortSignal.timeout(this.deps.timeoutMs ?? 8_000)]);
     try {
       if (!tool) throw new Error(`no tool named ${name}`);
       const args = tool.parse(rawArgs.trim() ? JSON.parse(rawArgs) : {});
-      output = await Promise.race([
+      const result = await Promise.race([
         tool.handler(args, this.deps.context(signal)),
         new Promise((_, reject) => signal.addEventListener("abort", () => reject(new Error("the tool took too long")), { once: true })),
       ]);
+      outcome = isToolOutcome(result) ? result : { output: result };
+      output = outcome.output;
     } catch (err) {
       failed = true;
       const message = err instanceof Error ? err.message : String(err);
       this.deps.logger.warn({ tool: name, err: message }, "tool call failed");
       output = { error: message };
+      outcome = { output, summary: message };
     }
     if (this.aborter.signal.aborted) return;
     const outputJson = JSON.stringify(output ?? null);
@@ -110,6 +116,13 @@ export class ToolCalls {
     this.deps.transcript.write({
       role: "tool",
       toolName: name,
+      tool: {
+        name,
+        arguments: toolArguments(rawArgs),
+        ok: !failed,
+        summary: outcome.summary ?? summariseToolOutput(outcome.output),
+        knowledge: outcome.knowledge ?? null,
+      },
       text: `${name}(${rawArgs.slice(0, 500)})${failed ? " failed" : ""}: ${outputJson.slice(0, 1500)}`,
       startMs,
       endMs: startMs + latencyMs,

@@ -5,6 +5,7 @@ import type { SpeakerRole } from "@prisma/client";
 import type { Logger } from "@frontdesk/core/observability/logger";
 import type { TenantDb } from "@frontdesk/core/db/tenant";
 import { appendTranscriptSegment } from "@frontdesk/core/calls/append-transcript-segment";
+import type { ToolCallRecord } from "@frontdesk/core/calls/tool-call-record";
 
 export interface SegmentDraft {
   role: SpeakerRole;
@@ -14,6 +15,7 @@ export interface SegmentDraft {
   itemId?: string | null;
   interrupted?: boolean;
   toolName?: string | null;
+  tool?: ToolCallRecord | null;
   latencyMs?: number | null;
 }
 

@@ -1,6 +1,7 @@
 // search_knowledge_base(query): the agent looks facts up in the business's knowledge base.
 import { z } from "zod";
-import { defineTool } from "./tool.ts";
+import { traceOf } from "@frontdesk/core/knowledge/search-trace";
+import { defineTool, toolOutcome } from "./tool.ts";
 
 const MAX_HIT_CHARS = 1200;
 
@@ -13,13 +14,23 @@ export const searchKnowledgeBase = defineTool({
     query: z.string().trim().min(1).max(500).describe("What the caller wants to know, as a short search phrase."),
   }),
   async handler({ query }, ctx) {
-    const hits = await ctx.knowledge.search({ businessId: ctx.businessId, query, limit: 3 });
+    const answer = await ctx.knowledge.answer({ businessId: ctx.businessId, query, limit: 3 });
+    const knowledge = traceOf(query, answer);
+    const hits = answer.hits;
     if (hits.length === 0) {
-      return { found: false, message: "Nothing in the knowledge base matches. Say you are not sure; do not guess." };
+      return toolOutcome({
+        output: { found: false, message: "Nothing in the knowledge base matches. Say you are not sure; do not guess." },
+        summary: "nothing found",
+        knowledge,
+      });
     }
-    return {
-      found: true,
-      results: hits.map((h) => ({ title: h.title, text: h.text.length > MAX_HIT_CHARS ? h.text.slice(0, MAX_HIT_CHARS) + "…" : h.text })),
-    };
+    return toolOutcome({
+      output: {
+        found: true,
+        results: hits.map((h) => ({ title: h.title, text: h.text.length > MAX_HIT_CHARS ? h.text.slice(0, MAX_HIT_CHARS) + "…" : h.text })),
+      },
+      summary: `${hits.length} found: ${[...new Set(hits.map((h) => h.title))].join("; ")}`,
+      knowledge,
+    });
   },
 });

@@ -7,6 +7,7 @@ import type { Cache } from "@frontdesk/core/cache/cache";
 import type { TenantDb } from "@frontdesk/core/db/tenant";
 import type { KnowledgeSearch } from "@frontdesk/core/knowledge/knowledge-search";
 import type { Logger } from "@frontdesk/core/observability/logger";
+import type { KnowledgeTrace } from "@frontdesk/core/knowledge/search-trace";
 
 export interface ToolContext {
   businessId: string;
@@ -23,6 +24,8 @@ export interface ToolContext {
   logger: Logger;
   /** Ends the call once the agent's current words have been heard. */
   hangUpAfterPlayback(reason?: string): void;
+  /** The line can put the caller through to a phone number (else offer to take a message). */
+  canTransfer: boolean;
   /** Transfers the caller once the agent's current words have been heard. */
   transferAfterPlayback(toE164: string): void;
   /** Aborted when the call ends or the tool times out. */
@@ -36,10 +39,28 @@ export interface AgentTool<Args = any> {
   parameters: Record<string, unknown>;
   /** Validates the model's arguments (throws a readable error). */
   parse(args: unknown): Args;
-  /** The result goes back to the model as JSON. */
+  /** The result goes back to the model as JSON (a ToolOutcome's `output`). */
   handler(args: Args, ctx: ToolContext): Promise<unknown>;
   /** A line for the agent's instructions about when to use the tool. */
   instructions?: string;
+}
+
+const OUTCOME = Symbol("tool outcome");
+
+/** A handler's result with what the transcript should keep of it besides the model's output. */
+export interface ToolOutcome {
+  [OUTCOME]: true;
+  output: unknown;
+  summary?: string;
+  knowledge?: KnowledgeTrace;
+}
+
+export function toolOutcome(o: { output: unknown; summary?: string; knowledge?: KnowledgeTrace }): ToolOutcome {
+  return { [OUTCOME]: true, ...o };
+}
+
+export function isToolOutcome(x: unknown): x is ToolOutcome {
+  return typeof x === "object" && x !== null && OUTCOME in x;
 }
 
 /** Builds a tool from a zod schema: the JSON schema and the validation come from one place. */

@@ -15,10 +15,12 @@ export const transferToHuman = defineTool({
   }),
   async handler({ reason }, ctx) {
     const to = ctx.agent.transferNumber;
-    if (!to) {
+    if (!to || !ctx.canTransfer) {
       return {
         transferring: false,
-        message: "Nobody can take the call right now: this business has no transfer number. Say so, and offer to take a message (take_message).",
+        message: to
+          ? "Nobody can take the call right now: this line cannot be put through. Say so, and offer to take a message (take_message)."
+          : "Nobody can take the call right now: this business has no transfer number. Say so, and offer to take a message (take_message).",
       };
     }
     ctx.logger.info({ reason }, "transfer to a person requested");

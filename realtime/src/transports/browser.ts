@@ -9,6 +9,8 @@ export type BrowserAudioFormat = "json" | "binary";
 
 export class BrowserTransport implements CallTransport {
   readonly kind = "browser" as const;
+  /** The browser is told where the caller would have been put through. */
+  readonly canTransfer = true;
   private onAudioFn: ((b64: string) => void) | undefined;
   private early: string[] = [];
   private onMarkFn: ((name: string) => void) | undefined;

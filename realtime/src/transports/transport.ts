@@ -17,6 +17,8 @@ export interface CallTransport {
   onDtmf(fn: (digit: string) => void): void;
   /** Called once when the line ends from the caller's side. */
   onEnd(fn: (reason: TransportEndReason) => void): void;
+  /** A transfer to a phone number can be carried out on this line. */
+  readonly canTransfer: boolean;
   /** Ends the call for the caller. */
   hangUp(): Promise<void>;
   /** Sends the caller to a phone number (ends this stream). */

@@ -4,9 +4,9 @@
 // frame and its mark leave in one write.
 import WebSocket from "ws";
 import type { Logger } from "@frontdesk/core/observability/logger";
-import { dialTwiml, type TwilioCalls } from "@frontdesk/core/telephony/twilio-calls";
-import { sayAndEndTwiml } from "../http/twiml.ts";
+import { dialTwiml, hangUpTwiml, sayAndEndTwiml, type TwilioCalls } from "@frontdesk/core/telephony/twilio-calls";
 import type { CallTransport, TransportEndReason } from "./transport.ts";
+import type { StreamExits } from "./stream-exits.ts";
 
 export interface TwilioStart {
   streamSid: string;
@@ -63,7 +63,13 @@ export class TwilioTransport implements CallTransport {
 
   constructor(
     private readonly ws: WebSocket,
-    private readonly opts: { logger: Logger; rest?: Pick<TwilioCalls, "configured" | "hangUp" | "redirect">; startTimeoutMs?: number },
+    private readonly opts: {
+      logger: Logger;
+      rest?: Pick<TwilioCalls, "configured" | "hangUp" | "redirect">;
+      /** Where the call's next TwiML is left for the stream's <Connect> action. */
+      exits?: StreamExits;
+      startTimeoutMs?: number;
+    },
   ) {
     this.socket = (ws as unknown as { _socket?: Corkable })._socket;
     this.started = new Promise((resolve, reject) => {
@@ -116,25 +122,49 @@ export class TwilioTransport implements CallTransport {
     if (this.endReason) fn(this.endReason);
   }
 
+  /** A transfer can be carried out: by the REST API, or by the stream's action once it ends. */
+  get canTransfer(): boolean {
+    return Boolean(this.opts.exits || this.opts.rest?.configured);
+  }
+
   async hangUp(): Promise<void> {
-    if (this.opts.rest?.configured && this.start) await this.opts.rest.hangUp(this.start.callSid);
-    // Without REST access, closing the stream ends <Connect> and Twilio plays what follows it.
+    await this.leave(hangUpTwiml(), (rest, callSid) => rest.hangUp(callSid));
     this.close(1000, "hang up");
   }
 
   async transfer(toE164: string): Promise<void> {
-    if (!this.opts.rest?.configured || !this.start) throw new Error("transferring needs Twilio REST credentials (TWILIO_ACCOUNT_SID)");
-    await this.opts.rest.redirect(this.start.callSid, dialTwiml(toE164));
+    const twiml = dialTwiml(toE164);
+    if (!this.canTransfer) throw new Error("transferring needs Twilio REST credentials (TWILIO_ACCOUNT_SID) or the stream's action");
+    await this.leave(twiml, (rest, callSid) => rest.redirect(callSid, twiml));
     this.close(1000, "transferred");
   }
 
   async endWithMessage(message: string, thenDial: string | null = null): Promise<void> {
+    const twiml = sayAndEndTwiml(message, thenDial);
     try {
-      if (this.opts.rest?.configured && this.start) await this.opts.rest.redirect(this.start.callSid, sayAndEndTwiml(message, thenDial));
+      await this.leave(twiml, (rest, callSid) => rest.redirect(callSid, twiml));
     } finally {
-      // Without REST access, closing the stream ends <Connect> and Twilio plays the apology
-      // (or dials the fallback number) that follows it in the call's TwiML.
+      // Closing the stream ends <Connect>: its action plays what was left, or the apology.
       this.close(1000, "ended with a message");
+    }
+  }
+
+  /**
+   * Says what the call does once its stream ends: first left for the stream's action (so it
+   * happens however the stream ends), then through the REST API when there is one. A REST
+   * refusal is no failure while the action can still carry it out.
+   */
+  private async leave(twiml: string, viaRest: (rest: Pick<TwilioCalls, "hangUp" | "redirect">, callSid: string) => Promise<void>) {
+    const callSid = this.start?.callSid;
+    if (!callSid) return;
+    const { exits, rest } = this.opts;
+    if (exits) await exits.leave(callSid, twiml);
+    if (!rest?.configured) return;
+    try {
+      await viaRest(rest, callSid);
+    } catch (err) {
+      if (!exits) throw err;
+      this.opts.logger.warn({ err }, "Twilio REST refused; the stream's action carries the call on");
     }
   }
 

@@ -17,6 +17,11 @@ export const HOSTILE_STRINGS = [
   "\\u0000",
 ];
 
+/** Valid JSON, not Unicode: each must be refused with a 400, wherever it is sent. */
+export const LONE_SURROGATES = ["\ud800", "a\udc00b", "\udfff\ud800"];
+/** JSON.parse and Number() read these as Infinity: each must be refused with a 400. */
+export const INFINITE_NUMBERS = ["1e309", "-1e309", "Infinity"];
+
 export function resolve(schema: Schema | undefined, doc: Schema): Schema {
   if (!schema) return {};
   if (schema.$ref) {
@@ -60,6 +65,8 @@ export interface Mutation {
   contentType?: string;
   /** The answer must be exactly this (structural errors); otherwise anything but a 5xx. */
   expect?: number;
+  /** And its problem code this. */
+  code?: string;
 }
 
 export function bodyMutations(schema: Schema, valid: Record<string, Json>, doc: Schema): Mutation[] {
@@ -78,6 +85,8 @@ export function bodyMutations(schema: Schema, valid: Record<string, Json>, doc: 
     { name: "a body over the 1 MB limit", body: { ...valid, padding: "p".repeat(1_100_000) }, expect: s.properties?.data ? undefined : 413 },
   ];
   if (required.length) out.push({ name: "an empty object", body: {}, expect: 400 });
+  out.push({ name: "a field named by a lone surrogate", body: { ...valid, "\ud800": "x" }, expect: 400, code: "validation_failed" });
+  out.push({ name: "lone surrogates in every string field, and an infinite number", raw: JSON.stringify({ ...valid, ...Object.fromEntries(Object.keys(props).map((n) => [n, "\udc00"])), zz: 0 }).replace(`"zz":0`, `"zz":1e309`), expect: 400, code: "validation_failed" });
   for (const name of required) {
     const { [name]: _, ...rest } = valid;
     out.push({ name: `missing required ${name}`, body: rest, expect: 400 });
@@ -100,6 +109,12 @@ export function bodyMutations(schema: Schema, valid: Record<string, Json>, doc: 
       else out.push({ name: `${name} huge (200k chars)`, body: { ...valid, [name]: "x".repeat(200_000) } });
       for (const [i, hostile] of HOSTILE_STRINGS.slice(0, 3).entries()) out.push({ name: `${name} hostile string #${i}`, body: { ...valid, [name]: hostile } });
     }
+    if (types.includes("string")) {
+      for (const lone of LONE_SURROGATES) out.push({ name: `${name} with a lone surrogate ${JSON.stringify(lone)}`, body: { ...valid, [name]: lone }, expect: 400, code: "validation_failed" });
+    }
+    for (const n of INFINITE_NUMBERS.slice(0, 2)) {
+      out.push({ name: `${name} = ${n} (raw JSON)`, raw: JSON.stringify({ ...valid, [name]: 0 }).replace(`"${name}":0`, `"${name}":${n}`), expect: 400, code: "validation_failed" });
+    }
     if (types.includes("array")) {
       out.push({ name: `${name} with 2,000 items`, body: { ...valid, [name]: Array.from({ length: 2_000 }, (_, i) => `item-${i}`) } });
     }
@@ -110,8 +125,8 @@ export function bodyMutations(schema: Schema, valid: Record<string, Json>, doc: 
   return out;
 }
 
-export function queryMutations(params: Schema[], doc: Schema): { name: string; query: string; expect?: number }[] {
-  const out: { name: string; query: string; expect?: number }[] = [{ name: "an unknown query parameter", query: "definitely_unknown=1", expect: 400 }];
+export function queryMutations(params: Schema[], doc: Schema): { name: string; query: string; expect?: number; code?: string }[] {
+  const out: { name: string; query: string; expect?: number; code?: string }[] = [{ name: "an unknown query parameter", query: "definitely_unknown=1", expect: 400 }];
   for (const raw of params) {
     const p = resolve(raw, doc);
     if (p.in !== "query") continue;
@@ -121,13 +136,16 @@ export function queryMutations(params: Schema[], doc: Schema): { name: string; q
       out.push({ name: `${p.name} not a number`, query: `${p.name}=abc`, expect: 400 });
       out.push({ name: `${p.name} out of range`, query: `${p.name}=99999999999999999999`, expect: 400 });
       out.push({ name: `${p.name} negative`, query: `${p.name}=-5`, expect: 400 });
+      for (const n of INFINITE_NUMBERS) out.push({ name: `${p.name}=${n}`, query: `${p.name}=${n}`, expect: 400, code: "validation_failed" });
     } else {
       for (const h of HOSTILE_STRINGS.slice(0, 3)) out.push({ name: `${p.name} hostile ${JSON.stringify(h).slice(0, 20)}`, query: `${p.name}=${enc(h)}` });
       out.push({ name: `${p.name} huge`, query: `${p.name}=${"y".repeat(5000)}` });
+      // A lone surrogate cannot be percent-encoded in UTF-8; its CESU bytes are the closest a client gets.
+      out.push({ name: `${p.name} an encoded lone surrogate`, query: `${p.name}=%ED%A0%80` });
       out.push({ name: `${p.name} repeated`, query: `${p.name}=a&${p.name}=b` });
     }
   }
   return out;
 }
 
-export const HOSTILE_IDS = ["%E0%A4%A", "%", "' OR 1=1 --", "%00", "..%2F..%2Fetc", "%F0%9F%99%82", "x".repeat(300), "call_%27%3B%20DROP"];
+export const HOSTILE_IDS = ["%E0%A4%A", "%ED%A0%80", "%", "' OR 1=1 --", "%00", "..%2F..%2Fetc", "%F0%9F%99%82", "x".repeat(300), "call_%27%3B%20DROP"];

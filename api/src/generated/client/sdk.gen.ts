@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.ts';
 import type { Client, Options as Options2, TDataShape } from './client/index.ts';
-import type { AcceptInviteData, AcceptInviteErrors, AcceptInviteResponses, AttachPhoneNumberData, AttachPhoneNumberErrors, AttachPhoneNumberResponses, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateBusinessData, CreateBusinessErrors, CreateBusinessResponses, CreateInviteData, CreateInviteErrors, CreateInviteResponses, CreateKnowledgeData, CreateKnowledgeErrors, CreateKnowledgeResponses, CreateWebhookEndpointData, CreateWebhookEndpointErrors, CreateWebhookEndpointResponses, CreateWidgetKeyData, CreateWidgetKeyErrors, CreateWidgetKeyResponses, DeleteBusinessData, DeleteBusinessErrors, DeleteBusinessResponses, DeleteKnowledgeData, DeleteKnowledgeErrors, DeleteKnowledgeResponses, DeleteWebhookEndpointData, DeleteWebhookEndpointErrors, DeleteWebhookEndpointResponses, DetachPhoneNumberData, DetachPhoneNumberErrors, DetachPhoneNumberResponses, GetAgentConfigData, GetAgentConfigErrors, GetAgentConfigResponses, GetAnalyticsData, GetAnalyticsErrors, GetAnalyticsResponses, GetApiKeyData, GetApiKeyErrors, GetApiKeyResponses, GetBusinessData, GetBusinessErrors, GetBusinessResponses, GetCallData, GetCallErrors, GetCallResponses, GetCallTranscriptData, GetCallTranscriptErrors, GetCallTranscriptResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetKnowledgeData, GetKnowledgeErrors, GetKnowledgeResponses, GetKnowledgeStatusData, GetKnowledgeStatusErrors, GetKnowledgeStatusResponses, GetMeData, GetMeErrors, GetMeResponses, GetPhoneNumberData, GetPhoneNumberErrors, GetPhoneNumberResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GetUsageData, GetUsageErrors, GetUsageResponses, GetWebhookEndpointData, GetWebhookEndpointErrors, GetWebhookEndpointResponses, GetWidgetBusinessData, GetWidgetBusinessErrors, GetWidgetBusinessResponses, GetWidgetKeyData, GetWidgetKeyErrors, GetWidgetKeyResponses, ImportKnowledgeData, ImportKnowledgeErrors, ImportKnowledgeResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListBusinessesData, ListBusinessesErrors, ListBusinessesResponses, ListCallMessagesData, ListCallMessagesErrors, ListCallMessagesResponses, ListCallsData, ListCallsErrors, ListCallsResponses, ListInvitesData, ListInvitesErrors, ListInvitesResponses, ListKnowledgeData, ListKnowledgeErrors, ListKnowledgeResponses, ListMembersData, ListMembersErrors, ListMembersResponses, ListMessagesData, ListMessagesErrors, ListMessagesResponses, ListPhoneNumbersData, ListPhoneNumbersErrors, ListPhoneNumbersResponses, ListWebhookDeliveriesData, ListWebhookDeliveriesErrors, ListWebhookDeliveriesResponses, ListWebhookEndpointsData, ListWebhookEndpointsErrors, ListWebhookEndpointsResponses, ListWidgetCallsData, ListWidgetCallsErrors, ListWidgetCallsResponses, ListWidgetKeysData, ListWidgetKeysErrors, ListWidgetKeysResponses, ListWidgetKnowledgeData, ListWidgetKnowledgeErrors, ListWidgetKnowledgeResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, RemoveMemberData, RemoveMemberErrors, RemoveMemberResponses, RevokeApiKeyData, RevokeApiKeyErrors, RevokeApiKeyResponses, RevokeInviteData, RevokeInviteErrors, RevokeInviteResponses, RevokeWidgetKeyData, RevokeWidgetKeyErrors, RevokeWidgetKeyResponses, RotateApiKeyData, RotateApiKeyErrors, RotateApiKeyResponses, RotateWebhookSecretData, RotateWebhookSecretErrors, RotateWebhookSecretResponses, SearchKnowledgeData, SearchKnowledgeErrors, SearchKnowledgeResponses, SendWebhookTestData, SendWebhookTestErrors, SendWebhookTestResponses, SignupData, SignupErrors, SignupResponses, StreamCallEventsData, StreamCallEventsErrors, StreamCallEventsResponse, StreamCallEventsResponses, UpdateAgentConfigData, UpdateAgentConfigErrors, UpdateAgentConfigResponses, UpdateBusinessData, UpdateBusinessErrors, UpdateBusinessResponses, UpdateKnowledgeData, UpdateKnowledgeErrors, UpdateKnowledgeResponses, UpdateMemberData, UpdateMemberErrors, UpdateMemberResponses, UpdateMessageData, UpdateMessageErrors, UpdateMessageResponses, UpdatePhoneNumberData, UpdatePhoneNumberErrors, UpdatePhoneNumberResponses, UpdateWebhookEndpointData, UpdateWebhookEndpointErrors, UpdateWebhookEndpointResponses, UpdateWidgetKeyData, UpdateWidgetKeyErrors, UpdateWidgetKeyResponses } from './types.gen.ts';
+import type { AcceptInviteData, AcceptInviteErrors, AcceptInviteResponses, AttachPhoneNumberData, AttachPhoneNumberErrors, AttachPhoneNumberResponses, ChangePasswordData, ChangePasswordErrors, ChangePasswordResponses, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateBusinessData, CreateBusinessErrors, CreateBusinessResponses, CreateInviteData, CreateInviteErrors, CreateInviteResponses, CreateKnowledgeData, CreateKnowledgeErrors, CreateKnowledgeResponses, CreateWebhookEndpointData, CreateWebhookEndpointErrors, CreateWebhookEndpointResponses, CreateWidgetKeyData, CreateWidgetKeyErrors, CreateWidgetKeyResponses, CreateWidgetTokenData, CreateWidgetTokenErrors, CreateWidgetTokenResponses, DeleteBusinessData, DeleteBusinessErrors, DeleteBusinessResponses, DeleteKnowledgeData, DeleteKnowledgeErrors, DeleteKnowledgeResponses, DeleteWebhookEndpointData, DeleteWebhookEndpointErrors, DeleteWebhookEndpointResponses, DetachPhoneNumberData, DetachPhoneNumberErrors, DetachPhoneNumberResponses, ForgotPasswordData, ForgotPasswordErrors, ForgotPasswordResponses, GetAgentConfigData, GetAgentConfigErrors, GetAgentConfigResponses, GetAnalyticsData, GetAnalyticsErrors, GetAnalyticsResponses, GetApiKeyData, GetApiKeyErrors, GetApiKeyResponses, GetBusinessData, GetBusinessErrors, GetBusinessResponses, GetCallData, GetCallErrors, GetCallResponses, GetCallTranscriptData, GetCallTranscriptErrors, GetCallTranscriptResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetKnowledgeData, GetKnowledgeErrors, GetKnowledgeResponses, GetKnowledgeStatusData, GetKnowledgeStatusErrors, GetKnowledgeStatusResponses, GetMeData, GetMeErrors, GetMeResponses, GetPhoneNumberData, GetPhoneNumberErrors, GetPhoneNumberResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GetUsageData, GetUsageErrors, GetUsageResponses, GetWebhookEndpointData, GetWebhookEndpointErrors, GetWebhookEndpointResponses, GetWidgetBusinessData, GetWidgetBusinessErrors, GetWidgetBusinessResponses, GetWidgetKeyData, GetWidgetKeyErrors, GetWidgetKeyResponses, ImportKnowledgeData, ImportKnowledgeErrors, ImportKnowledgeResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListBusinessesData, ListBusinessesErrors, ListBusinessesResponses, ListCallMessagesData, ListCallMessagesErrors, ListCallMessagesResponses, ListCallsData, ListCallsErrors, ListCallsResponses, ListInvitesData, ListInvitesErrors, ListInvitesResponses, ListKnowledgeData, ListKnowledgeErrors, ListKnowledgeResponses, ListMembersData, ListMembersErrors, ListMembersResponses, ListMessagesData, ListMessagesErrors, ListMessagesResponses, ListPhoneNumbersData, ListPhoneNumbersErrors, ListPhoneNumbersResponses, ListWebhookDeliveriesData, ListWebhookDeliveriesErrors, ListWebhookDeliveriesResponses, ListWebhookEndpointsData, ListWebhookEndpointsErrors, ListWebhookEndpointsResponses, ListWidgetCallsData, ListWidgetCallsErrors, ListWidgetCallsResponses, ListWidgetKeysData, ListWidgetKeysErrors, ListWidgetKeysResponses, ListWidgetKnowledgeData, ListWidgetKnowledgeErrors, ListWidgetKnowledgeResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, RedeliverWebhookDeliveryData, RedeliverWebhookDeliveryErrors, RedeliverWebhookDeliveryResponses, RemoveMemberData, RemoveMemberErrors, RemoveMemberResponses, ResetPasswordData, ResetPasswordErrors, ResetPasswordResponses, RevokeApiKeyData, RevokeApiKeyErrors, RevokeApiKeyResponses, RevokeInviteData, RevokeInviteErrors, RevokeInviteResponses, RevokeWidgetKeyData, RevokeWidgetKeyErrors, RevokeWidgetKeyResponses, RotateApiKeyData, RotateApiKeyErrors, RotateApiKeyResponses, RotateWebhookSecretData, RotateWebhookSecretErrors, RotateWebhookSecretResponses, SearchKnowledgeData, SearchKnowledgeErrors, SearchKnowledgeResponses, SendWebhookTestData, SendWebhookTestErrors, SendWebhookTestResponses, SignupData, SignupErrors, SignupResponses, StreamCallEventsData, StreamCallEventsErrors, StreamCallEventsResponse, StreamCallEventsResponses, UpdateAgentConfigData, UpdateAgentConfigErrors, UpdateAgentConfigResponses, UpdateBusinessData, UpdateBusinessErrors, UpdateBusinessResponses, UpdateKnowledgeData, UpdateKnowledgeErrors, UpdateKnowledgeResponses, UpdateMeData, UpdateMeErrors, UpdateMemberData, UpdateMemberErrors, UpdateMemberResponses, UpdateMeResponses, UpdateMessageData, UpdateMessageErrors, UpdateMessageResponses, UpdatePhoneNumberData, UpdatePhoneNumberErrors, UpdatePhoneNumberResponses, UpdateWebhookEndpointData, UpdateWebhookEndpointErrors, UpdateWebhookEndpointResponses, UpdateWidgetKeyData, UpdateWidgetKeyErrors, UpdateWidgetKeyResponses, VerifyEmailData, VerifyEmailErrors, VerifyEmailResponses } from './types.gen.ts';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -19,14 +19,89 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
 };
 
 /**
- * Create a dashboard account
+ * Ask to create a dashboard account
  *
- * Creates a user and signs them in (sets the session cookie). With `businessName`, also
- * creates a business with the user as its owner.
+ * Mails a one-time link to the address; following it (`POST /v1/auth/verify-email`)
+ * makes the account and signs in. The answer is the same whether or not the address
+ * already has an account (its owner is told by mail that someone tried), so it reveals
+ * nothing. With `businessName`, the account gets a business of that name, owned by it.
  *
  */
 export const signup = <ThrowOnError extends boolean = false>(options: Options<SignupData, ThrowOnError>) => (options.client ?? client).post<SignupResponses, SignupErrors, ThrowOnError>({
     url: '/v1/auth/signup',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Follow a sign-up link (make the account and sign in)
+ *
+ * Spends the token mailed by `POST /v1/auth/signup` (single use, valid 24 hours), makes
+ * the account with its email verified, and signs in (sets the session cookie). A used,
+ * expired or unknown token answers `400 link_invalid`.
+ *
+ */
+export const verifyEmail = <ThrowOnError extends boolean = false>(options: Options<VerifyEmailData, ThrowOnError>) => (options.client ?? client).post<VerifyEmailResponses, VerifyEmailErrors, ThrowOnError>({
+    url: '/v1/auth/verify-email',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Ask for a password-reset link
+ *
+ * Mails a single-use link (valid one hour) to the address if it has an account. The
+ * answer is the same either way.
+ *
+ */
+export const forgotPassword = <ThrowOnError extends boolean = false>(options: Options<ForgotPasswordData, ThrowOnError>) => (options.client ?? client).post<ForgotPasswordResponses, ForgotPasswordErrors, ThrowOnError>({
+    url: '/v1/auth/password/forgot',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Set a new password with a reset link
+ *
+ * Spends the mailed token, sets the new password, ends every session of the account
+ * (and its other reset links), and signs in afresh. A used, expired or unknown token
+ * answers `400 link_invalid`.
+ *
+ */
+export const resetPassword = <ThrowOnError extends boolean = false>(options: Options<ResetPasswordData, ThrowOnError>) => (options.client ?? client).post<ResetPasswordResponses, ResetPasswordErrors, ThrowOnError>({
+    url: '/v1/auth/password/reset',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Change the signed-in user's password
+ *
+ * Needs the current password (a wrong one answers `400` on `body.currentPassword`).
+ * Every other session of the account ends; this one stays.
+ *
+ * Dashboard session only: a secret API key gets `403 session_required`.
+ *
+ */
+export const changePassword = <ThrowOnError extends boolean = false>(options: Options<ChangePasswordData, ThrowOnError>) => (options.client ?? client).post<ChangePasswordResponses, ChangePasswordErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'fd_session',
+            type: 'apiKey'
+        }],
+    url: '/v1/auth/password',
     ...options,
     headers: {
         'Content-Type': 'application/json',
@@ -76,6 +151,25 @@ export const getMe = <ThrowOnError extends boolean = false>(options?: Options<Ge
         }],
     url: '/v1/auth/me',
     ...options
+});
+
+/**
+ * Change the signed-in user's name
+ *
+ * Dashboard session only: a secret API key gets `403 session_required`.
+ */
+export const updateMe = <ThrowOnError extends boolean = false>(options: Options<UpdateMeData, ThrowOnError>) => (options.client ?? client).patch<UpdateMeResponses, UpdateMeErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'fd_session',
+            type: 'apiKey'
+        }],
+    url: '/v1/auth/me',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 /**
@@ -699,6 +793,26 @@ export const updateWidgetKey = <ThrowOnError extends boolean = false>(options: O
 });
 
 /**
+ * Mint a short-lived token that lets a call-log widget show callers' details
+ *
+ * For the business's own backend: the token is bound to this business and this widget
+ * key, and expires after `ttlSeconds` (at most one hour). A page that embeds
+ * `<frontdesk-call-log>` passes it to the widget, which sends it as the
+ * `Frontdesk-Widget-Token` header on `GET /v1/widget/calls`; the answer then carries
+ * masked caller numbers, summaries and topics too. Never put a secret key in a page.
+ *
+ */
+export const createWidgetToken = <ThrowOnError extends boolean = false>(options: Options<CreateWidgetTokenData, ThrowOnError>) => (options.client ?? client).post<CreateWidgetTokenResponses, CreateWidgetTokenErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/widget-keys/{widgetKeyId}/tokens',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
  * The business's public profile and whether it is open now
  */
 export const getWidgetBusiness = <ThrowOnError extends boolean = false>(options?: Options<GetWidgetBusinessData, ThrowOnError>) => (options?.client ?? client).get<GetWidgetBusinessResponses, GetWidgetBusinessErrors, ThrowOnError>({
@@ -719,7 +833,15 @@ export const listWidgetKnowledge = <ThrowOnError extends boolean = false>(option
 });
 
 /**
- * Recent calls, without callers' numbers or words
+ * Recent calls, without callers' numbers or words unless the business's backend says so
+ *
+ * With the publishable key alone, each call carries only what is not personal: when, how
+ * long, its status, outcome and sentiment. With a `Frontdesk-Widget-Token` minted by the
+ * business's backend for this widget key (`POST /v1/widget-keys/{widgetKeyId}/tokens`), it
+ * also carries the caller's masked number, the summary and the topics. A token that is
+ * expired, altered, or minted for another widget key or business answers
+ * `401 invalid_widget_token`. Newest first; page with `starting_after`.
+ *
  */
 export const listWidgetCalls = <ThrowOnError extends boolean = false>(options?: Options<ListWidgetCallsData, ThrowOnError>) => (options?.client ?? client).get<ListWidgetCallsResponses, ListWidgetCallsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -806,6 +928,20 @@ export const sendWebhookTest = <ThrowOnError extends boolean = false>(options: O
 });
 
 /**
+ * Deliver a past event to the endpoint again, now
+ *
+ * One more attempt at the delivery (same event id, freshly signed), right away; the
+ * answer is the delivery with its new outcome. No automatic retries follow. The endpoint
+ * must be active (re-enable a disabled one first).
+ *
+ */
+export const redeliverWebhookDelivery = <ThrowOnError extends boolean = false>(options: Options<RedeliverWebhookDeliveryData, ThrowOnError>) => (options.client ?? client).post<RedeliverWebhookDeliveryResponses, RedeliverWebhookDeliveryErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/webhook-endpoints/{webhookEndpointId}/deliveries/{webhookDeliveryId}/redeliver',
+    ...options
+});
+
+/**
  * The endpoint's delivery log, newest first
  */
 export const listWebhookDeliveries = <ThrowOnError extends boolean = false>(options: Options<ListWebhookDeliveriesData, ThrowOnError>) => (options.client ?? client).get<ListWebhookDeliveriesResponses, ListWebhookDeliveriesErrors, ThrowOnError>({
@@ -846,6 +982,6 @@ export const streamCallEvents = <ThrowOnError extends boolean = false>(options?:
 export const getHealth = <ThrowOnError extends boolean = false>(options?: Options<GetHealthData, ThrowOnError>) => (options?.client ?? client).get<GetHealthResponses, GetHealthErrors, ThrowOnError>({ url: '/healthz', ...options });
 
 /**
- * The process can serve (database and cache reachable)
+ * The process can serve (database and cache reachable, not shutting down)
  */
 export const getReadiness = <ThrowOnError extends boolean = false>(options?: Options<GetReadinessData, ThrowOnError>) => (options?.client ?? client).get<GetReadinessResponses, GetReadinessErrors, ThrowOnError>({ url: '/readyz', ...options });

@@ -47,7 +47,7 @@ export type Problem = {
     /**
      * A stable, machine-readable code; the table in Problem codes gives each one's status.
      */
-    code: 'validation_failed' | 'invalid_json' | 'bad_request' | 'request_aborted' | 'unauthenticated' | 'invalid_authorization' | 'invalid_api_key' | 'session_expired' | 'invalid_credentials' | 'plan_limit' | 'knowledge_limit_reached' | 'forbidden' | 'csrf_failed' | 'insufficient_scope' | 'insufficient_role' | 'session_required' | 'secret_key_not_allowed' | 'publishable_key_not_allowed' | 'widget_not_enabled' | 'origin_not_allowed' | 'invite_email_mismatch' | 'not_found' | 'route_not_found' | 'business_not_found' | 'no_business' | 'invite_not_found' | 'method_not_allowed' | 'not_acceptable' | 'conflict' | 'email_taken' | 'phone_number_taken' | 'already_member' | 'last_owner' | 'invite_already_accepted' | 'key_not_active' | 'idempotency_key_reused' | 'idempotency_key_in_use' | 'payload_too_large' | 'unsupported_media_type' | 'client_error' | 'rate_limited' | 'login_throttled' | 'too_many_streams' | 'internal' | 'unavailable' | 'stream_unavailable';
+    code: 'validation_failed' | 'invalid_json' | 'bad_request' | 'request_aborted' | 'link_invalid' | 'unauthenticated' | 'invalid_authorization' | 'invalid_api_key' | 'session_expired' | 'invalid_credentials' | 'invalid_widget_token' | 'plan_limit' | 'knowledge_limit_reached' | 'forbidden' | 'csrf_failed' | 'insufficient_scope' | 'insufficient_role' | 'session_required' | 'secret_key_not_allowed' | 'publishable_key_not_allowed' | 'widget_not_enabled' | 'origin_not_allowed' | 'invite_email_mismatch' | 'not_found' | 'route_not_found' | 'business_not_found' | 'no_business' | 'invite_not_found' | 'method_not_allowed' | 'not_acceptable' | 'request_timeout' | 'conflict' | 'endpoint_disabled' | 'email_taken' | 'phone_number_taken' | 'already_member' | 'last_owner' | 'invite_already_accepted' | 'key_not_active' | 'idempotency_key_reused' | 'idempotency_key_in_use' | 'payload_too_large' | 'unsupported_media_type' | 'client_error' | 'rate_limited' | 'login_throttled' | 'too_many_streams' | 'internal' | 'unavailable' | 'stream_unavailable';
     /**
      * The `Request-Id` of the request.
      */
@@ -80,6 +80,48 @@ export type SignupRequest = {
      * Also create a business with this name, owned by the new user.
      */
     businessName?: string;
+};
+
+export type AccountMailSent = {
+    /**
+     * The address (lower-cased) the mail went to, if it goes.
+     */
+    email: string;
+    /**
+     * What to tell the user (check the inbox).
+     */
+    detail: string;
+};
+
+export type AccountLink = {
+    /**
+     * The `token` query parameter of the mailed link.
+     */
+    token: string;
+};
+
+export type ForgotPasswordRequest = {
+    email: string;
+};
+
+export type ResetPasswordRequest = {
+    token: string;
+    /**
+     * At least 10 characters.
+     */
+    password: string;
+};
+
+export type ChangePasswordRequest = {
+    currentPassword: string;
+    /**
+     * At least 10 characters.
+     */
+    newPassword: string;
+};
+
+export type UserUpdate = {
+    name: string;
 };
 
 export type LoginRequest = {
@@ -337,6 +379,14 @@ export type KnowledgeHit = {
 
 export type KnowledgeSearchResult = {
     data: Array<KnowledgeHit>;
+    /**
+     * The rankings that answered: `hybrid` (vectors and full text), or `text` when the embedding provider was slow or failing and full text alone answered.
+     */
+    mode?: 'hybrid' | 'vector' | 'text';
+    /**
+     * True when full text answered alone because the vector half was unavailable.
+     */
+    degraded?: boolean;
 };
 
 export type KnowledgeIndexStatus = {
@@ -496,7 +546,79 @@ export type TranscriptSegment = {
      */
     interrupted: boolean;
     toolName: string | null;
+    /**
+     * The tool call of a `tool` entry, structured; null on other entries (and on entries recorded before it existed).
+     */
+    tool: ToolCall | null;
     latencyMs: number | null;
+};
+
+export type ToolCall = {
+    /**
+     * The tool the agent called.
+     */
+    name: string;
+    /**
+     * The arguments the agent sent (a JSON object; the raw text when it was not one).
+     */
+    arguments: {
+        [key: string]: unknown;
+    } | string;
+    /**
+     * False when the tool failed or took too long.
+     */
+    ok: boolean;
+    /**
+     * The result in a line (the error's message when `ok` is false).
+     */
+    summary: string;
+    /**
+     * For a knowledge search, where the answer came from; null for other tools.
+     */
+    knowledge: KnowledgeSearchTrace | null;
+};
+
+export type KnowledgeSearchTrace = {
+    query: string;
+    /**
+     * The rankings that answered (`text` when the embedding provider was slow or failing).
+     */
+    mode: 'hybrid' | 'vector' | 'text';
+    degraded: boolean;
+    reason: 'embedding_timeout' | 'embedding_failed' | 'vector_search_failed' | null;
+    /**
+     * Hits came back and none of them from the vector ranking.
+     */
+    fullTextOnly: boolean;
+    /**
+     * The chunks returned, best first.
+     */
+    hits: Array<KnowledgeTraceHit>;
+};
+
+export type KnowledgeTraceHit = {
+    contentId: Id;
+    chunkId: string | null;
+    /**
+     * The document's title when the search ran.
+     */
+    title: string;
+    /**
+     * Fused relevance in (0, 1].
+     */
+    score: number;
+    /**
+     * Rank in the full-text ranking (1 is best).
+     */
+    textRank: number | null;
+    /**
+     * Rank in the vector ranking (1 is best).
+     */
+    vectorRank: number | null;
+    /**
+     * Cosine similarity to the question.
+     */
+    similarity: number | null;
 };
 
 export type Transcript = {
@@ -659,6 +781,10 @@ export type WidgetBusiness = {
     name: string;
     description: string;
     website: string | null;
+    /**
+     * The number callers reach the business on (E.164), for a "call us" link; null without an active number.
+     */
+    phoneNumber: string | null;
     timezone: string;
     hours: WeeklyHours;
     /**
@@ -672,6 +798,10 @@ export type WidgetKnowledgeItem = {
     title: string;
     content: string;
     category: string | null;
+    /**
+     * With `q` only — the passage of `content` that matched best, for the widget to highlight.
+     */
+    passage?: string;
 };
 
 export type WidgetKnowledgeList = {
@@ -685,14 +815,43 @@ export type WidgetCall = {
     status: CallStatus;
     outcome: CallOutcome | null;
     sentiment: Sentiment | null;
-    topics: Array<string>;
+    /**
+     * With a widget token only: the caller's number, masked but for its last 4 digits (`+•••••••1234`).
+     */
+    callerNumber?: string;
+    /**
+     * With a widget token only.
+     */
+    summary?: string | null;
+    /**
+     * With a widget token only (taken from the callers' own words).
+     */
+    topics?: Array<string>;
 };
 
 export type WidgetCallList = {
+    object: 'list';
     data: Array<WidgetCall>;
+    has_more: boolean;
 };
 
-export type WebhookEventType = 'call.started' | 'call.ended' | 'call.analysed' | 'message.taken';
+export type WidgetTokenCreate = {
+    /**
+     * How long the token works (at most one hour).
+     */
+    ttlSeconds?: number;
+};
+
+export type WidgetToken = {
+    /**
+     * `wt_…`; hand it to the page, which passes it to the widget.
+     */
+    token: string;
+    widgetKeyId: Id;
+    expiresAt: Timestamp;
+};
+
+export type WebhookEventType = 'call.started' | 'call.ended' | 'call.analysed' | 'message.taken' | 'knowledge.indexed' | 'webhook_endpoint.disabled';
 
 export type WebhookEndpoint = {
     id: Id;
@@ -701,6 +860,16 @@ export type WebhookEndpoint = {
     events: Array<WebhookEventType>;
     isActive: boolean;
     disabledAt: NullableTimestamp;
+    /**
+     * Why frontdesk disabled the endpoint (every attempt failing for 3 days); null when
+     * it is active or was disabled by a user. Re-enable it with `isActive: true`.
+     *
+     */
+    disabledReason: string | null;
+    /**
+     * Since when every attempt has failed; null after a success.
+     */
+    failingSince: NullableTimestamp;
     createdAt: Timestamp;
     updatedAt: Timestamp;
 };
@@ -800,6 +969,27 @@ export type CallEvent = ({
 } & MessageTakenEvent) | ({
     type: 'webhook.test';
 } & WebhookTestEvent);
+
+/**
+ * The body of a webhook delivery: a call event (not `call.transcript`, which is live
+ * only) or a notice about the business.
+ *
+ */
+export type WebhookEvent = ({
+    type: 'call.started';
+} & CallStartedEvent) | ({
+    type: 'call.ended';
+} & CallEndedEvent) | ({
+    type: 'call.analysed';
+} & CallAnalysedEvent) | ({
+    type: 'message.taken';
+} & MessageTakenEvent) | ({
+    type: 'webhook.test';
+} & WebhookTestEvent) | ({
+    type: 'knowledge.indexed';
+} & KnowledgeIndexedEvent) | ({
+    type: 'webhook_endpoint.disabled';
+} & WebhookEndpointDisabledEvent);
 
 /**
  * `evt_…`; receivers dedupe on it.
@@ -941,6 +1131,38 @@ export type WebhookTestEvent = {
     };
 };
 
+/**
+ * A knowledge document was (re)indexed and is now searchable by the agent (webhooks only).
+ */
+export type KnowledgeIndexedEvent = {
+    id: EventId;
+    type: 'knowledge.indexed';
+    businessId: Id;
+    at: Timestamp;
+    data: {
+        contentId: Id;
+        chunks: number;
+    };
+};
+
+/**
+ * Frontdesk disabled one of the business's webhook endpoints after every attempt failed
+ * for 3 days (webhooks only; sent to the business's other subscribed endpoints).
+ *
+ */
+export type WebhookEndpointDisabledEvent = {
+    id: EventId;
+    type: 'webhook_endpoint.disabled';
+    businessId: Id;
+    at: Timestamp;
+    data: {
+        webhookEndpointId: Id;
+        url: string;
+        reason: string;
+        failingSince: NullableTimestamp;
+    };
+};
+
 export type Health = {
     status: 'ok';
 };
@@ -950,6 +1172,10 @@ export type Readiness = {
     checks: {
         database: boolean;
         cache: boolean;
+        /**
+         * The instance received SIGTERM and is finishing its requests.
+         */
+        draining?: boolean;
     };
 };
 
@@ -1030,6 +1256,11 @@ export type WidgetKeyId = Id;
  */
 export type WebhookEndpointId = Id;
 
+/**
+ * A webhook delivery id (`whd_…`).
+ */
+export type WebhookDeliveryId = Id;
+
 export type SignupData = {
     body: SignupRequest;
     path?: never;
@@ -1038,6 +1269,39 @@ export type SignupData = {
 };
 
 export type SignupErrors = {
+    /**
+     * The request is malformed; `errors` lists each problem.
+     */
+    400: Problem;
+    /**
+     * Rate limited; wait `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * Any other error.
+     */
+    default: Problem;
+};
+
+export type SignupError = SignupErrors[keyof SignupErrors];
+
+export type SignupResponses = {
+    /**
+     * A link was mailed (to a new address), or its owner told (to one with an account).
+     */
+    202: AccountMailSent;
+};
+
+export type SignupResponse = SignupResponses[keyof SignupResponses];
+
+export type VerifyEmailData = {
+    body: AccountLink;
+    path?: never;
+    query?: never;
+    url: '/v1/auth/verify-email';
+};
+
+export type VerifyEmailErrors = {
     /**
      * The request is malformed; `errors` lists each problem.
      */
@@ -1056,16 +1320,129 @@ export type SignupErrors = {
     default: Problem;
 };
 
-export type SignupError = SignupErrors[keyof SignupErrors];
+export type VerifyEmailError = VerifyEmailErrors[keyof VerifyEmailErrors];
 
-export type SignupResponses = {
+export type VerifyEmailResponses = {
     /**
      * Signed up and signed in.
      */
     201: Session;
 };
 
-export type SignupResponse = SignupResponses[keyof SignupResponses];
+export type VerifyEmailResponse = VerifyEmailResponses[keyof VerifyEmailResponses];
+
+export type ForgotPasswordData = {
+    body: ForgotPasswordRequest;
+    path?: never;
+    query?: never;
+    url: '/v1/auth/password/forgot';
+};
+
+export type ForgotPasswordErrors = {
+    /**
+     * The request is malformed; `errors` lists each problem.
+     */
+    400: Problem;
+    /**
+     * Rate limited; wait `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * Any other error.
+     */
+    default: Problem;
+};
+
+export type ForgotPasswordError = ForgotPasswordErrors[keyof ForgotPasswordErrors];
+
+export type ForgotPasswordResponses = {
+    /**
+     * A link was mailed if the address has an account.
+     */
+    202: AccountMailSent;
+};
+
+export type ForgotPasswordResponse = ForgotPasswordResponses[keyof ForgotPasswordResponses];
+
+export type ResetPasswordData = {
+    body: ResetPasswordRequest;
+    path?: never;
+    query?: never;
+    url: '/v1/auth/password/reset';
+};
+
+export type ResetPasswordErrors = {
+    /**
+     * The request is malformed; `errors` lists each problem.
+     */
+    400: Problem;
+    /**
+     * Rate limited; wait `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * Any other error.
+     */
+    default: Problem;
+};
+
+export type ResetPasswordError = ResetPasswordErrors[keyof ResetPasswordErrors];
+
+export type ResetPasswordResponses = {
+    /**
+     * Password changed; signed in.
+     */
+    200: Session;
+};
+
+export type ResetPasswordResponse = ResetPasswordResponses[keyof ResetPasswordResponses];
+
+export type ChangePasswordData = {
+    body: ChangePasswordRequest;
+    headers?: {
+        /**
+         * The session's `csrfToken`; required when the request is authenticated by the session cookie.
+         */
+        'X-CSRF-Token'?: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/v1/auth/password';
+};
+
+export type ChangePasswordErrors = {
+    /**
+     * The request is malformed; `errors` lists each problem.
+     */
+    400: Problem;
+    /**
+     * No valid credentials.
+     */
+    401: Problem;
+    /**
+     * The credentials are valid but lack the role, scope or origin this needs.
+     */
+    403: Problem;
+    /**
+     * Rate limited; wait `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * Any other error.
+     */
+    default: Problem;
+};
+
+export type ChangePasswordError = ChangePasswordErrors[keyof ChangePasswordErrors];
+
+export type ChangePasswordResponses = {
+    /**
+     * Changed.
+     */
+    204: void;
+};
+
+export type ChangePasswordResponse = ChangePasswordResponses[keyof ChangePasswordResponses];
 
 export type LoginData = {
     body: LoginRequest;
@@ -1171,6 +1548,53 @@ export type GetMeResponses = {
 };
 
 export type GetMeResponse = GetMeResponses[keyof GetMeResponses];
+
+export type UpdateMeData = {
+    body: UserUpdate;
+    headers?: {
+        /**
+         * The session's `csrfToken`; required when the request is authenticated by the session cookie.
+         */
+        'X-CSRF-Token'?: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/v1/auth/me';
+};
+
+export type UpdateMeErrors = {
+    /**
+     * The request is malformed; `errors` lists each problem.
+     */
+    400: Problem;
+    /**
+     * No valid credentials.
+     */
+    401: Problem;
+    /**
+     * The credentials are valid but lack the role, scope or origin this needs.
+     */
+    403: Problem;
+    /**
+     * Rate limited; wait `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * Any other error.
+     */
+    default: Problem;
+};
+
+export type UpdateMeError = UpdateMeErrors[keyof UpdateMeErrors];
+
+export type UpdateMeResponses = {
+    /**
+     * The session, with the new name.
+     */
+    200: Session;
+};
+
+export type UpdateMeResponse = UpdateMeResponses[keyof UpdateMeResponses];
 
 export type ListBusinessesData = {
     body?: never;
@@ -3877,6 +4301,76 @@ export type UpdateWidgetKeyResponses = {
 
 export type UpdateWidgetKeyResponse = UpdateWidgetKeyResponses[keyof UpdateWidgetKeyResponses];
 
+export type CreateWidgetTokenData = {
+    body?: WidgetTokenCreate;
+    headers?: {
+        /**
+         * The business a dashboard session acts on. Needed only when the user belongs to more
+         * than one business; a secret key always acts on its own business.
+         *
+         */
+        'Frontdesk-Business'?: Id;
+        /**
+         * Makes a retried POST safe; see Conventions.
+         */
+        'Idempotency-Key'?: string;
+        /**
+         * The session's `csrfToken`; required when the request is authenticated by the session cookie.
+         */
+        'X-CSRF-Token'?: string;
+    };
+    path: {
+        /**
+         * A widget key id (`wk_…`).
+         */
+        widgetKeyId: Id;
+    };
+    query?: never;
+    url: '/v1/widget-keys/{widgetKeyId}/tokens';
+};
+
+export type CreateWidgetTokenErrors = {
+    /**
+     * The request is malformed; `errors` lists each problem.
+     */
+    400: Problem;
+    /**
+     * No valid credentials.
+     */
+    401: Problem;
+    /**
+     * The credentials are valid but lack the role, scope or origin this needs.
+     */
+    403: Problem;
+    /**
+     * No such resource in your business.
+     */
+    404: Problem;
+    /**
+     * The request conflicts with the current state (or reuses an Idempotency-Key).
+     */
+    409: Problem;
+    /**
+     * Rate limited; wait `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * Any other error.
+     */
+    default: Problem;
+};
+
+export type CreateWidgetTokenError = CreateWidgetTokenErrors[keyof CreateWidgetTokenErrors];
+
+export type CreateWidgetTokenResponses = {
+    /**
+     * The token and when it expires.
+     */
+    201: WidgetToken;
+};
+
+export type CreateWidgetTokenResponse = CreateWidgetTokenResponses[keyof CreateWidgetTokenResponses];
+
 export type GetWidgetBusinessData = {
     body?: never;
     path?: never;
@@ -3970,12 +4464,22 @@ export type ListWidgetKnowledgeResponse = ListWidgetKnowledgeResponses[keyof Lis
 
 export type ListWidgetCallsData = {
     body?: never;
+    headers?: {
+        /**
+         * A token from `POST /v1/widget-keys/{widgetKeyId}/tokens` for this widget key.
+         */
+        'Frontdesk-Widget-Token'?: string;
+    };
     path?: never;
     query?: {
         /**
          * At most this many calls.
          */
         limit?: number;
+        /**
+         * The id of the last item of the previous page.
+         */
+        starting_after?: Id;
         /**
          * Only calls analysed with this outcome.
          */
@@ -4471,6 +4975,80 @@ export type SendWebhookTestResponses = {
 
 export type SendWebhookTestResponse = SendWebhookTestResponses[keyof SendWebhookTestResponses];
 
+export type RedeliverWebhookDeliveryData = {
+    body?: never;
+    headers?: {
+        /**
+         * The business a dashboard session acts on. Needed only when the user belongs to more
+         * than one business; a secret key always acts on its own business.
+         *
+         */
+        'Frontdesk-Business'?: Id;
+        /**
+         * Makes a retried POST safe; see Conventions.
+         */
+        'Idempotency-Key'?: string;
+        /**
+         * The session's `csrfToken`; required when the request is authenticated by the session cookie.
+         */
+        'X-CSRF-Token'?: string;
+    };
+    path: {
+        /**
+         * A webhook endpoint id (`we_…`).
+         */
+        webhookEndpointId: Id;
+        /**
+         * A webhook delivery id (`whd_…`).
+         */
+        webhookDeliveryId: Id;
+    };
+    query?: never;
+    url: '/v1/webhook-endpoints/{webhookEndpointId}/deliveries/{webhookDeliveryId}/redeliver';
+};
+
+export type RedeliverWebhookDeliveryErrors = {
+    /**
+     * The request is malformed; `errors` lists each problem.
+     */
+    400: Problem;
+    /**
+     * No valid credentials.
+     */
+    401: Problem;
+    /**
+     * The credentials are valid but lack the role, scope or origin this needs.
+     */
+    403: Problem;
+    /**
+     * No such resource in your business.
+     */
+    404: Problem;
+    /**
+     * The request conflicts with the current state (or reuses an Idempotency-Key).
+     */
+    409: Problem;
+    /**
+     * Rate limited; wait `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * Any other error.
+     */
+    default: Problem;
+};
+
+export type RedeliverWebhookDeliveryError = RedeliverWebhookDeliveryErrors[keyof RedeliverWebhookDeliveryErrors];
+
+export type RedeliverWebhookDeliveryResponses = {
+    /**
+     * The delivery after the new attempt.
+     */
+    200: WebhookDelivery;
+};
+
+export type RedeliverWebhookDeliveryResponse = RedeliverWebhookDeliveryResponses[keyof RedeliverWebhookDeliveryResponses];
+
 export type ListWebhookDeliveriesData = {
     body?: never;
     headers?: {
@@ -4701,7 +5279,7 @@ export type GetReadinessErrors = {
      */
     400: Problem;
     /**
-     * Not ready; the body says which dependency is down.
+     * Not ready; the body says which dependency is down, or that the instance is draining.
      */
     503: Readiness;
     /**
@@ -4721,7 +5299,7 @@ export type GetReadinessResponses = {
 
 export type GetReadinessResponse = GetReadinessResponses[keyof GetReadinessResponses];
 
-export type ReceiveCallEventWebhookPayload = CallEvent;
+export type ReceiveCallEventWebhookPayload = WebhookEvent;
 
 export type ReceiveCallEventWebhookRequest = {
     body: ReceiveCallEventWebhookPayload;

@@ -21,7 +21,7 @@ export function withQueryCache(embedder: Embedder, cache: Cache, opts: QueryCach
     noiseFloor: embedder.noiseFloor,
     fusionWeight: embedder.fusionWeight,
     embedDocuments: (texts) => embedder.embedDocuments(texts),
-    async embedQuery(text) {
+    async embedQuery(text, queryOpts) {
       const key = keyFor(text);
       // A cache outage costs an embedding call, never the search.
       const hit = await cache.get(key).catch((err: unknown) => {
@@ -32,7 +32,7 @@ export function withQueryCache(embedder: Embedder, cache: Cache, opts: QueryCach
         const bytes = Buffer.from(hit, "base64");
         if (bytes.length === VECTOR_DIMENSIONS * 4) return new Float32Array(bytes.buffer, bytes.byteOffset, VECTOR_DIMENSIONS).slice();
       }
-      const v = await embedder.embedQuery(normaliseQuery(text));
+      const v = await embedder.embedQuery(normaliseQuery(text), queryOpts);
       await cache
         .set(key, Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString("base64"), ttlMs)
         .catch((err: unknown) => opts.logger?.warn({ err }, "query embedding cache write failed"));

@@ -21,7 +21,16 @@ export interface Embedder {
    */
   readonly fusionWeight?: number;
   embedDocuments(texts: string[]): Promise<Float32Array[]>;
-  embedQuery(text: string): Promise<Float32Array>;
+  /**
+   * A caller's question, on the search path: answered fast or not at all (no retries; the
+   * search gives up at its time budget and aborts `signal`).
+   */
+  embedQuery(text: string, opts?: QueryEmbeddingOptions): Promise<Float32Array>;
+}
+
+export interface QueryEmbeddingOptions {
+  /** Aborted when the search stops waiting (its budget spent). */
+  signal?: AbortSignal;
 }
 
 /** Scales a vector to unit length in place; a zero vector stays zero. */

@@ -11,10 +11,16 @@ import { withQueryCache } from "./cached-query-embedder.ts";
 export type { Embedder } from "./embedder.ts";
 export { VECTOR_DIMENSIONS } from "./embedder.ts";
 
-export function createEmbedder(deps: { config: Pick<AppConfig, "openai">; cache?: Cache; logger?: Logger }): Embedder {
+export function createEmbedder(deps: { config: Pick<AppConfig, "openai"> & Partial<Pick<AppConfig, "knowledge">>; cache?: Cache; logger?: Logger }): Embedder {
   const { openai } = deps.config;
   const embedder = openai.apiKey
-    ? createOpenAIEmbedder({ apiKey: openai.apiKey, baseUrl: openai.baseUrl, model: openai.embeddingModel, dimensions: openai.embeddingDimensions })
+    ? createOpenAIEmbedder({
+        apiKey: openai.apiKey,
+        baseUrl: openai.baseUrl,
+        model: openai.embeddingModel,
+        dimensions: openai.embeddingDimensions,
+        queryTimeoutMs: deps.config.knowledge?.queryEmbeddingBudgetMs,
+      })
     : createLocalEmbedder();
   return deps.cache ? withQueryCache(embedder, deps.cache, { logger: deps.logger }) : embedder;
 }

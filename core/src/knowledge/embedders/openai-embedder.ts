@@ -1,7 +1,8 @@
 // OpenAI embeddings through the official SDK (base URL configurable, so tests point it at a
 // local stand-in). Requests are batched within the API's limits (2,048 inputs and 300,000
-// tokens per request, 8,191 tokens per input); 429 and 5xx are retried by the SDK with
-// exponential backoff that honours Retry-After. Vectors narrower than 1536 are zero-padded.
+// tokens per request, 8,191 tokens per input); for documents, 429 and 5xx are retried by the
+// SDK with exponential backoff that honours Retry-After; a query is tried once, within its
+// budget. Vectors narrower than 1536 are zero-padded.
 import OpenAI from "openai";
 import { countTokens } from "../chunking/tokens.ts";
 import { VECTOR_DIMENSIONS, normalise, type Embedder } from "./embedder.ts";
@@ -17,6 +18,11 @@ export interface OpenAIEmbedderOptions {
   /** SDK retries on 408/409/429/5xx and connection errors, with backoff. */
   maxRetries?: number;
   timeoutMs?: number;
+  /**
+   * A query embedding's timeout: a caller is waiting, so it is never retried and gives up
+   * at this (the search's budget; default 800 ms).
+   */
+  queryTimeoutMs?: number;
   /** Per request, below the API's own limits (tests lower them to force batching). */
   maxInputsPerRequest?: number;
   maxTokensPerRequest?: number;
@@ -42,12 +48,15 @@ export function createOpenAIEmbedder(opts: OpenAIEmbedderOptions): Embedder {
   // Token counts here are estimates: keep a fifth of the real budget in reserve.
   const maxTokens = Math.min(opts.maxTokensPerRequest ?? OPENAI_LIMITS.maxTokensPerRequest * 0.8, OPENAI_LIMITS.maxTokensPerRequest);
 
-  async function request(batch: string[]): Promise<Float32Array[]> {
-    const res = await client.embeddings.create({
-      model: opts.model,
-      input: batch,
-      ...(sendsDimensions ? { dimensions } : {}),
-    });
+  async function request(batch: string[], requestOptions?: OpenAI.RequestOptions): Promise<Float32Array[]> {
+    const res = await client.embeddings.create(
+      {
+        model: opts.model,
+        input: batch,
+        ...(sendsDimensions ? { dimensions } : {}),
+      },
+      requestOptions,
+    );
     if (res.data.length !== batch.length) {
       throw new Error(`OpenAI returned ${res.data.length} embeddings for ${batch.length} inputs`);
     }
@@ -72,8 +81,8 @@ export function createOpenAIEmbedder(opts: OpenAIEmbedderOptions): Embedder {
       for (const batch of batches(texts.map(clampInput), maxInputs, maxTokens)) out.push(...(await request(batch)));
       return out;
     },
-    async embedQuery(text) {
-      const [v] = await request([clampInput(text)]);
+    async embedQuery(text, queryOpts) {
+      const [v] = await request([clampInput(text)], { maxRetries: 0, timeout: opts.queryTimeoutMs ?? 800, signal: queryOpts?.signal ?? null });
       return v!;
     },
   };

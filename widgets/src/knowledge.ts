@@ -1,0 +1,2 @@
+// Entry of widgets/dist/knowledge.js: defines <frontdesk-knowledge>.
+import "./Knowledge.svelte";
