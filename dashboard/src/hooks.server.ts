@@ -8,7 +8,7 @@ import { countRequest, metrics } from "$lib/server/metrics";
 import type { Session } from "$lib/types";
 
 /** Pages anyone may open; everything else needs a session. */
-const PUBLIC = [/^\/login$/, /^\/signup$/, /^\/forgot$/, /^\/reset$/, /^\/verify$/, /^\/invite(\/|$)/];
+const PUBLIC = [/^\/login$/, /^\/signup(\/verify)?$/, /^\/forgot-password$/, /^\/reset-password$/, /^\/invite$/];
 const PROBES = new Set(["/healthz", "/readyz", "/metrics"]);
 
 export const handle: Handle = async ({ event, resolve }) => {

@@ -8,6 +8,7 @@ import { createUser } from "@frontdesk/core/auth/create-user";
 import { createBusiness } from "@frontdesk/core/business/create-business";
 import { startApi, type Api } from "../api/support/api-harness.ts";
 import { testConfig, testDb } from "../support/services.ts";
+import { consoleMailbox } from "./support/mailbox.ts";
 import { buildDashboard, freePort, hasChromium, openBrowser, screenshot, startDashboard, type BrowserSession, type DashboardProcess } from "./support/dashboard.ts";
 
 const PASSWORD = "correct horse battery";
@@ -17,12 +18,13 @@ let down: DashboardProcess;
 let b: BrowserSession;
 const tag = randomBytes(4).toString("hex");
 const email = `rosa-${tag}@example.test`;
+const mailbox = consoleMailbox();
 
 describe.skipIf(!hasChromium)("dashboard session (Chromium at /usr/bin/chromium)", () => {
   beforeAll(async () => {
     await buildDashboard();
     const port = await freePort();
-    api = await startApi({ config: testConfig({ DASHBOARD_URL: `http://127.0.0.1:${port}` }) });
+    api = await startApi({ config: testConfig({ DASHBOARD_URL: `http://127.0.0.1:${port}` }), mailer: mailbox.mailer });
     dash = await startDashboard({ port, apiUrl: api.url });
     down = await startDashboard({ port: await freePort(), apiUrl: `http://127.0.0.1:${await freePort()}` });
     const user = await createUser(testDb(), { email, name: "Rosa Diaz", passwordHash: await hashPassword(PASSWORD, 4) });
@@ -88,6 +90,48 @@ describe.skipIf(!hasChromium)("dashboard session (Chromium at /usr/bin/chromium)
     expect(await testDb().userSession.count({ where: { user: { email } } })).toBe(0);
     await b.page.goto("/");
     await b.page.waitForURL(/\/login\?next=%2F/);
+    expect(b.errors).toEqual([]);
+  });
+
+  it("a forgotten password: the mailed link sets a new one and signs in; the old one no longer works", async () => {
+    const { page } = b;
+    await page.goto("/login");
+    await page.getByRole("link", { name: "Forgot your password?" }).click();
+    await page.getByLabel("Email").fill(email);
+    await page.getByRole("button", { name: "Send the link" }).click();
+    await expect.poll(() => page.getByRole("status").textContent()).toBeTruthy();
+    const link = await mailbox.link(email, "/reset-password?token=");
+    expect(link.startsWith(dash.url)).toBe(true);
+    await page.goto(link);
+    await page.getByLabel("New password").fill("short");
+    await page.getByRole("button", { name: "Save and log in" }).click();
+    await page.waitForSelector("#f-password-error");
+    await page.getByLabel("New password").fill("a much better passphrase");
+    await page.getByRole("button", { name: "Save and log in" }).click();
+    await page.waitForURL((u) => u.pathname === "/");
+    await page.getByRole("button", { name: "Log out" }).click();
+    await page.waitForURL(/\/login$/);
+    await logIn();
+    await expect.poll(() => page.getByRole("alert").textContent()).toMatch(/email or password/i);
+    await logIn("a much better passphrase");
+    await page.waitForURL((u) => u.pathname === "/");
+  });
+
+  it("account: change the name, and the password with the current one", async () => {
+    const { page } = b;
+    await page.goto("/account");
+    await page.getByLabel("Your name").fill("Rosa M. Diaz");
+    await page.getByRole("button", { name: "Save name" }).click();
+    await expect.poll(() => page.getByRole("status").first().textContent()).toMatch(/Name saved/);
+    expect(await page.textContent("header")).toContain("Rosa M. Diaz");
+    await page.getByLabel("Current password").fill("not my password");
+    await page.getByLabel("New password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Change password" }).click();
+    await page.waitForSelector("#f-currentPassword-error");
+    await page.getByLabel("Current password").fill("a much better passphrase");
+    await page.getByLabel("New password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Change password" }).click();
+    await expect.poll(() => page.getByRole("status").first().textContent()).toMatch(/Password changed/);
     expect(b.errors).toEqual([]);
   });
 

@@ -11,7 +11,7 @@ import type { Schemas } from "$lib/types";
 
 export const load: PageServerLoad = async (event) => {
   const m = currentMembership(event);
-  if (!m) return { business: null, timeZones: TIME_ZONES };
+  if (!m || event.url.searchParams.has("new")) return { business: null, timeZones: TIME_ZONES };
   const [business, numbers, knowledge, agent] = await Promise.all([
     get<Schemas["Business"]>(event, `/v1/businesses/${m.businessId}`),
     get<Schemas["PhoneNumberList"]>(event, "/v1/phone-numbers"),

@@ -20,7 +20,7 @@ export const actions: Actions = {
     const v = await formValues(event.request);
     const r = await api<Schemas["InviteWithToken"]>(event, "POST", "/v1/invites", { body: { email: v.email ?? "", role: v.role || "viewer" } });
     if (!r.ok) return refused(r.problem, v, "invite");
-    return saved("invite", `Invitation created for ${r.data.email}.`, { link: `${event.url.origin}/invite/${encodeURIComponent(r.data.token)}` });
+    return saved("invite", `Invitation mailed to ${r.data.email}.`, { link: `${event.url.origin}/invite?token=${encodeURIComponent(r.data.token)}` });
   },
   revoke: async (event) => {
     const v = await formValues(event.request);
