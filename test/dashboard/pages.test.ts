@@ -19,7 +19,7 @@ let biz: TestBusiness;
 let callId: string;
 let docId: string;
 
-describe.skipIf(!hasChromium)("dashboard pages (Chromium at /usr/bin/chromium)", () => {
+describe.skipIf(!hasChromium)("dashboard pages (Chromium at /usr/bin/chromium)", { timeout: 180_000 }, () => {
   beforeAll(async () => {
     await buildDashboard();
     const port = await freePort();
@@ -61,6 +61,8 @@ describe.skipIf(!hasChromium)("dashboard pages (Chromium at /usr/bin/chromium)",
     [`/knowledge/${docId}`, "Parking", "Mill Lane", "knowledge-edit"],
     ["/agent", "Agent", "Greeting", "agent"],
     ["/settings", "Settings", biz.phone.e164, "settings"],
+    ["/developers", "Developers", "Secret API keys", "developers"],
+    ["/widgets", "Widgets", "New publishable key", "widgets"],
     ["/team", "Team", biz.owner.email, "team"],
     ["/billing", "Plan and usage", "pro", "billing"],
     ["/account", "Your account", biz.owner.email, "account"],
@@ -122,6 +124,31 @@ describe.skipIf(!hasChromium)("dashboard pages (Chromium at /usr/bin/chromium)",
     await expect.poll(() => b.page.getByRole("status").first().textContent()).toMatch(/handled/);
     await b.page.goto("/messages");
     expect(await b.page.locator(".inbox li").count()).toBe(before - 1);
+  });
+
+  it("developers: a new API key's secret is shown once, works against the API, and is gone on reload", async () => {
+    await b.page.goto("/developers");
+    await b.page.getByLabel("Key name").fill("CRM sync");
+    await b.page.check('input[name="scopes"][value="calls:read"]');
+    await b.page.getByRole("button", { name: "Create key" }).click();
+    const secret = (await b.page.getByTestId("new-secret").textContent())!;
+    expect(secret).toMatch(/^sk_live_/);
+    const calls = await fetch(`${api.url}/v1/calls?limit=1`, { headers: { authorization: `Bearer ${secret}` } });
+    expect(calls.status).toBe(200);
+    const forbidden = await fetch(`${api.url}/v1/knowledge`, { headers: { authorization: `Bearer ${secret}` } });
+    expect(forbidden.status).toBe(403);
+    await b.page.goto("/developers");
+    expect(await b.page.getByTestId("new-secret").count()).toBe(0);
+    expect(await b.page.textContent("#keys")).toContain("CRM sync");
+  }, 90_000);
+
+  it("widgets: a publishable key for a site, with its snippet", async () => {
+    await b.page.goto("/widgets");
+    await b.page.getByLabel("Name", { exact: true }).fill("Main website");
+    await b.page.getByLabel(/^Allowed sites \(one origin per line, e\.g\./).fill("https://www.harbour-dental.test");
+    await b.page.getByRole("button", { name: "Create key" }).click();
+    await expect.poll(() => b.page.locator("pre code").first().textContent()).toMatch(/<frontdesk-knowledge key="pk_live_/);
+    expect(b.errors).toEqual([]);
   });
 
   it("calls: filtering by outcome shows only those calls", async () => {

@@ -20,7 +20,7 @@ const tag = randomBytes(4).toString("hex");
 const email = `rosa-${tag}@example.test`;
 const mailbox = consoleMailbox();
 
-describe.skipIf(!hasChromium)("dashboard session (Chromium at /usr/bin/chromium)", () => {
+describe.skipIf(!hasChromium)("dashboard session (Chromium at /usr/bin/chromium)", { timeout: 180_000 }, () => {
   beforeAll(async () => {
     await buildDashboard();
     const port = await freePort();

@@ -6,6 +6,8 @@ export const NAV: { href: string; label: string }[] = [
   { href: "/messages", label: "Messages" },
   { href: "/knowledge", label: "Knowledge" },
   { href: "/agent", label: "Agent" },
+  { href: "/developers", label: "Developers" },
+  { href: "/widgets", label: "Widgets" },
   { href: "/team", label: "Team" },
   { href: "/settings", label: "Settings" },
   { href: "/billing", label: "Billing" },

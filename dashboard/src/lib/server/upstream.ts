@@ -8,6 +8,11 @@ export function apiInternalUrl(): string {
   return (process.env.API_INTERNAL_URL || fallback).replace(/\/+$/, "");
 }
 
+/** Where browsers and integrators reach the API (widget scripts, /docs). */
+export function apiPublicUrl(): string {
+  return (process.env.API_PUBLIC_URL || `http://127.0.0.1:${process.env.API_PORT ?? 3000}`).replace(/\/+$/, "");
+}
+
 /** The business the user picked in the dashboard (only sent when they belong to several). */
 export const BUSINESS_COOKIE = "fd_business";
 
