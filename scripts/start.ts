@@ -10,6 +10,7 @@ import { ConfigError, loadConfig, type AppConfig } from "@frontdesk/core/config/
 import { createLogger } from "@frontdesk/core/observability/logger";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "./lib/embedded-postgres.ts";
 import { runCommand } from "./lib/run-command.ts";
+import { ensureDashboardBuilt } from "./lib/dashboard-build.ts";
 import { startProduct, widgetDemoOrigin, type RunningProduct } from "./lib/product.ts";
 import { buildWidgetsIfStale, startWidgetDemo } from "./lib/widget-demo.ts";
 import { DEMO } from "../prisma/seed.ts";
@@ -38,10 +39,15 @@ function loadConfigOrExit(): AppConfig {
   }
 }
 
-async function buildDashboardIfMissing(): Promise<void> {
-  if (existsSync("dashboard/build/index.js")) return;
-  console.log("Building the dashboard (first start only)…");
-  await runCommand("npm", ["run", "build", "-w", "dashboard"], { quiet: true });
+async function buildDashboardIfChanged(): Promise<void> {
+  await ensureDashboardBuilt({ onBuild: () => console.log("Building the dashboard (its sources changed since the last build)…") });
+}
+
+/** The API as the dashboard process reaches it: loopback when the API listens on every address. */
+function apiInternalUrl(config: AppConfig): string {
+  if (process.env.API_INTERNAL_URL) return process.env.API_INTERNAL_URL;
+  const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
+  return `http://${host.includes(":") ? `[${host}]` : host}:${config.ports.api}`;
 }
 
 function startDashboard(config: AppConfig): ChildProcess {
@@ -53,6 +59,7 @@ function startDashboard(config: AppConfig): ChildProcess {
       HOST: config.host,
       ORIGIN: config.dashboardUrl,
       API_PUBLIC_URL: config.apiPublicUrl,
+      API_INTERNAL_URL: apiInternalUrl(config),
     },
   });
   child.on("exit", (code, signal) => {
@@ -79,7 +86,7 @@ async function main() {
 
   // Spawned asynchronously: the embedded database is served from this very event loop.
   await runCommand(process.execPath, ["--import", "tsx", "scripts/prisma.ts", "migrate", "deploy"], { quiet: true });
-  await buildDashboardIfMissing();
+  await buildDashboardIfChanged();
   await buildWidgetsIfStale();
 
   const product: RunningProduct = await startProduct(config, log);

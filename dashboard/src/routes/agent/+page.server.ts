@@ -1,0 +1,38 @@
+// The agent's typed configuration as a form; the API's validation errors land beside each field.
+import type { Actions, PageServerLoad } from "./$types";
+import { api, get } from "$lib/server/api";
+import { refused, saved } from "$lib/server/forms";
+import type { Schemas } from "$lib/types";
+
+export const load: PageServerLoad = async (event) => ({ agent: await get<Schemas["AgentConfig"]>(event, "/v1/agent-config") });
+
+const orNull = (s: string | undefined) => (s && s.trim() ? s.trim() : null);
+
+export const actions: Actions = {
+  save: async (event) => {
+    const form = await event.request.formData();
+    const v: Record<string, string> = {};
+    for (const [k, val] of form) if (typeof val === "string" && k !== "enabledTools") v[k] = val;
+    const num = (s: string | undefined) => (s === undefined || s.trim() === "" ? undefined : Number(s));
+    const body: Schemas["AgentConfigPatch"] = {
+      prompt: v.prompt ?? "",
+      greeting: v.greeting ?? "",
+      voice: v.voice as Schemas["Voice"],
+      language: v.language ?? "",
+      speed: num(v.speed),
+      vadType: v.vadType as Schemas["AgentConfigPatch"]["vadType"],
+      vadSensitivity: v.vadSensitivity as Schemas["AgentConfigPatch"]["vadSensitivity"],
+      transcriptionModel: orNull(v.transcriptionModel),
+      transferNumber: orNull(v.transferNumber),
+      fallbackNumber: orNull(v.fallbackNumber),
+      dtmfTransferDigit: (v.dtmfTransferDigit || null) as Schemas["DtmfDigit"],
+      maxCallDurationSec: num(v.maxCallDurationSec),
+      afterHours: v.afterHours as "answer" | "closed",
+      closedMessage: v.closedMessage ?? "",
+      enabledTools: form.getAll("enabledTools").map(String) as Schemas["AgentTool"][],
+    };
+    const r = await api(event, "PATCH", "/v1/agent-config", { body });
+    if (!r.ok) return refused(r.problem, v, "save");
+    return saved("save", "Saved; the next call uses these settings.");
+  },
+};

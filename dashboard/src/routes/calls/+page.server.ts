@@ -1,0 +1,32 @@
+// Calls, filtered (date range, status, sentiment, outcome, direction, text), a page at a time.
+import type { PageServerLoad } from "./$types";
+import { get } from "$lib/server/api";
+import { currentMembership } from "$lib/server/business";
+import type { Schemas } from "$lib/types";
+
+const FILTERS = ["status", "sentiment", "outcome", "direction", "q"] as const;
+
+export const load: PageServerLoad = async (event) => {
+  const sp = event.url.searchParams;
+  const m = currentMembership(event)!;
+  const business = await get<Schemas["Business"]>(event, `/v1/businesses/${m.businessId}`);
+  const query = new URLSearchParams({ limit: "25" });
+  for (const f of FILTERS) if (sp.get(f)) query.set(f, sp.get(f)!);
+  const day = /^\d{4}-\d{2}-\d{2}$/;
+  if (day.test(sp.get("from") ?? "")) query.set("from", `${sp.get("from")}T00:00:00Z`);
+  if (day.test(sp.get("to") ?? "")) query.set("to", `${sp.get("to")}T23:59:59.999Z`);
+  if (sp.get("starting_after")) query.set("starting_after", sp.get("starting_after")!);
+  const page = await get<Schemas["CallList"]>(event, `/v1/calls?${query}`);
+  const filters = Object.fromEntries([...FILTERS, "from", "to"].map((f) => [f, sp.get(f) ?? ""]));
+  const next = new URLSearchParams(Object.entries(filters).filter(([, v]) => v));
+  if (page.has_more && page.data.length) next.set("starting_after", page.data.at(-1)!.id);
+  const first = new URLSearchParams(Object.entries(filters).filter(([, v]) => v));
+  return {
+    calls: page.data,
+    filters,
+    timeZone: business.timezone,
+    nextHref: page.has_more ? `/calls?${next}` : null,
+    firstHref: sp.get("starting_after") ? `/calls?${first}` : null,
+    filtered: Object.values(filters).some(Boolean),
+  };
+};

@@ -1,0 +1,39 @@
+// Knowledge: documents by category with their indexing status, delete, bulk import by file.
+import type { Actions, PageServerLoad } from "./$types";
+import { api, get } from "$lib/server/api";
+import { refused, saved } from "$lib/server/forms";
+import type { Schemas } from "$lib/types";
+
+export const load: PageServerLoad = async (event) => {
+  const [list, status] = await Promise.all([
+    get<Schemas["KnowledgeList"]>(event, "/v1/knowledge?limit=100"),
+    get<Schemas["KnowledgeIndexStatus"]>(event, "/v1/knowledge/status"),
+  ]);
+  const byCategory = new Map<string, Schemas["KnowledgeItem"][]>();
+  for (const item of list.data) {
+    const c = item.category ?? "Uncategorised";
+    byCategory.set(c, [...(byCategory.get(c) ?? []), item]);
+  }
+  return { categories: [...byCategory.entries()].sort(([a], [b]) => a.localeCompare(b)), status, more: list.has_more };
+};
+
+const FORMATS: Record<string, "json" | "markdown" | "csv"> = { json: "json", md: "markdown", markdown: "markdown", csv: "csv", txt: "markdown" };
+
+export const actions: Actions = {
+  delete: async (event) => {
+    const id = String((await event.request.formData()).get("id") ?? "");
+    const r = await api(event, "DELETE", `/v1/knowledge/${encodeURIComponent(id)}`);
+    if (!r.ok) return refused(r.problem, {}, "delete");
+    return saved("delete", "Deleted; the agent no longer uses it.");
+  },
+  import: async (event) => {
+    const file = (await event.request.formData()).get("file");
+    if (!(file instanceof File) || file.size === 0) return refused({ status: 400, code: "validation_failed", detail: "Choose a file to import." }, {}, "import");
+    const ext = file.name.split(".").pop()?.toLowerCase() ?? "";
+    const format = FORMATS[ext];
+    if (!format) return refused({ status: 400, code: "validation_failed", detail: "Import a .md, .csv or .json file." }, {}, "import");
+    const r = await api<Schemas["KnowledgeImportResult"]>(event, "POST", "/v1/knowledge/import", { body: { format, data: await file.text() } });
+    if (!r.ok) return refused(r.problem, {}, "import");
+    return saved("import", `Imported ${r.data.imported} documents; they are being indexed.`);
+  },
+};

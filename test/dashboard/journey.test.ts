@@ -1,0 +1,153 @@
+// A newcomer's journey through the dashboard, in Chromium, against the real API, relay and job
+// worker (OpenAI Realtime and Twilio replaced by their stand-ins): sign up by the mailed link,
+// create a business, attach a number, add knowledge and ask the knowledge box, set the
+// greeting, create an API key; then a phone call placed by the Twilio simulator shows up live,
+// its transcript growing on screen, and afterwards its summary and sentiment.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { randomBytes } from "node:crypto";
+import { createJobWorker, type JobWorker } from "@frontdesk/core/jobs/job-queue";
+import { jobHandlers } from "../../api/src/worker.ts";
+import { startApi, type Api } from "../api/support/api-harness.ts";
+import { startCallPath, type CallPath } from "../call-path/harness.ts";
+import { greetingHeard, transcriptWith, endedCall } from "../call-path/call-steps.ts";
+import { uniquePhoneNumber } from "../support/fixtures.ts";
+import { testConfig, testDb, testLogger } from "../support/services.ts";
+import { consoleMailbox } from "./support/mailbox.ts";
+import { accessibilityViolations } from "./support/checks.ts";
+import { buildDashboard, freePort, hasChromium, openBrowser, screenshot, startDashboard, type BrowserSession, type DashboardProcess } from "./support/dashboard.ts";
+
+const tag = randomBytes(4).toString("hex");
+const email = `maya-${tag}@example.test`;
+const PASSWORD = "a long enough passphrase";
+const NUMBER = uniquePhoneNumber();
+const mailbox = consoleMailbox();
+let path: CallPath;
+let api: Api;
+let dash: DashboardProcess;
+let b: BrowserSession;
+let worker: JobWorker | undefined;
+
+/** The API process's job worker (indexing, analysis), for this business only: test files share the database. */
+async function runJobs(): Promise<void> {
+  if (!worker) {
+    const business = await testDb().business.findFirstOrThrow({ where: { memberships: { some: { user: { email } } } } });
+    const config = testConfig();
+    worker = createJobWorker({ db: testDb(), logger: testLogger("jobs"), handlers: jobHandlers({ config, db: testDb(), cache: api.cache, logger: testLogger("jobs") }), businessIds: [business.id], pollMs: 3_600_000 });
+  }
+  await worker.drain();
+}
+
+describe.skipIf(!hasChromium)("a newcomer's journey (Chromium at /usr/bin/chromium)", { timeout: 180_000 }, () => {
+  beforeAll(async () => {
+    await buildDashboard();
+    path = await startCallPath({
+      scenario: { callerTurns: ["Hi, where can I park when I come in?"], reply: () => ({ say: "There is free parking behind the building, entrance on Mill Lane." }) },
+    });
+    const port = await freePort();
+    api = await startApi({ config: testConfig({ DASHBOARD_URL: `http://127.0.0.1:${port}` }), mailer: mailbox.mailer });
+    dash = await startDashboard({ port, apiUrl: api.url });
+    b = await openBrowser({ baseURL: dash.url });
+  }, 300_000);
+  afterAll(async () => {
+    await worker?.stop();
+    await b?.close();
+    await dash?.close();
+    await api?.close();
+    await path?.close();
+  });
+
+  async function noA11yProblems(name: string) {
+    expect(await accessibilityViolations(b.page), name).toEqual([]);
+    await screenshot(b.page, `journey-${name}`);
+  }
+
+  it("signs up by the mailed link and creates a business", async () => {
+    const { page } = b;
+    await page.goto("/");
+    await page.waitForURL(/\/login/);
+    await page.getByRole("link", { name: "Create an account" }).click();
+    await page.getByLabel("Your name").fill("Maya Lin");
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign up" }).click();
+    await expect.poll(() => page.textContent("main")).toContain(`We sent a link to ${email}`);
+    await noA11yProblems("signup-sent");
+    await page.goto(await mailbox.link(email, "/signup/verify?token="));
+    await page.getByRole("button", { name: "Confirm and continue" }).click();
+    await page.waitForURL(/\/onboarding$/);
+    await page.getByLabel("Business name").fill(`Harbour Dental ${tag}`);
+    await page.getByLabel("Time zone").selectOption("Europe/London");
+    await page.getByRole("button", { name: "Create business" }).click();
+    await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe(`Get Harbour Dental ${tag} answering calls`);
+    await noA11yProblems("onboarding");
+  });
+
+  it("attaches a number, adds knowledge, asks the knowledge box, sets the greeting", async () => {
+    const { page } = b;
+    await page.getByLabel("Phone number").fill(NUMBER);
+    await page.getByRole("button", { name: "Attach number" }).click();
+    await expect.poll(() => page.textContent("#number")).toContain(`Callers reach the agent at ${NUMBER}`);
+
+    await page.getByLabel("Title").fill("Parking");
+    await page.getByLabel("Content (Markdown)").fill("Free parking behind the building, entrance on Mill Lane. Bicycles go in the rack by the door.");
+    await page.getByRole("button", { name: "Add knowledge" }).click();
+    await expect.poll(() => page.getByRole("status").first().textContent()).toMatch(/being indexed/);
+    await runJobs(); // the API's worker indexes it
+    await page.reload();
+    expect(await page.textContent("#knowledge")).toMatch(/1 documents, 1 indexed/);
+
+    await page.getByLabel("Greeting").fill("Harbour Dental, this is the front desk. How can I help?");
+    await page.getByRole("button", { name: "Save voice and greeting" }).click();
+    await expect.poll(() => page.textContent("#agent")).toContain("Voice and greeting saved.");
+
+    await page.goto("/knowledge");
+    await page.getByLabel("Question").fill("where do I park?");
+    await page.getByRole("button", { name: "Ask" }).click();
+    await expect.poll(() => page.locator(".hits li").first().textContent(), { timeout: 15_000 }).toContain("Mill Lane");
+    await noA11yProblems("knowledge-ask");
+  });
+
+  it("creates an API key, shown once", async () => {
+    const { page } = b;
+    await page.goto("/developers");
+    await page.getByLabel("Key name").fill("Zapier");
+    await page.check('input[name="scopes"][value="calls:read"]');
+    await page.getByRole("button", { name: "Create key" }).click();
+    expect(await page.getByTestId("new-secret").textContent()).toMatch(/^sk_live_/);
+  });
+
+  it("a phone call appears live with its transcript growing, then with its summary and sentiment", async () => {
+    const { page } = b;
+    const n = path.model.connections.length + 1;
+    const phone = await path.twilio.call({ to: NUMBER, speed: 2 });
+    const model = await path.model.connection(n);
+    const call = await expect.poll(() => testDb().callLog.findUnique({ where: { callSid: phone.callSid } }), { timeout: 15_000 }).toBeTruthy().then(() => testDb().callLog.findUniqueOrThrow({ where: { callSid: phone.callSid } }));
+
+    // The overview lists it as live; its page shows the greeting once spoken.
+    await page.goto("/");
+    await expect.poll(() => page.textContent("main")).toContain("live transcript");
+    await page.getByRole("link", { name: /live transcript|\+1/ }).first().click();
+    await page.waitForURL(new RegExp(`/calls/${call.id}$`));
+    await expect.poll(() => page.getByRole("status").first().textContent()).toMatch(/Live/);
+    await greetingHeard(phone, model, path.db);
+    await expect.poll(() => page.locator(".conversation li.agent").first().textContent(), { timeout: 20_000 }).toContain("Harbour Dental, this is the front desk");
+    const linesBefore = await page.locator(".conversation li").count();
+
+    // The caller speaks; without reloading, the caller's words and the answer appear.
+    phone.say(900, 800);
+    await expect.poll(() => page.locator(".conversation li.caller").first().textContent(), { timeout: 20_000 }).toContain("where can I park");
+    await expect.poll(() => page.locator(".conversation li.agent").last().textContent(), { timeout: 20_000 }).toContain("Mill Lane");
+    expect(await page.locator(".conversation li").count()).toBeGreaterThan(linesBefore);
+    await screenshot(page, "journey-call-live");
+
+    await transcriptWith(path.db, phone.callSid, (s) => s.role === "agent" && s.text.includes("Mill Lane"), 10_000);
+    await phone.waitFor(() => phone.queuedMs === 0, 10_000, "the answer to play out");
+    await phone.hangUp();
+    await endedCall(path.db, phone.callSid, 15_000);
+    await runJobs(); // post-call analysis
+    await expect.poll(() => page.getByTestId("summary").textContent(), { timeout: 20_000 }).not.toMatch(/appears once the call has ended/);
+    expect(await page.getByTestId("sentiment").textContent()).toMatch(/positive|neutral|negative/);
+    await noA11yProblems("call-analysed");
+    expect(b.errors).toEqual([]);
+  });
+});
