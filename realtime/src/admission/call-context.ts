@@ -5,7 +5,7 @@ import type { Db } from "@frontdesk/core/db/client";
 import { forBusiness } from "@frontdesk/core/db/tenant";
 import { readAgentConfig, type AgentConfig } from "@frontdesk/core/agent/agent-config";
 import { WeeklyHoursSchema } from "@frontdesk/core/business/hours";
-import type { BusinessProfile } from "../session/session-config.ts";
+import type { BusinessProfile } from "../model/session-config.ts";
 
 export interface CallContext {
   callId: string;
