@@ -26,7 +26,7 @@ import { isSignedByTwilio, streamUrl } from "./http/twilio-signature.ts";
 import { AGENT_TOOL_REGISTRY } from "./tools/index.ts";
 import type { AgentTool } from "./tools/tool.ts";
 import { createTwilioCalls } from "@frontdesk/core/telephony/twilio-calls";
-import { prepareModel } from "./session/prepare-model.ts";
+import { prepareModel } from "./model/prepare.ts";
 import { runCall, type CallHooks, type CallTimings } from "./session/run-call.ts";
 
 export interface RealtimeServerDeps {
