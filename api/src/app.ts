@@ -16,7 +16,8 @@ import { loadSpec, matchOperation, type LoadedSpec } from "./spec/spec.ts";
 import { requestId } from "./http/request-id.ts";
 import { cors } from "./http/cors.ts";
 import { errorHandler, problemBody, sendProblem } from "./http/problem.ts";
-import { openApiValidator } from "./http/validation.ts";
+import { responseValidator } from "./http/validation.ts";
+import { requestValidator } from "./http/request-validator.ts";
 import { rejectMalformedBody, rejectMalformedUrl } from "./http/well-formed.ts";
 import { jsonBody } from "./http/json-body.ts";
 import { mountOperations } from "./http/operation.ts";
@@ -137,6 +138,8 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
       return sendProblem(res, problemBody(404, "route_not_found", `No route ${req.method} ${req.path}.`, String(res.getHeader("Request-Id"))));
     }
     req.fd = { op: match.op, params: match.params, principal: { kind: "anonymous" } };
+    // Express 5 parses the query string again on every read of req.query: once is enough.
+    Object.defineProperty(req, "query", { value: req.query, writable: true, configurable: true, enumerable: true });
     next();
   });
   app.use(rejectMalformedUrl());
@@ -146,7 +149,8 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
   app.use(createRateLimiter({ cache, logger, settings: deps.rateLimits }));
   app.use(jsonBody({ timeoutMs: deps.bodyTimeoutMs }));
   app.use(rejectMalformedBody());
-  app.use(openApiValidator(spec, { validateResponses: deps.validateResponses ?? false }));
+  app.use(requestValidator(spec));
+  if (deps.validateResponses) app.use(responseValidator(spec));
   mountOperations(app, spec, allOperations, services, runIdempotent);
   app.use(errorHandler(logger));
 
