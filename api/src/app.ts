@@ -68,7 +68,7 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
   const metrics = deps.metrics ?? createMetricsRegistry("api");
   const secureCookies = config.env === "production" || config.apiPublicUrl.startsWith("https:");
   const keys = createKeyResolver({ db, cache, appSecret: config.appSecret, logger });
-  const sessions = createSessionStore(db);
+  const sessions = createSessionStore(db, { cache, logger });
   if (!deps.readPool && !config.databaseUrl) throw new Error("createApiApp needs config.databaseUrl (or a readPool)");
   const readPool = deps.readPool ?? createReadPool(config.databaseUrl!, Math.max(2, Math.ceil(config.databasePoolMax / 2)));
   let throttleWarnedAt = 0;
@@ -160,6 +160,7 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
     spec,
     async close() {
       await keys.close();
+      await sessions.close();
       if (!deps.readPool) await readPool.end();
     },
   };
