@@ -20,7 +20,8 @@ import { loadSpec, matchOperation, type LoadedSpec } from "./spec/spec.ts";
 import { requestId } from "./http/request-id.ts";
 import { cors } from "./http/cors.ts";
 import { errorHandler, problemBody, sendProblem } from "./http/problem.ts";
-import { openApiValidator } from "./http/validation.ts";
+import { responseValidator } from "./http/validation.ts";
+import { requestValidator } from "./http/request-validator.ts";
 import { rejectMalformedBody, rejectMalformedUrl } from "./http/well-formed.ts";
 import { jsonBody } from "./http/json-body.ts";
 import { mountOperations } from "./http/operation.ts";
@@ -86,7 +87,7 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
   const metrics = deps.metrics ?? createMetricsRegistry("api");
   const secureCookies = config.env === "production" || config.apiPublicUrl.startsWith("https:");
   const keys = createKeyResolver({ db, cache, appSecret: config.appSecret, logger });
-  const sessions = createSessionStore(db);
+  const sessions = createSessionStore(db, { cache, logger });
   if (!deps.readPool && !config.databaseUrl) throw new Error("createApiApp needs config.databaseUrl (or a readPool)");
   const readPool = deps.readPool ?? createReadPool(config.databaseUrl!, Math.max(2, Math.ceil(config.databasePoolMax / 2)));
   let throttleWarnedAt = 0;
@@ -170,6 +171,8 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
       return sendProblem(res, problemBody(404, "route_not_found", `No route ${req.method} ${req.path}.`, String(res.getHeader("Request-Id"))));
     }
     req.fd = { op: match.op, params: match.params, principal: { kind: "anonymous" } };
+    // Express 5 parses the query string again on every read of req.query: once is enough.
+    Object.defineProperty(req, "query", { value: req.query, writable: true, configurable: true, enumerable: true });
     next();
   });
   app.use(rejectMalformedUrl());
@@ -179,7 +182,8 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
   app.use(createRateLimiter({ cache, logger, settings: deps.rateLimits }));
   app.use(jsonBody({ timeoutMs: deps.bodyTimeoutMs }));
   app.use(rejectMalformedBody());
-  app.use(openApiValidator(spec, { validateResponses: deps.validateResponses ?? false }));
+  app.use(requestValidator(spec));
+  if (deps.validateResponses) app.use(responseValidator(spec));
   mountOperations(app, spec, allOperations, services, runIdempotent);
   app.use(errorHandler(logger));
 
@@ -192,6 +196,7 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
     async close() {
       await keys.close();
       if (!deps.mailer) mailer.close();
+      await sessions.close();
       if (!deps.readPool) await readPool.end();
     },
   };
