@@ -186,6 +186,33 @@ describe.skipIf(chromiumMissing)("embedded widgets in Chromium", () => {
     }
   }, 120_000);
 
+  it("a business over its widget allowance shows the rate-limited state, not 'offline'", async () => {
+    const limited = await startApi({ isolated: true });
+    const page = await browser.newPage();
+    try {
+      const free = await createTestBusiness(testDb(), { plan: "free", knowledge: [{ title: "Hours", content: "Open daily.", isPublic: true }] });
+      const { key } = await createWidgetKey(free.business, [site.origin]);
+      // Use up the minute's allowance (free plan: 600) from elsewhere, stopping at the first refusal.
+      let refused = false;
+      for (let sent = 0; !refused && sent < 1000; sent += 25) {
+        const batch = await Promise.all(Array.from({ length: 25 }, () => call(limited, "GET", "/v1/widget/calls?limit=1", { key, origin: site.origin })));
+        refused = batch.some((r) => r.status === 429);
+      }
+      expect(refused).toBe(true);
+      site.setPage(`<!doctype html><html><head><meta charset="utf-8">
+        <script src="${limited.url}/widgets/v1/knowledge.js" async></script></head><body>
+        <frontdesk-knowledge key="${key}"></frontdesk-knowledge></body></html>`);
+      await page.goto(site.origin + "/", WAIT);
+      const state = page.locator("frontdesk-knowledge [data-state=rate-limited]");
+      await state.waitFor(WAIT);
+      expect(await state.innerText()).toMatch(/Too many requests/);
+      await page.screenshot({ path: ARTIFACTS + "rate-limited.png" });
+    } finally {
+      await page.close();
+      await limited.close();
+    }
+  }, 180_000);
+
   it("the host page's CSS does not reach inside the widgets, and theirs does not reach out", async () => {
     const page = await open(site);
     try {
