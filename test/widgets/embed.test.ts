@@ -13,6 +13,7 @@ import { createTestBusiness, type TestBusiness } from "../support/fixtures.ts";
 import { testDb } from "../support/services.ts";
 import { chromiumMissing, launchChromium, SKIP_MESSAGE } from "./support/browser.ts";
 import { ensureWidgetsBuilt } from "./support/built-widgets.ts";
+import { accessibilityViolations } from "../dashboard/support/checks.ts";
 import { embedPage, startHostSite, type HostSite } from "./support/host-page.ts";
 
 const ARTIFACTS = fileURLToPath(new URL("./artifacts/", import.meta.url));
@@ -148,6 +149,29 @@ describe.skipIf(chromiumMissing)("embedded widgets in Chromium", () => {
       await page.close();
     }
   }, 120_000);
+
+  it("axe finds no serious accessibility problem in either widget, light or dark, with results showing", async () => {
+    for (const theme of ["light", "dark"]) {
+      site.setPage(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Rosa's Bakery</title>
+        <script src="${api.url}/widgets/v1/knowledge.js" async></script><script src="${api.url}/widgets/v1/call-log.js" async></script></head>
+        <body><main><h1>Rosa's Bakery</h1>
+        <frontdesk-knowledge key="${widgetKey.key}" theme="${theme}"></frontdesk-knowledge>
+        <frontdesk-call-log key="${widgetKey.key}" theme="${theme}"></frontdesk-call-log></main></body></html>`);
+      const page = await browser.newPage();
+      try {
+        await page.goto(site.origin + "/", WAIT);
+        const knowledge = page.locator("frontdesk-knowledge");
+        await knowledge.locator("[data-state=results]").waitFor(WAIT);
+        await page.locator("frontdesk-call-log [data-state=results]").waitFor(WAIT);
+        await knowledge.locator("input").fill("gluten free bread");
+        await expect.poll(() => knowledge.locator(".passage mark").count(), WAIT).toBeGreaterThan(0);
+        await knowledge.locator(".results li h3 button").first().click();
+        expect(await accessibilityViolations(page), theme).toEqual([]);
+      } finally {
+        await page.close();
+      }
+    }
+  }, 180_000);
 
   it("a page on an origin the key does not allow shows the refusal, not 'offline'", async () => {
     const page = await open(elsewhere);
