@@ -173,6 +173,25 @@ describe.skipIf(chromiumMissing)("embedded widgets in Chromium", () => {
     }
   }, 180_000);
 
+  it("with refresh set, the call log shows a new call without a reload", async () => {
+    const quiet = await createTestBusiness(testDb(), { plan: "enterprise" });
+    await seedCalls(quiet.business, quiet.phone.e164, { count: 1, until: new Date(Date.now() - 3_600_000) });
+    const { key } = await createWidgetKey(quiet.business, [site.origin]);
+    site.setPage(`<!doctype html><html><head><meta charset="utf-8"><script src="${api.url}/widgets/v1/call-log.js" async></script></head>
+      <body><frontdesk-call-log key="${key}" refresh="10"></frontdesk-call-log></body></html>`);
+    const page = await browser.newPage();
+    try {
+      await page.goto(site.origin + "/", WAIT);
+      const rows = page.locator("frontdesk-call-log tbody tr");
+      await expect.poll(() => rows.count(), WAIT).toBe(1);
+      await seedCalls(quiet.business, quiet.phone.e164, { count: 1 });
+      // The widget reloads every 10 s (its floor); allow several rounds on a busy machine.
+      await expect.poll(() => rows.count(), { timeout: 90_000, interval: 1000 }).toBe(2);
+    } finally {
+      await page.close();
+    }
+  }, 180_000);
+
   it("a page on an origin the key does not allow shows the refusal, not 'offline'", async () => {
     const page = await open(elsewhere);
     try {
