@@ -90,7 +90,8 @@ export function createSessionStore(db: Db, opts: { cache?: Cache; logger?: Logge
       if (t.getTime() - row.lastSeenAt.getTime() >= SESSION_TOUCH_INTERVAL_MS) {
         row.lastSeenAt = t;
         row.expiresAt = new Date(t.getTime() + SESSION_TTL_MS);
-        await db.userSession.update({ where: { id: row.id }, data: { lastSeenAt: t, expiresAt: row.expiresAt } }).catch(() => {});
+        // Only a session still alive in the database is extended: a cached copy must not revive one ended elsewhere.
+        await db.userSession.updateMany({ where: { id: row.id, expiresAt: { gt: t } }, data: { lastSeenAt: t, expiresAt: row.expiresAt } }).catch(() => {});
       }
       return { kind: "session", user: row.user, sessionId: row.id, tokenHash, expiresAt: row.expiresAt };
     },
