@@ -68,6 +68,17 @@ function startDashboard(config: AppConfig): ChildProcess {
   return child;
 }
 
+/** Resolves once the dashboard answers /healthz, so the summary never points at a closed port. */
+async function dashboardUp(child: ChildProcess, url: string, timeoutMs = 90_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && child.exitCode === null) {
+    const ok = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
+    if (ok) return true;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return false;
+}
+
 let shuttingDown = false;
 
 async function main() {
@@ -127,6 +138,9 @@ async function main() {
   };
   process.on("SIGINT", () => void stop("SIGINT"));
   process.on("SIGTERM", () => void stop("SIGTERM"));
+
+  const dashboardHealthUrl = `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${config.ports.dashboard}`;
+  if (!(await dashboardUp(dashboard, dashboardHealthUrl))) log.error("the dashboard did not come up; see its output above");
 
   const ai = config.openai.apiKey ? "OpenAI Realtime" : "not configured — set OPENAI_API_KEY (calls hear a polite message)";
   console.log(`
