@@ -47,8 +47,9 @@ describe("agent playback", () => {
       expect(sent.filter((s) => "audio" in s)).toHaveLength(i + 1);
       for (const m of marks()) p.onMark(m); // a phone keeping up
     }
-    // ... marking it once a frame more would pass the 100 ms interval: at 80 and 160 ms.
-    expect(marks()).toEqual(["0.1.640", "0.1.1280"]);
+    // ... marking it every 100 ms, each mark riding with a media message.
+    expect(marks()).toEqual(["0.1.800", "0.1.1600"]);
+    expect(sent.filter((s) => "mark" in s).length).toBe(sent.filter((s, i) => "mark" in s && "audio" in (sent[i - 1] ?? {})).length);
   });
 
   it("while the phone has plenty unplayed, holds small deltas until they make a 100 ms chunk (or 100 ms pass)", async () => {

@@ -245,7 +245,8 @@ export class AgentPlayback {
   /**
    * Sends a chunk, keeping marks at most `markEveryMs` of audio apart: a chunk that would carry
    * the unmarked audio past that goes after a mark of its own, one longer than that goes in
-   * marked pieces, and a chunk that brings the unmarked audio within a frame of it is marked.
+   * marked pieces, and a chunk that brings the unmarked audio to it is marked (a steady 20 ms
+   * stream: one mark every fifth frame, riding with its media message).
    */
   private send(item: ItemState, b64: Base64, bytes: number, now: number, waitedMs: number, forceMark: boolean) {
     item.firstSentAt ??= now;
@@ -260,7 +261,7 @@ export class AgentPlayback {
       bytes -= this.pieceBytes;
     }
     item.sentBytes += bytes;
-    if (forceMark || item.sentBytes - item.markedBytes >= this.markEveryBytes - this.frameBytes) {
+    if (forceMark || item.sentBytes - item.markedBytes >= this.markEveryBytes) {
       item.markedBytes = item.sentBytes;
       this.sink.sendAudio(b64, this.markName(item));
     } else this.sink.sendAudio(b64);
