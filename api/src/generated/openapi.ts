@@ -376,6 +376,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/test-calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A ticket for a test call with the agent from the browser
+         * @description Answers a single-use ticket, valid for 60 seconds, and the relay's WebSocket URL with
+         *     it (`wss://…/browser/stream?ticket=…`; add `&format=binary` for binary μ-law frames).
+         *     The relay lets the socket in only once per ticket, only before it expires, and only
+         *     from the dashboard's origin (`DASHBOARD_URL`). Needs the voice AI configured
+         *     (`409 voice_ai_not_configured` otherwise; `GET /v1/capabilities` says it beforehand).
+         *
+         *     Dashboard session only: a secret API key gets `403 session_required`.
+         */
+        post: operations["createTestCall"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/phone-numbers": {
         parameters: {
             query?: never;
@@ -1275,7 +1301,7 @@ export interface components {
              * @description A stable, machine-readable code; the table in Problem codes gives each one's status.
              * @enum {string}
              */
-            code: "validation_failed" | "invalid_json" | "bad_request" | "request_aborted" | "link_invalid" | "twilio_number_not_found" | "unauthenticated" | "invalid_authorization" | "invalid_api_key" | "session_expired" | "invalid_credentials" | "invalid_widget_token" | "plan_limit" | "knowledge_limit_reached" | "member_limit_reached" | "forbidden" | "csrf_failed" | "insufficient_scope" | "insufficient_role" | "session_required" | "secret_key_not_allowed" | "publishable_key_not_allowed" | "widget_not_enabled" | "origin_not_allowed" | "invite_email_mismatch" | "not_found" | "route_not_found" | "business_not_found" | "no_business" | "invite_not_found" | "method_not_allowed" | "not_acceptable" | "request_timeout" | "conflict" | "endpoint_disabled" | "email_taken" | "phone_number_taken" | "already_member" | "last_owner" | "invite_already_accepted" | "key_not_active" | "idempotency_key_reused" | "idempotency_key_in_use" | "payload_too_large" | "unsupported_media_type" | "client_error" | "rate_limited" | "login_throttled" | "too_many_streams" | "internal" | "unavailable" | "stream_unavailable" | "twilio_unavailable";
+            code: "validation_failed" | "invalid_json" | "bad_request" | "request_aborted" | "link_invalid" | "twilio_number_not_found" | "unauthenticated" | "invalid_authorization" | "invalid_api_key" | "session_expired" | "invalid_credentials" | "invalid_widget_token" | "plan_limit" | "knowledge_limit_reached" | "member_limit_reached" | "forbidden" | "csrf_failed" | "insufficient_scope" | "insufficient_role" | "session_required" | "secret_key_not_allowed" | "publishable_key_not_allowed" | "widget_not_enabled" | "origin_not_allowed" | "invite_email_mismatch" | "not_found" | "route_not_found" | "business_not_found" | "no_business" | "invite_not_found" | "method_not_allowed" | "not_acceptable" | "request_timeout" | "conflict" | "endpoint_disabled" | "email_taken" | "phone_number_taken" | "already_member" | "last_owner" | "invite_already_accepted" | "key_not_active" | "idempotency_key_reused" | "idempotency_key_in_use" | "payload_too_large" | "unsupported_media_type" | "client_error" | "rate_limited" | "login_throttled" | "too_many_streams" | "internal" | "unavailable" | "stream_unavailable" | "twilio_unavailable" | "voice_ai_not_configured";
             /** @description The `Request-Id` of the request. */
             request_id: string;
             /** @description For validation problems, one entry per bad field. */
@@ -1458,6 +1484,13 @@ export interface components {
         };
         PhoneNumberList: components["schemas"]["ListMeta"] & {
             data: components["schemas"]["PhoneNumber"][];
+        };
+        TestCallTicket: {
+            /** @description Single use; good for 60 seconds. */
+            ticket: string;
+            expiresAt: components["schemas"]["Timestamp"];
+            /** @description The relay's WebSocket URL with the ticket, to open from the dashboard's page. */
+            url: string;
         };
         Capability: {
             ready: boolean;
@@ -3184,6 +3217,44 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    createTestCall: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The business a dashboard session acts on. Needed only when the user belongs to more
+                 *     than one business; a secret key always acts on its own business.
+                 */
+                "Frontdesk-Business"?: components["parameters"]["Business"];
+                /** @description The session's `csrfToken`; required when the request is authenticated by the session cookie. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ticket. */
+            201: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestCallTicket"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };
