@@ -331,6 +331,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/invites/lookup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What an invitation token is for, before signing in
+         * @description For the accept-invitation page: the business, who invited, the role, the invited email
+         *     and until when, without a session. An unknown token answers `404 invite_not_found`;
+         *     an accepted, revoked or expired one answers with its `status`. The token travels in the
+         *     body, not the URL, so it stays out of logs.
+         */
+        post: operations["lookupInvite"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/invites/accept": {
         parameters: {
             query?: never;
@@ -586,6 +609,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/knowledge/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The knowledge base's categories, with how many documents each holds
+         * @description Sorted by name; documents without a category are counted under `category` null (last).
+         */
+        get: operations["listKnowledgeCategories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/knowledge/status": {
         parameters: {
             query?: never;
@@ -682,6 +725,26 @@ export interface paths {
         };
         /** The business's calls, newest first */
         get: operations["listCalls"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/calls/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The business's calls in progress right now
+         * @description Calls ringing or in progress, newest first (at most 100). Follow `GET /v1/events` to see them change.
+         */
+        get: operations["listLiveCalls"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1469,6 +1532,38 @@ export interface components {
             /** Format: email */
             email: string;
             role: components["schemas"]["Role"];
+        };
+        LiveCallList: {
+            /** @enum {string} */
+            object: "list";
+            data: components["schemas"]["Call"][];
+            /** @description More than 100 calls are live. */
+            has_more: boolean;
+        };
+        KnowledgeCategory: {
+            /** @description null: documents without a category. */
+            category: string | null;
+            count: number;
+            /** @description Of them, indexed (the agent can find them). */
+            indexed: number;
+        };
+        KnowledgeCategoryList: {
+            /** @enum {string} */
+            object: "list";
+            data: components["schemas"]["KnowledgeCategory"][];
+            /** @enum {boolean} */
+            has_more: false;
+        };
+        InvitePreview: {
+            businessName: string;
+            /** @description null when a key invited, or the inviter has left. */
+            inviterName: string | null;
+            /** @description The address the invitation was sent to; accept it signed in as that address. */
+            email: string;
+            role: components["schemas"]["Role"];
+            /** @enum {string} */
+            status: "pending" | "accepted" | "revoked" | "expired";
+            expiresAt: components["schemas"]["Timestamp"];
         };
         InviteAccept: {
             token: string;
@@ -3149,6 +3244,37 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
+    lookupInvite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InviteAccept"];
+            };
+        };
+        responses: {
+            /** @description The invitation. */
+            200: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitePreview"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
     acceptInvite: {
         parameters: {
             query?: never;
@@ -3789,6 +3915,41 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
+    listKnowledgeCategories: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The business a dashboard session acts on. Needed only when the user belongs to more
+                 *     than one business; a secret key always acts on its own business.
+                 */
+                "Frontdesk-Business"?: components["parameters"]["Business"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The categories. */
+            200: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeCategoryList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
     getKnowledgeStatus: {
         parameters: {
             query?: never;
@@ -4140,6 +4301,41 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CallList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    listLiveCalls: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The business a dashboard session acts on. Needed only when the user belongs to more
+                 *     than one business; a secret key always acts on its own business.
+                 */
+                "Frontdesk-Business"?: components["parameters"]["Business"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The live calls. */
+            200: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LiveCallList"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -270,6 +270,48 @@ export type InviteCreate = {
     role: Role;
 };
 
+export type LiveCallList = {
+    object: 'list';
+    data: Array<Call>;
+    /**
+     * More than 100 calls are live.
+     */
+    has_more: boolean;
+};
+
+export type KnowledgeCategory = {
+    /**
+     * null: documents without a category.
+     */
+    category: string | null;
+    count: number;
+    /**
+     * Of them, indexed (the agent can find them).
+     */
+    indexed: number;
+};
+
+export type KnowledgeCategoryList = {
+    object: 'list';
+    data: Array<KnowledgeCategory>;
+    has_more: false;
+};
+
+export type InvitePreview = {
+    businessName: string;
+    /**
+     * null when a key invited, or the inviter has left.
+     */
+    inviterName: string | null;
+    /**
+     * The address the invitation was sent to; accept it signed in as that address.
+     */
+    email: string;
+    role: Role;
+    status: 'pending' | 'accepted' | 'revoked' | 'expired';
+    expiresAt: Timestamp;
+};
+
 export type InviteAccept = {
     token: string;
 };
@@ -2376,6 +2418,43 @@ export type RevokeInviteResponses = {
 
 export type RevokeInviteResponse = RevokeInviteResponses[keyof RevokeInviteResponses];
 
+export type LookupInviteData = {
+    body: InviteAccept;
+    path?: never;
+    query?: never;
+    url: '/v1/invites/lookup';
+};
+
+export type LookupInviteErrors = {
+    /**
+     * The request is malformed; `errors` lists each problem.
+     */
+    400: Problem;
+    /**
+     * No such resource in your business.
+     */
+    404: Problem;
+    /**
+     * Rate limited; wait `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * Any other error.
+     */
+    default: Problem;
+};
+
+export type LookupInviteError = LookupInviteErrors[keyof LookupInviteErrors];
+
+export type LookupInviteResponses = {
+    /**
+     * The invitation.
+     */
+    200: InvitePreview;
+};
+
+export type LookupInviteResponse = LookupInviteResponses[keyof LookupInviteResponses];
+
 export type AcceptInviteData = {
     body: InviteAccept;
     headers?: {
@@ -3350,6 +3429,59 @@ export type DismissKnowledgeGapResponses = {
 
 export type DismissKnowledgeGapResponse = DismissKnowledgeGapResponses[keyof DismissKnowledgeGapResponses];
 
+export type ListKnowledgeCategoriesData = {
+    body?: never;
+    headers?: {
+        /**
+         * The business a dashboard session acts on. Needed only when the user belongs to more
+         * than one business; a secret key always acts on its own business.
+         *
+         */
+        'Frontdesk-Business'?: Id;
+    };
+    path?: never;
+    query?: never;
+    url: '/v1/knowledge/categories';
+};
+
+export type ListKnowledgeCategoriesErrors = {
+    /**
+     * The request is malformed; `errors` lists each problem.
+     */
+    400: Problem;
+    /**
+     * No valid credentials.
+     */
+    401: Problem;
+    /**
+     * The credentials are valid but lack the role, scope or origin this needs.
+     */
+    403: Problem;
+    /**
+     * No such resource in your business.
+     */
+    404: Problem;
+    /**
+     * Rate limited; wait `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * Any other error.
+     */
+    default: Problem;
+};
+
+export type ListKnowledgeCategoriesError = ListKnowledgeCategoriesErrors[keyof ListKnowledgeCategoriesErrors];
+
+export type ListKnowledgeCategoriesResponses = {
+    /**
+     * The categories.
+     */
+    200: KnowledgeCategoryList;
+};
+
+export type ListKnowledgeCategoriesResponse = ListKnowledgeCategoriesResponses[keyof ListKnowledgeCategoriesResponses];
+
 export type GetKnowledgeStatusData = {
     body?: never;
     headers?: {
@@ -3894,6 +4026,59 @@ export type ListCallsResponses = {
 };
 
 export type ListCallsResponse = ListCallsResponses[keyof ListCallsResponses];
+
+export type ListLiveCallsData = {
+    body?: never;
+    headers?: {
+        /**
+         * The business a dashboard session acts on. Needed only when the user belongs to more
+         * than one business; a secret key always acts on its own business.
+         *
+         */
+        'Frontdesk-Business'?: Id;
+    };
+    path?: never;
+    query?: never;
+    url: '/v1/calls/live';
+};
+
+export type ListLiveCallsErrors = {
+    /**
+     * The request is malformed; `errors` lists each problem.
+     */
+    400: Problem;
+    /**
+     * No valid credentials.
+     */
+    401: Problem;
+    /**
+     * The credentials are valid but lack the role, scope or origin this needs.
+     */
+    403: Problem;
+    /**
+     * No such resource in your business.
+     */
+    404: Problem;
+    /**
+     * Rate limited; wait `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * Any other error.
+     */
+    default: Problem;
+};
+
+export type ListLiveCallsError = ListLiveCallsErrors[keyof ListLiveCallsErrors];
+
+export type ListLiveCallsResponses = {
+    /**
+     * The live calls.
+     */
+    200: LiveCallList;
+};
+
+export type ListLiveCallsResponse = ListLiveCallsResponses[keyof ListLiveCallsResponses];
 
 export type GetCallData = {
     body?: never;
