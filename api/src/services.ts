@@ -24,6 +24,7 @@ import type { MailMessage } from "@frontdesk/core/mail/mailer";
 import { normaliseEmail } from "@frontdesk/core/auth/email";
 import { createBusiness, type NewBusiness } from "@frontdesk/core/business/create-business";
 import { acceptInvite, type AcceptInviteInput } from "@frontdesk/core/business/accept-invite";
+import { lookupInvite, type InvitePreview } from "@frontdesk/core/business/lookup-invite";
 import { listMemberships, listUserBusinesses, type MembershipSummary } from "@frontdesk/core/business/user-businesses";
 
 export type KnowledgeApi = Pick<KnowledgeService, "createContent" | "updateContent" | "deleteContent" | "importContents" | "search" | "answer">;
@@ -88,6 +89,8 @@ export interface Accounts {
   businesses(userId: string, page: { startingAfter?: string; take: number }): Promise<{ business: Business; role: Role }[]>;
   createBusiness(input: NewBusiness): Promise<Business>;
   acceptInvite(input: AcceptInviteInput): Promise<{ businessId: string }>;
+  /** What an invitation token is for (no session needed). */
+  lookupInvite(input: { token: string; at: Date }): Promise<InvitePreview>;
 }
 
 /** Dashboard sessions as handlers use them (auth/session-store.ts keeps them). */
@@ -132,5 +135,6 @@ export function accountsOn(db: Db, defaultPlan?: Plan): Accounts {
     businesses: (userId, page) => listUserBusinesses(db, userId, page),
     createBusiness: (input) => createBusiness(db, { ...(defaultPlan ? { plan: defaultPlan } : {}), ...input }),
     acceptInvite: (input) => acceptInvite(db, input),
+    lookupInvite: (input) => lookupInvite(db, input),
   };
 }

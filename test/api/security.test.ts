@@ -107,6 +107,7 @@ const VALID_BODIES: Record<string, () => Record<string, Json>> = {
   updateMember: () => ({ role: "viewer" }),
   createInvite: () => ({ email: `inv-${randomBytes(5).toString("hex")}@example.test`, role: "viewer" }),
   acceptInvite: () => ({ token: "not-a-real-token" }),
+  lookupInvite: () => ({ token: "not-a-real-token" }),
   attachPhoneNumber: () => ({ e164: uniquePhoneNumber() }),
   updatePhoneNumber: () => ({ label: "Front desk" }),
   createKnowledge: () => ({ title: "Parking", content: "Free parking behind the shop." }),
@@ -272,11 +273,11 @@ describe("generated security checks", () => {
     const valid = bodyFor(op) as Record<string, Json>;
     const mutations = bodyMutations(schema, valid, doc);
     // The business is named explicitly: the fuzzer's createBusiness calls make C's owner a member of several.
-    const anonymous = ["signup", "login", "verifyEmail", "forgotPassword", "resetPassword"];
+    const anonymous = ["signup", "login", "verifyEmail", "forgotPassword", "resetPassword", "lookupInvite"];
     const creds: Credentials = anonymous.includes(op.operationId) ? {} : { session: C.owner, business: C.ids.businessId };
     // The unmutated body gets through, so the mutations below test the handler, not a gate in front of it.
     const baseline = await call(api, op.method.toUpperCase(), pathFor(op, C.ids), { ...creds, body: valid });
-    const refusedOnPurpose = { login: 401, acceptInvite: 404, verifyEmail: 400, resetPassword: 400, changePassword: 400 } as Record<string, number>;
+    const refusedOnPurpose = { login: 401, acceptInvite: 404, lookupInvite: 404, verifyEmail: 400, resetPassword: 400, changePassword: 400 } as Record<string, number>;
     expect(baseline.status, baseline.text.slice(0, 300)).toBe(refusedOnPurpose[op.operationId] ?? (baseline.status < 300 ? baseline.status : 200));
     await inBatches(mutations, async (m) => {
       const r = await call(api, op.method.toUpperCase(), pathFor(op, C.ids), {

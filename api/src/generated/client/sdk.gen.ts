@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.ts';
 import type { Client, Options as Options2, TDataShape } from './client/index.ts';
-import type { AcceptInviteData, AcceptInviteErrors, AcceptInviteResponses, AttachPhoneNumberData, AttachPhoneNumberErrors, AttachPhoneNumberResponses, ChangePasswordData, ChangePasswordErrors, ChangePasswordResponses, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateBusinessData, CreateBusinessErrors, CreateBusinessResponses, CreateInviteData, CreateInviteErrors, CreateInviteResponses, CreateKnowledgeData, CreateKnowledgeErrors, CreateKnowledgeResponses, CreateWebhookEndpointData, CreateWebhookEndpointErrors, CreateWebhookEndpointResponses, CreateWidgetKeyData, CreateWidgetKeyErrors, CreateWidgetKeyResponses, CreateWidgetTokenData, CreateWidgetTokenErrors, CreateWidgetTokenResponses, DeleteBusinessData, DeleteBusinessErrors, DeleteBusinessResponses, DeleteKnowledgeData, DeleteKnowledgeErrors, DeleteKnowledgeResponses, DeleteWebhookEndpointData, DeleteWebhookEndpointErrors, DeleteWebhookEndpointResponses, DetachPhoneNumberData, DetachPhoneNumberErrors, DetachPhoneNumberResponses, DismissKnowledgeGapData, DismissKnowledgeGapErrors, DismissKnowledgeGapResponses, DraftKnowledgeFromGapData, DraftKnowledgeFromGapErrors, DraftKnowledgeFromGapResponses, ForgotPasswordData, ForgotPasswordErrors, ForgotPasswordResponses, GetAgentConfigData, GetAgentConfigErrors, GetAgentConfigResponses, GetAgentInstructionsData, GetAgentInstructionsErrors, GetAgentInstructionsResponses, GetAnalyticsData, GetAnalyticsErrors, GetAnalyticsResponses, GetApiKeyData, GetApiKeyErrors, GetApiKeyResponses, GetBusinessData, GetBusinessErrors, GetBusinessResponses, GetCallData, GetCallErrors, GetCallResponses, GetCallTranscriptData, GetCallTranscriptErrors, GetCallTranscriptResponses, GetCapabilitiesData, GetCapabilitiesErrors, GetCapabilitiesResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetKnowledgeData, GetKnowledgeErrors, GetKnowledgeResponses, GetKnowledgeStatusData, GetKnowledgeStatusErrors, GetKnowledgeStatusResponses, GetMeData, GetMeErrors, GetMeResponses, GetPhoneNumberData, GetPhoneNumberErrors, GetPhoneNumberResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GetUsageData, GetUsageErrors, GetUsageResponses, GetWebhookEndpointData, GetWebhookEndpointErrors, GetWebhookEndpointResponses, GetWidgetBusinessData, GetWidgetBusinessErrors, GetWidgetBusinessResponses, GetWidgetKeyData, GetWidgetKeyErrors, GetWidgetKeyResponses, ImportKnowledgeData, ImportKnowledgeErrors, ImportKnowledgeResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListBusinessesData, ListBusinessesErrors, ListBusinessesResponses, ListCallMessagesData, ListCallMessagesErrors, ListCallMessagesResponses, ListCallsData, ListCallsErrors, ListCallsResponses, ListInvitesData, ListInvitesErrors, ListInvitesResponses, ListKnowledgeData, ListKnowledgeErrors, ListKnowledgeGapsData, ListKnowledgeGapsErrors, ListKnowledgeGapsResponses, ListKnowledgeResponses, ListMembersData, ListMembersErrors, ListMembersResponses, ListMessagesData, ListMessagesErrors, ListMessagesResponses, ListPhoneNumbersData, ListPhoneNumbersErrors, ListPhoneNumbersResponses, ListWebhookDeliveriesData, ListWebhookDeliveriesErrors, ListWebhookDeliveriesResponses, ListWebhookEndpointsData, ListWebhookEndpointsErrors, ListWebhookEndpointsResponses, ListWidgetCallsData, ListWidgetCallsErrors, ListWidgetCallsResponses, ListWidgetKeysData, ListWidgetKeysErrors, ListWidgetKeysResponses, ListWidgetKnowledgeData, ListWidgetKnowledgeErrors, ListWidgetKnowledgeResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, PreviewAgentInstructionsData, PreviewAgentInstructionsErrors, PreviewAgentInstructionsResponses, RedeliverWebhookDeliveryData, RedeliverWebhookDeliveryErrors, RedeliverWebhookDeliveryResponses, RemoveMemberData, RemoveMemberErrors, RemoveMemberResponses, ResetPasswordData, ResetPasswordErrors, ResetPasswordResponses, RevokeApiKeyData, RevokeApiKeyErrors, RevokeApiKeyResponses, RevokeInviteData, RevokeInviteErrors, RevokeInviteResponses, RevokeWidgetKeyData, RevokeWidgetKeyErrors, RevokeWidgetKeyResponses, RotateApiKeyData, RotateApiKeyErrors, RotateApiKeyResponses, RotateWebhookSecretData, RotateWebhookSecretErrors, RotateWebhookSecretResponses, SearchKnowledgeData, SearchKnowledgeErrors, SearchKnowledgeResponses, SendWebhookTestData, SendWebhookTestErrors, SendWebhookTestResponses, SignupData, SignupErrors, SignupResponses, StreamCallEventsData, StreamCallEventsErrors, StreamCallEventsResponse, StreamCallEventsResponses, UpdateAgentConfigData, UpdateAgentConfigErrors, UpdateAgentConfigResponses, UpdateBusinessData, UpdateBusinessErrors, UpdateBusinessResponses, UpdateKnowledgeData, UpdateKnowledgeErrors, UpdateKnowledgeResponses, UpdateMeData, UpdateMeErrors, UpdateMemberData, UpdateMemberErrors, UpdateMemberResponses, UpdateMeResponses, UpdateMessageData, UpdateMessageErrors, UpdateMessageResponses, UpdatePhoneNumberData, UpdatePhoneNumberErrors, UpdatePhoneNumberResponses, UpdateWebhookEndpointData, UpdateWebhookEndpointErrors, UpdateWebhookEndpointResponses, UpdateWidgetKeyData, UpdateWidgetKeyErrors, UpdateWidgetKeyResponses, VerifyEmailData, VerifyEmailErrors, VerifyEmailResponses } from './types.gen.ts';
+import type { AcceptInviteData, AcceptInviteErrors, AcceptInviteResponses, AttachPhoneNumberData, AttachPhoneNumberErrors, AttachPhoneNumberResponses, ChangePasswordData, ChangePasswordErrors, ChangePasswordResponses, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateBusinessData, CreateBusinessErrors, CreateBusinessResponses, CreateInviteData, CreateInviteErrors, CreateInviteResponses, CreateKnowledgeData, CreateKnowledgeErrors, CreateKnowledgeResponses, CreateTestCallData, CreateTestCallErrors, CreateTestCallResponses, CreateWebhookEndpointData, CreateWebhookEndpointErrors, CreateWebhookEndpointResponses, CreateWidgetKeyData, CreateWidgetKeyErrors, CreateWidgetKeyResponses, CreateWidgetTokenData, CreateWidgetTokenErrors, CreateWidgetTokenResponses, DeleteBusinessData, DeleteBusinessErrors, DeleteBusinessResponses, DeleteKnowledgeData, DeleteKnowledgeErrors, DeleteKnowledgeResponses, DeleteWebhookEndpointData, DeleteWebhookEndpointErrors, DeleteWebhookEndpointResponses, DetachPhoneNumberData, DetachPhoneNumberErrors, DetachPhoneNumberResponses, DismissKnowledgeGapData, DismissKnowledgeGapErrors, DismissKnowledgeGapResponses, DraftKnowledgeFromGapData, DraftKnowledgeFromGapErrors, DraftKnowledgeFromGapResponses, ForgotPasswordData, ForgotPasswordErrors, ForgotPasswordResponses, GetAgentConfigData, GetAgentConfigErrors, GetAgentConfigResponses, GetAgentInstructionsData, GetAgentInstructionsErrors, GetAgentInstructionsResponses, GetAnalyticsData, GetAnalyticsErrors, GetAnalyticsResponses, GetApiKeyData, GetApiKeyErrors, GetApiKeyResponses, GetBusinessData, GetBusinessErrors, GetBusinessResponses, GetCallData, GetCallErrors, GetCallResponses, GetCallTranscriptData, GetCallTranscriptErrors, GetCallTranscriptResponses, GetCapabilitiesData, GetCapabilitiesErrors, GetCapabilitiesResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetKnowledgeData, GetKnowledgeErrors, GetKnowledgeResponses, GetKnowledgeStatusData, GetKnowledgeStatusErrors, GetKnowledgeStatusResponses, GetMeData, GetMeErrors, GetMeResponses, GetPhoneNumberData, GetPhoneNumberErrors, GetPhoneNumberResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GetUsageData, GetUsageErrors, GetUsageResponses, GetWebhookEndpointData, GetWebhookEndpointErrors, GetWebhookEndpointResponses, GetWidgetBusinessData, GetWidgetBusinessErrors, GetWidgetBusinessResponses, GetWidgetKeyData, GetWidgetKeyErrors, GetWidgetKeyResponses, ImportKnowledgeData, ImportKnowledgeErrors, ImportKnowledgeResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListBusinessesData, ListBusinessesErrors, ListBusinessesResponses, ListCallMessagesData, ListCallMessagesErrors, ListCallMessagesResponses, ListCallsData, ListCallsErrors, ListCallsResponses, ListInvitesData, ListInvitesErrors, ListInvitesResponses, ListKnowledgeCategoriesData, ListKnowledgeCategoriesErrors, ListKnowledgeCategoriesResponses, ListKnowledgeData, ListKnowledgeErrors, ListKnowledgeGapsData, ListKnowledgeGapsErrors, ListKnowledgeGapsResponses, ListKnowledgeResponses, ListLiveCallsData, ListLiveCallsErrors, ListLiveCallsResponses, ListMembersData, ListMembersErrors, ListMembersResponses, ListMessagesData, ListMessagesErrors, ListMessagesResponses, ListPhoneNumbersData, ListPhoneNumbersErrors, ListPhoneNumbersResponses, ListWebhookDeliveriesData, ListWebhookDeliveriesErrors, ListWebhookDeliveriesResponses, ListWebhookEndpointsData, ListWebhookEndpointsErrors, ListWebhookEndpointsResponses, ListWidgetCallsData, ListWidgetCallsErrors, ListWidgetCallsResponses, ListWidgetKeysData, ListWidgetKeysErrors, ListWidgetKeysResponses, ListWidgetKnowledgeData, ListWidgetKnowledgeErrors, ListWidgetKnowledgeResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, LookupInviteData, LookupInviteErrors, LookupInviteResponses, PreviewAgentInstructionsData, PreviewAgentInstructionsErrors, PreviewAgentInstructionsResponses, RedeliverWebhookDeliveryData, RedeliverWebhookDeliveryErrors, RedeliverWebhookDeliveryResponses, RemoveMemberData, RemoveMemberErrors, RemoveMemberResponses, ResetPasswordData, ResetPasswordErrors, ResetPasswordResponses, RevokeApiKeyData, RevokeApiKeyErrors, RevokeApiKeyResponses, RevokeInviteData, RevokeInviteErrors, RevokeInviteResponses, RevokeWidgetKeyData, RevokeWidgetKeyErrors, RevokeWidgetKeyResponses, RotateApiKeyData, RotateApiKeyErrors, RotateApiKeyResponses, RotateWebhookSecretData, RotateWebhookSecretErrors, RotateWebhookSecretResponses, SearchKnowledgeData, SearchKnowledgeErrors, SearchKnowledgeResponses, SendWebhookTestData, SendWebhookTestErrors, SendWebhookTestResponses, SignupData, SignupErrors, SignupResponses, StreamCallEventsData, StreamCallEventsErrors, StreamCallEventsResponse, StreamCallEventsResponses, UpdateAgentConfigData, UpdateAgentConfigErrors, UpdateAgentConfigResponses, UpdateBusinessData, UpdateBusinessErrors, UpdateBusinessResponses, UpdateKnowledgeData, UpdateKnowledgeErrors, UpdateKnowledgeResponses, UpdateMeData, UpdateMeErrors, UpdateMemberData, UpdateMemberErrors, UpdateMemberResponses, UpdateMeResponses, UpdateMessageData, UpdateMessageErrors, UpdateMessageResponses, UpdatePhoneNumberData, UpdatePhoneNumberErrors, UpdatePhoneNumberResponses, UpdateWebhookEndpointData, UpdateWebhookEndpointErrors, UpdateWebhookEndpointResponses, UpdateWidgetKeyData, UpdateWidgetKeyErrors, UpdateWidgetKeyResponses, VerifyEmailData, VerifyEmailErrors, VerifyEmailResponses } from './types.gen.ts';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -349,6 +349,24 @@ export const revokeInvite = <ThrowOnError extends boolean = false>(options: Opti
 });
 
 /**
+ * What an invitation token is for, before signing in
+ *
+ * For the accept-invitation page: the business, who invited, the role, the invited email
+ * and until when, without a session. An unknown token answers `404 invite_not_found`;
+ * an accepted, revoked or expired one answers with its `status`. The token travels in the
+ * body, not the URL, so it stays out of logs.
+ *
+ */
+export const lookupInvite = <ThrowOnError extends boolean = false>(options: Options<LookupInviteData, ThrowOnError>) => (options.client ?? client).post<LookupInviteResponses, LookupInviteErrors, ThrowOnError>({
+    url: '/v1/invites/lookup',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
  * Join a business with an invitation token
  *
  * The signed-in user's email must be the one the invitation was sent to.
@@ -382,6 +400,28 @@ export const acceptInvite = <ThrowOnError extends boolean = false>(options: Opti
 export const getCapabilities = <ThrowOnError extends boolean = false>(options?: Options<GetCapabilitiesData, ThrowOnError>) => (options?.client ?? client).get<GetCapabilitiesResponses, GetCapabilitiesErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/capabilities',
+    ...options
+});
+
+/**
+ * A ticket for a test call with the agent from the browser
+ *
+ * Answers a single-use ticket, valid for 60 seconds, and the relay's WebSocket URL with
+ * it (`wss://…/browser/stream?ticket=…`; add `&format=binary` for binary μ-law frames).
+ * The relay lets the socket in only once per ticket, only before it expires, and only
+ * from the dashboard's origin (`DASHBOARD_URL`). Needs the voice AI configured
+ * (`409 voice_ai_not_configured` otherwise; `GET /v1/capabilities` says it beforehand).
+ *
+ * Dashboard session only: a secret API key gets `403 session_required`.
+ *
+ */
+export const createTestCall = <ThrowOnError extends boolean = false>(options?: Options<CreateTestCallData, ThrowOnError>) => (options?.client ?? client).post<CreateTestCallResponses, CreateTestCallErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'fd_session',
+            type: 'apiKey'
+        }],
+    url: '/v1/test-calls',
     ...options
 });
 
@@ -543,6 +583,17 @@ export const dismissKnowledgeGap = <ThrowOnError extends boolean = false>(option
 });
 
 /**
+ * The knowledge base's categories, with how many documents each holds
+ *
+ * Sorted by name; documents without a category are counted under `category` null (last).
+ */
+export const listKnowledgeCategories = <ThrowOnError extends boolean = false>(options?: Options<ListKnowledgeCategoriesData, ThrowOnError>) => (options?.client ?? client).get<ListKnowledgeCategoriesResponses, ListKnowledgeCategoriesErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/knowledge/categories',
+    ...options
+});
+
+/**
  * How much of the knowledge base is indexed
  */
 export const getKnowledgeStatus = <ThrowOnError extends boolean = false>(options?: Options<GetKnowledgeStatusData, ThrowOnError>) => (options?.client ?? client).get<GetKnowledgeStatusResponses, GetKnowledgeStatusErrors, ThrowOnError>({
@@ -640,6 +691,17 @@ export const previewAgentInstructions = <ThrowOnError extends boolean = false>(o
 export const listCalls = <ThrowOnError extends boolean = false>(options?: Options<ListCallsData, ThrowOnError>) => (options?.client ?? client).get<ListCallsResponses, ListCallsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/calls',
+    ...options
+});
+
+/**
+ * The business's calls in progress right now
+ *
+ * Calls ringing or in progress, newest first (at most 100). Follow `GET /v1/events` to see them change.
+ */
+export const listLiveCalls = <ThrowOnError extends boolean = false>(options?: Options<ListLiveCallsData, ThrowOnError>) => (options?.client ?? client).get<ListLiveCallsResponses, ListLiveCallsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/calls/live',
     ...options
 });
 
