@@ -3,8 +3,9 @@
 // its own process, at increasing concurrency (autocannon); then the API at fixed rates up
 // to 2,000 req/s (open loop: requests sent on schedule, latency counted from when each was due). Prints req/s,
 // p50/p95/p99 and each server's CPU per request (robust to a busy machine) for both, the
-// throughput ratio, and ends with
-//   api: p95 X ms at Y req/s; throughput ratio to bare express R
+// throughput ratio, twice where taskset and two CPUs allow (load generator on CPU 0 and the
+// servers on CPU 1, then unpinned), and ends with one line per placement
+//   api: p95 X ms at Y req/s; throughput ratio to bare express R (pinned|unpinned)
 // Targets: p95 <= 20 ms at 2,000 req/s; >= 0.5x bare Express throughput.
 // Runs in its own throwaway database and Redis prefix (dropped at the end; --keep keeps them).
 //   API_BENCH_CALLS        calls of the business (default 100000)
@@ -13,6 +14,7 @@
 //   API_BENCH_RATES        fixed-rate runs of the API, req/s (default 500,1000,2000; the last is the target)
 //   BENCH_DATABASE_URL     an admin connection (default TEST_DATABASE_URL or local postgres)
 //   BENCH_REDIS_URL        Redis (default REDIS_URL or local redis)
+//   API_BENCH_CPU_PROF     a directory: the API server runs with --cpu-prof and writes its profile there
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import http from "node:http";
 import { parseArgs } from "node:util";
@@ -121,6 +123,32 @@ function startServer(kind: "api" | "bare", env: NodeJS.ProcessEnv): Promise<Serv
     child.on("exit", (code) => reject(new Error(`${kind} server exited (${code}) before listening:\n${out}`)));
   });
 }
+
+// ------------------------------------------------------------------ CPU placement
+
+type Mode = "pinned" | "unpinned";
+/** Read before any pinning: availableParallelism() follows this process's affinity. */
+const CPUS = availableParallelism();
+const MODE_NOTE: Record<Mode, string> = {
+  pinned: "pinned: the load generator on CPU 0, both servers on CPU 1 (taskset)",
+  unpinned: "unpinned: every process on every CPU",
+};
+
+const canPin = () => CPUS >= 2 && spawnSync("taskset", ["-p", String(process.pid)], { encoding: "utf8" }).status === 0;
+
+/** Moves this process (the load generator) and the servers, all their threads (-a). */
+function placeProcesses(mode: Mode, servers: number[]) {
+  const all = `0-${CPUS - 1}`;
+  const set = (cpus: string, pid: number) => {
+    const r = spawnSync("taskset", ["-a", "-cp", cpus, String(pid)], { encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`taskset ${cpus} ${pid} failed: ${r.stderr}`);
+  };
+  if (mode === "unpinned" && !canPin()) return;
+  set(mode === "pinned" ? "0" : all, process.pid);
+  for (const pid of servers) set(mode === "pinned" ? "1" : all, pid);
+}
+
+const uptime = () => spawnSync("uptime", { encoding: "utf8" }).stdout?.trim() ?? "?";
 
 // ------------------------------------------------------------------ data
 
@@ -305,35 +333,42 @@ async function main() {
     await load("warmup", bareUrl, 10, 2, {});
     await load("warmup", apiUrl, 10, 2, auth);
 
-    const results: RunResult[] = [];
-    console.log(`\n${"server".padEnd(16)}${"conns".padStart(6)}${"rate".padStart(8)}${"req/s".padStart(10)}${"p50 ms".padStart(9)}${"p95 ms".padStart(9)}${"p99 ms".padStart(9)}${"non2xx".padStart(8)}${"errors".padStart(8)}${"cpu µs/req".padStart(11)}`);
-    for (const c of STEPS) {
-      for (const [name, srv, target, headers] of [["bare express", bare, bareUrl, {}], ["api /v1/calls", api, apiUrl, auth]] as const) {
-        const r = await measured(srv, () => load(name, target, c, SECONDS, headers));
-        results.push(r);
+    const modes: Mode[] = canPin() ? ["pinned", "unpinned"] : ["unpinned"];
+    if (modes.length === 1) console.log("taskset or a second CPU is missing: unpinned runs only");
+    const summaries: string[] = [];
+    for (const mode of modes) {
+      placeProcesses(mode, [bare.child.pid!, api.child.pid!]);
+      console.log(`\n${MODE_NOTE[mode]}`);
+      const results: RunResult[] = [];
+      console.log(`${"server".padEnd(16)}${"conns".padStart(6)}${"rate".padStart(8)}${"req/s".padStart(10)}${"p50 ms".padStart(9)}${"p95 ms".padStart(9)}${"p99 ms".padStart(9)}${"non2xx".padStart(8)}${"errors".padStart(8)}${"cpu µs/req".padStart(11)}`);
+      for (const c of STEPS) {
+        for (const [name, srv, target, headers] of [["bare express", bare, bareUrl, {}], ["api /v1/calls", api, apiUrl, auth]] as const) {
+          const r = await measured(srv, () => load(name, target, c, SECONDS, headers));
+          results.push(r);
+          console.log(row(r));
+        }
+      }
+      const fixedRuns: RunResult[] = [];
+      for (const rate of RATES) {
+        const r = await measured(api, () => paced("api /v1/calls", apiUrl, rate, SECONDS * 2, auth));
+        fixedRuns.push(r);
         console.log(row(r));
       }
+      const fixed = fixedRuns.at(-1)!;
+      const withinTarget = fixedRuns.filter((r) => r.p95 <= 20 && r.rps >= (r.rate ?? 0) * 0.95).map((r) => r.rate);
+      const bestBare = Math.max(...results.filter((r) => r.server === "bare express").map((r) => r.rps));
+      const bestApi = Math.max(...results.filter((r) => r.server === "api /v1/calls").map((r) => r.rps));
+      const ratio = bestApi / bestBare;
+      console.log(`best throughput: api ${bestApi.toFixed(0)} req/s, bare express ${bestBare.toFixed(0)} req/s`);
+      const cpuOf = (name: string) => Math.min(...results.filter((r) => r.server === name).map((r) => r.cpuUs ?? Infinity));
+      console.log(`server CPU per request (least over the concurrency steps): api ${cpuOf("api /v1/calls").toFixed(0)} µs, bare express ${cpuOf("bare express").toFixed(0)} µs`);
+      console.log(`fixed rates with p95 <= 20 ms: ${withinTarget.length ? withinTarget.join(", ") + " req/s" : "none"}`);
+      console.log(`fixed rate ${RATE} req/s: achieved ${fixed.rps.toFixed(0)} req/s, p95 ${fixed.p95.toFixed(2)} ms (target <= 20 ms), non-2xx ${fixed.non2xx}`);
+      console.log(`targets: p95 <= 20 ms at ${RATE} req/s: ${fixed.p95 <= 20 && fixed.rps >= RATE * 0.95 ? "met" : "NOT met"}; throughput >= 0.5x bare express: ${ratio >= 0.5 ? "met" : "NOT met"}`);
+      summaries.push(`api: p95 ${fixed.p95.toFixed(1)} ms at ${fixed.rps.toFixed(0)} req/s; throughput ratio to bare express ${ratio.toFixed(2)} (${mode})`);
     }
-    const fixedRuns: RunResult[] = [];
-    for (const rate of RATES) {
-      const r = await measured(api, () => paced("api /v1/calls", apiUrl, rate, SECONDS * 2, auth));
-      fixedRuns.push(r);
-      console.log(row(r));
-    }
-    const fixed = fixedRuns.at(-1)!;
-    const withinTarget = fixedRuns.filter((r) => r.p95 <= 20 && r.rps >= (r.rate ?? 0) * 0.95).map((r) => r.rate);
-
-    const bestBare = Math.max(...results.filter((r) => r.server === "bare express").map((r) => r.rps));
-    const bestApi = Math.max(...results.filter((r) => r.server === "api /v1/calls").map((r) => r.rps));
-    const ratio = bestApi / bestBare;
-    console.log(`\nmachine: ${availableParallelism()} CPUs shared by both servers, the load generator, Postgres and Redis; load average ${loadAtStart.toFixed(1)} at start, ${loadavg()[0]!.toFixed(1)} at end`);
-    console.log(`best throughput: api ${bestApi.toFixed(0)} req/s, bare express ${bestBare.toFixed(0)} req/s`);
-    const cpuOf = (name: string) => Math.min(...results.filter((r) => r.server === name).map((r) => r.cpuUs ?? Infinity));
-    console.log(`server CPU per request (least over the concurrency steps): api ${cpuOf("api /v1/calls").toFixed(0)} µs, bare express ${cpuOf("bare express").toFixed(0)} µs`);
-    console.log(`fixed rates with p95 <= 20 ms: ${withinTarget.length ? withinTarget.join(", ") + " req/s" : "none"}`);
-    console.log(`fixed rate ${RATE} req/s: achieved ${fixed.rps.toFixed(0)} req/s, p95 ${fixed.p95.toFixed(2)} ms (target <= 20 ms), non-2xx ${fixed.non2xx}`);
-    console.log(`targets: p95 <= 20 ms at ${RATE} req/s: ${fixed.p95 <= 20 && fixed.rps >= RATE * 0.95 ? "met" : "NOT met"}; throughput >= 0.5x bare express: ${ratio >= 0.5 ? "met" : "NOT met"}`);
-    console.log(`api: p95 ${fixed.p95.toFixed(1)} ms at ${fixed.rps.toFixed(0)} req/s; throughput ratio to bare express ${ratio.toFixed(2)}`);
+    console.log(`\nmachine: ${CPUS} CPUs; Postgres and Redis unpinned; load average ${loadAtStart.toFixed(1)} at start, ${loadavg()[0]!.toFixed(1)} at end (uptime: ${uptime()})`);
+    for (const line of summaries) console.log(line);
   } finally {
     for (const c of children) {
       if (PROFILE_DIR) {

@@ -17,10 +17,10 @@
 // BENCH_PROFILE=relay,pass-through (V8 CPU profile of each window to /tmp/relay-bench-profile),
 // BENCH_PERF=1 with BENCH_NODE_ARGS=--perf-basic-prof (`perf record` of each window),
 // BENCH_RELAY_NODE_ARGS (node flags for the product relay only).
-import { fork, type ChildProcess } from "node:child_process";
 import { createServer } from "node:http";
 import { fileURLToPath } from "node:url";
 import WebSocket, { WebSocketServer } from "ws";
+import { benchBusiness, dialRelay, profileWindows, runRelay, serveUsage, sleep, spawn as spawnChild, type Child, PUBLIC_BASE_URL, AUTH_TOKEN } from "./relay-rig.ts";
 
 const ROLE = process.argv[2] ?? "main";
 const SELF = fileURLToPath(import.meta.url);
@@ -29,50 +29,8 @@ const FRAME_BYTES = 160;
 const P99_LIMIT_MS = 20;
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 2_500);
 const MEASURE_MS = Number(process.env.BENCH_MEASURE_MS ?? 5_000);
-const AUTH_TOKEN = "bench-twilio-auth-token";
 /** Extra node flags for the product relay only (none by default, as `npm run start -w realtime`). */
 const RELAY_NODE_ARGS = (process.env.BENCH_RELAY_NODE_ARGS ?? "").split(" ").filter(Boolean);
-const PUBLIC_BASE_URL = "https://relay.bench.test";
-
-type Usage = { cpuUserUs: number; cpuSystemUs: number; rss: number; heap: number };
-const usage = (): Usage => {
-  const c = process.cpuUsage();
-  // Collect first (children run with --expose-gc), so RSS counts what calls keep, not garbage.
-  (globalThis as { gc?: () => void }).gc?.();
-  const m = process.memoryUsage();
-  return { cpuUserUs: c.user, cpuSystemUs: c.system, rss: m.rss, heap: m.heapUsed + m.external };
-};
-/** BENCH_PROFILE=relay (or pass-through, model): a V8 CPU profile of each measurement window. */
-async function profileWindows(role: string) {
-  if (!(process.env.BENCH_PROFILE ?? "").split(",").includes(role)) return;
-  const { Session } = await import("node:inspector/promises");
-  const { writeFileSync, mkdirSync } = await import("node:fs");
-  const session = new Session();
-  session.connect();
-  await session.post("Profiler.enable");
-  let n = 0;
-  process.on("message", async (m: { type?: string }) => {
-    if (m?.type === "window-open") await session.post("Profiler.start");
-    if (m?.type === "window-close") {
-      const { profile } = await session.post("Profiler.stop");
-      mkdirSync("/tmp/relay-bench-profile", { recursive: true });
-      writeFileSync(`/tmp/relay-bench-profile/${role}-${++n}.cpuprofile`, JSON.stringify(profile));
-    }
-  });
-}
-
-function serveUsage() {
-  // A child outlives no orchestrator: when the IPC channel goes, so does the child.
-  process.on("disconnect", () => process.exit(0));
-  process.on("message", (m: { type?: string }) => {
-    if (m?.type === "usage") process.send!({ type: "usage", usage: usage() });
-    if (m?.type === "cpu") {
-      const c = process.cpuUsage();
-      process.send!({ type: "usage", usage: { cpuUserUs: c.user, cpuSystemUs: c.system, rss: 0, heap: 0 } });
-    }
-    if (m?.type === "exit") process.exit(0);
-  });
-}
 
 // ---------------------------------------------------------------- child: the model stand-in
 
@@ -82,25 +40,6 @@ async function runModel() {
   serveUsage();
   await profileWindows("model");
   process.send!({ type: "ready", url: model.url });
-}
-
-// ---------------------------------------------------------------- child: the product relay
-
-async function runRelay() {
-  const { loadConfig } = await import("@frontdesk/core/config/env");
-  const { createDb } = await import("@frontdesk/core/db/client");
-  const { createCache } = await import("@frontdesk/core/cache/index");
-  const { createLogger } = await import("@frontdesk/core/observability/logger");
-  const { createKnowledgeSearch } = await import("@frontdesk/core/knowledge/knowledge-search");
-  const { createRealtimeServer } = await import("@frontdesk/realtime/server");
-  const config = loadConfig();
-  const db = createDb({ url: config.databaseUrl!, poolMax: 10 });
-  const cache = createCache(config);
-  const relay = createRealtimeServer({ config, db, cache, logger: createLogger("realtime", "error"), knowledge: createKnowledgeSearch({ db }) });
-  const { port } = await relay.listen(0, "127.0.0.1");
-  serveUsage();
-  await profileWindows("relay");
-  process.send!({ type: "ready", port });
 }
 
 // ---------------------------------------------------------------- child: the pass-through floor
@@ -139,49 +78,7 @@ async function runPassThrough() {
 
 // ---------------------------------------------------------------- the load generator
 
-interface Child {
-  proc: ChildProcess;
-  ready: Record<string, unknown>;
-  /** CPU time, and RSS after a full collection. */
-  usage(): Promise<Usage>;
-  /** CPU time only (no collection, which would count against the window). */
-  cpu(): Promise<Usage>;
-  stop(): Promise<void>;
-}
-
-async function spawn(role: string, env: Record<string, string>): Promise<Child> {
-  // BENCH_NODE_ARGS: extra node flags for the children (e.g. --perf-basic-prof for perf).
-  const extra = [...(process.env.BENCH_NODE_ARGS ?? "").split(" "), ...(role === "relay" ? RELAY_NODE_ARGS : [])].filter(Boolean);
-  const proc = fork(SELF, [role], { execArgv: ["--import", "tsx", "--expose-gc", ...extra], env: { ...process.env, ...env }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
-  const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
-    proc.once("exit", (code) => reject(new Error(`${role} exited with ${code}`)));
-    proc.on("message", (m: { type?: string }) => m?.type === "ready" && resolve(m as Record<string, unknown>));
-  });
-  const ask = (type: "usage" | "cpu") =>
-    new Promise<Usage>((resolve) => {
-      const on = (m: { type?: string; usage?: Usage }) => {
-        if (m?.type !== "usage") return;
-        proc.off("message", on);
-        resolve(m.usage!);
-      };
-      proc.on("message", on);
-      proc.send({ type });
-    });
-  return {
-    proc,
-    ready,
-    usage: () => ask("usage"),
-    cpu: () => ask("cpu"),
-    stop: () =>
-      new Promise((resolve) => {
-        if (proc.exitCode !== null) return resolve();
-        // Asked to exit, so a profiled process writes its profile; killed if it does not.
-        const kill = setTimeout(() => proc.kill("SIGKILL"), 5_000);
-        proc.once("exit", () => (clearTimeout(kill), resolve()));
-        proc.send({ type: "exit" });
-      }),
-  };
-}
+const spawn = (role: string, env: Record<string, string>) => spawnChild(SELF, role, env, role === "relay" ? RELAY_NODE_ARGS : []);
 
 const SEQ_SLOTS = 4096;
 
@@ -370,7 +267,6 @@ async function runStep(target: Target, n: number): Promise<StepResult> {
 }
 
 const holds = (r: StepResult) => r.p99 <= P99_LIMIT_MS && r.loss === 0;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function printRow(name: string, r: StepResult) {
   const pad = (s: string, w: number) => s.padStart(w);
@@ -421,15 +317,8 @@ async function findMax(targets: Target[], coarse: number[]): Promise<Map<Target,
 
 async function main() {
   const started = performance.now();
-  // A throwaway database migrated like the tests', and a Redis key prefix of its own.
-  const setup = (await import("../test/support/global-setup.ts")).default;
-  const teardown = await setup();
-  process.env.LOG_LEVEL = "error";
-  const { createDb } = await import("@frontdesk/core/db/client");
-  const { createTestBusiness } = await import("../test/support/fixtures.ts");
-  const { getExpectedTwilioSignature } = await import("twilio/lib/webhooks/webhooks.js");
-  const db = createDb({ url: process.env.DATABASE_URL!, poolMax: 4 });
-  const { phone } = await createTestBusiness(db, { name: "Bench Co", plan: "enterprise" });
+  const bench = await benchBusiness();
+  const { phone } = bench.business;
 
   const model = await spawn("model", {});
   const modelUrl = String(model.ready.url);
@@ -437,8 +326,6 @@ async function main() {
     OPENAI_API_KEY: "sk-bench", OPENAI_REALTIME_URL: modelUrl, PUBLIC_BASE_URL, TWILIO_AUTH_TOKEN: AUTH_TOKEN,
     MAX_CALLS_PER_INSTANCE: "5000", LOG_LEVEL: "error",
   };
-  const streamUrl = PUBLIC_BASE_URL.replace("https", "wss") + "/twilio/stream";
-  const streamSignature = getExpectedTwilioSignature(AUTH_TOKEN, streamUrl, {});
   // The bench business is on the enterprise plan: 500 concurrent calls at most.
   const coarse = (process.env.BENCH_STEPS ?? "50,100,150,200,250,300,350,400,450,500").split(",").map(Number).filter((n) => n > 0 && n <= 500);
 
@@ -458,19 +345,7 @@ async function main() {
     name: "relay",
     port: relayPort,
     child: relayChild,
-    async dial() {
-      const callSid = "CA" + [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("");
-      const params = { AccountSid: "AC" + "0".repeat(32), CallSid: callSid, CallStatus: "ringing", Direction: "inbound", From: "+15550001234", To: phone.e164 };
-      const res = await fetch(`http://127.0.0.1:${relayPort}/twilio/voice`, {
-        method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": getExpectedTwilioSignature(AUTH_TOKEN, PUBLIC_BASE_URL + "/twilio/voice", params) },
-        body: new URLSearchParams(params).toString(),
-      });
-      const twiml = await res.text();
-      const token = /<Parameter name="token" value="([^"]+)"/.exec(twiml)?.[1];
-      if (!token) throw new Error(`the relay did not connect the call: ${twiml}`);
-      return { callSid, token, signature: streamSignature };
-    },
+    dial: () => dialRelay(relayPort, phone.e164),
   };
   const found = await findMax([passThrough, relay], coarse);
   const floor = found.get(passThrough)!;
@@ -478,8 +353,7 @@ async function main() {
   await passThroughChild.stop();
   await relayChild.stop();
   await model.stop();
-  await db.$disconnect();
-  await teardown();
+  await bench.close();
 
   const atFloor = (rs: StepResult[]) => rs.filter(holds).at(-1);
   const f = atFloor(floor.results);
@@ -494,7 +368,7 @@ async function main() {
   process.exit(0);
 }
 
-const roles: Record<string, () => Promise<void>> = { main, model: runModel, relay: runRelay, "pass-through": runPassThrough };
+const roles: Record<string, () => Promise<void>> = { main, model: runModel, relay: () => runRelay(), "pass-through": runPassThrough };
 const role = roles[ROLE];
 if (!role) {
   console.error(`unknown role ${ROLE}`);

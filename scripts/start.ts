@@ -11,7 +11,8 @@ import { createLogger } from "@frontdesk/core/observability/logger";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "./lib/embedded-postgres.ts";
 import { runCommand } from "./lib/run-command.ts";
 import { ensureDashboardBuilt } from "./lib/dashboard-build.ts";
-import { startProduct, type RunningProduct } from "./lib/product.ts";
+import { startProduct, widgetDemoOrigin, type RunningProduct } from "./lib/product.ts";
+import { buildWidgetsIfStale, startWidgetDemo } from "./lib/widget-demo.ts";
 import { DEMO } from "../prisma/seed.ts";
 
 const STATE_DIR = resolve(process.env.FRONTDESK_STATE_DIR ?? ".frontdesk");
@@ -86,9 +87,18 @@ async function main() {
   // Spawned asynchronously: the embedded database is served from this very event loop.
   await runCommand(process.execPath, ["--import", "tsx", "scripts/prisma.ts", "migrate", "deploy"], { quiet: true });
   await buildDashboardIfChanged();
+  await buildWidgetsIfStale();
 
   const product: RunningProduct = await startProduct(config, log);
   const dashboard = startDashboard(config);
+  // The demo page is a convenience: a busy port costs its line in the summary, nothing more.
+  const demoUrl = widgetDemoOrigin(config) + "/";
+  const widgetDemo = product.demoWidget
+    ? await startWidgetDemo({ host: config.host, port: config.ports.widgetDemo, apiUrl: config.apiPublicUrl, widget: product.demoWidget, appSecret: config.appSecret }).catch((err: Error) => {
+        log.warn({ err: err.message }, `widget demo page not started (set WIDGET_DEMO_PORT)`);
+        return null;
+      })
+    : null;
 
   let stopRequestedAt = 0;
   const stop = async (signal: string) => {
@@ -107,6 +117,8 @@ async function main() {
     }, 15_000).unref();
     console.log(`\n${signal}: stopping frontdesk…`);
     dashboard.kill("SIGTERM");
+    widgetDemo?.closeAllConnections();
+    widgetDemo?.close();
     await product.stop();
     await new Promise<void>((r) => (dashboard.exitCode !== null ? r() : dashboard.once("exit", () => r())));
     await embedded?.stop();
@@ -126,7 +138,7 @@ frontdesk is running
   cache       ${config.redisUrl ? "Redis (REDIS_URL)" : "in-process"}
   voice AI    ${ai}
   demo login  ${DEMO.email} / ${DEMO.password}    demo number ${DEMO.phoneNumber}
-  try a call  npm run call -- --to ${DEMO.phoneNumber} --say "What are your opening hours?"
+${widgetDemo ? `  widgets     ${demoUrl}   (demo page embedding both widgets)\n` : ""}  try a call  npm run call -- --to ${DEMO.phoneNumber} --say "What are your opening hours?"
 Press Ctrl-C to stop.
 `);
 }

@@ -9,7 +9,7 @@ import type { Logger } from "@frontdesk/core/observability/logger";
 import { registerJobMetrics } from "@frontdesk/core/observability/job-metrics";
 import { createMetricsRegistry } from "@frontdesk/core/observability/metrics";
 import { createApiApp } from "./app.ts";
-import { createApiWorker } from "./worker.ts";
+import { createApiWorker, startRetention } from "./worker.ts";
 
 /** Clients reconnect their event streams after about this long (to another instance). */
 const STREAM_RETRY_MS = 1000;
@@ -27,6 +27,7 @@ export async function runApiProcess(config: AppConfig, logger: Logger): Promise<
   const worker = config.apiJobWorker
     ? createApiWorker({ config, db, cache, logger, metrics: registerJobMetrics(metrics, db) })
     : undefined;
+  const retention = worker ? startRetention({ config, db, cache, logger }) : undefined;
   const api = createApiApp({ config, db, cache, logger, metrics, onJobsQueued: () => worker?.kick() });
   const port = config.port ?? config.ports.api;
   const server = api.app.listen(port, config.host);
@@ -49,6 +50,7 @@ export async function runApiProcess(config: AppConfig, logger: Logger): Promise<
       if (!idle) logger.warn({ inFlight: api.drain.inFlight(), timeoutMs: apiDrainTimeoutMs }, "drain timed out; closing open requests");
       server.closeAllConnections();
       await closed;
+      await retention?.stop();
       await worker?.stop();
       await api.close();
       // With Redis unreachable, quitting would wait for a connection forever.

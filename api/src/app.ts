@@ -15,11 +15,13 @@ import { DEFAULT_PASSWORD_COST } from "@frontdesk/core/auth/password";
 import { createKnowledgeService } from "@frontdesk/core/knowledge/knowledge-service";
 import { createMailer, type Mailer } from "@frontdesk/core/mail/mailer";
 import { systemResolver, type Resolver } from "@frontdesk/core/webhooks/post-webhook";
+import { createTwilioNumbers } from "@frontdesk/core/telephony/twilio-numbers";
 import { loadSpec, matchOperation, type LoadedSpec } from "./spec/spec.ts";
 import { requestId } from "./http/request-id.ts";
 import { cors } from "./http/cors.ts";
 import { errorHandler, problemBody, sendProblem } from "./http/problem.ts";
-import { openApiValidator } from "./http/validation.ts";
+import { responseValidator } from "./http/validation.ts";
+import { requestValidator } from "./http/request-validator.ts";
 import { rejectMalformedBody, rejectMalformedUrl } from "./http/well-formed.ts";
 import { jsonBody } from "./http/json-body.ts";
 import { mountOperations } from "./http/operation.ts";
@@ -35,6 +37,8 @@ import { allOperations } from "./routes/index.ts";
 import { accountsOn, type ApiServices, type KnowledgeApi } from "./services.ts";
 import { createReadPool, type ReadPool } from "./read/read-pool.ts";
 import { createDrain, type Drain } from "./http/drain.ts";
+import { apiAccessLog } from "./http/access-log.ts";
+import { traceRequests } from "./http/tracing.ts";
 import { metricsAuthorized } from "@frontdesk/core/observability/metrics-auth";
 
 export interface ApiAppDeps {
@@ -63,6 +67,8 @@ export interface ApiAppDeps {
   mailer?: Mailer;
   /** Where the built widget scripts are (widgets/dist of this checkout when not given). */
   widgetsDir?: string;
+  /** Wrap each request in an OpenTelemetry span (default: when OTEL_EXPORTER_OTLP_ENDPOINT is set). */
+  tracing?: boolean;
 }
 
 export interface ApiApp {
@@ -81,7 +87,7 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
   const metrics = deps.metrics ?? createMetricsRegistry("api");
   const secureCookies = config.env === "production" || config.apiPublicUrl.startsWith("https:");
   const keys = createKeyResolver({ db, cache, appSecret: config.appSecret, logger });
-  const sessions = createSessionStore(db);
+  const sessions = createSessionStore(db, { cache, logger });
   if (!deps.readPool && !config.databaseUrl) throw new Error("createApiApp needs config.databaseUrl (or a readPool)");
   const readPool = deps.readPool ?? createReadPool(config.databaseUrl!, Math.max(2, Math.ceil(config.databasePoolMax / 2)));
   let throttleWarnedAt = 0;
@@ -99,6 +105,7 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
       keys,
       resolveHost: deps.resolveHost ?? systemResolver,
       allowPrivateWebhookTargets: config.webhooks.allowPrivateTargets,
+      twilioNumbers: createTwilioNumbers(config),
     },
     user: {
       config,
@@ -106,7 +113,7 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
       logger,
       mailer,
       now,
-      accounts: accountsOn(db),
+      accounts: accountsOn(db, config.billing.defaultPlan),
       sessions,
       loginThrottle: createLoginThrottle({
         cache,
@@ -132,6 +139,8 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
   // X-Forwarded-For, believed only as far as TRUST_PROXY says (off by default).
   app.set("trust proxy", config.trustProxy);
   app.use(requestId());
+  app.use(apiAccessLog(logger));
+  if (deps.tracing ?? Boolean(config.otel.endpoint)) app.use(traceRequests());
   app.use(drain.middleware);
   app.use(requestMetrics(metrics));
 
@@ -162,6 +171,8 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
       return sendProblem(res, problemBody(404, "route_not_found", `No route ${req.method} ${req.path}.`, String(res.getHeader("Request-Id"))));
     }
     req.fd = { op: match.op, params: match.params, principal: { kind: "anonymous" } };
+    // Express 5 parses the query string again on every read of req.query: once is enough.
+    Object.defineProperty(req, "query", { value: req.query, writable: true, configurable: true, enumerable: true });
     next();
   });
   app.use(rejectMalformedUrl());
@@ -171,7 +182,8 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
   app.use(createRateLimiter({ cache, logger, settings: deps.rateLimits }));
   app.use(jsonBody({ timeoutMs: deps.bodyTimeoutMs }));
   app.use(rejectMalformedBody());
-  app.use(openApiValidator(spec, { validateResponses: deps.validateResponses ?? false }));
+  app.use(requestValidator(spec));
+  if (deps.validateResponses) app.use(responseValidator(spec));
   mountOperations(app, spec, allOperations, services, runIdempotent);
   app.use(errorHandler(logger));
 
@@ -184,6 +196,7 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
     async close() {
       await keys.close();
       if (!deps.mailer) mailer.close();
+      await sessions.close();
       if (!deps.readPool) await readPool.end();
     },
   };

@@ -3,6 +3,7 @@
 // worker alone, with /healthz, /readyz and /metrics on WORKER_PORT. Both drain on SIGTERM.
 import { loadConfig, ConfigError, usesDevSecret, type AppConfig } from "@frontdesk/core/config/env";
 import { createLogger } from "@frontdesk/core/observability/logger";
+import { startTracing } from "@frontdesk/core/observability/tracing";
 import { runApiProcess } from "./api-process.ts";
 import { runWorkerProcess } from "./worker-process.ts";
 
@@ -28,6 +29,7 @@ async function main() {
   }
   if (usesDevSecret(config)) logger.warn("APP_SECRET is not set: using the development secret (never in production)");
   if (!config.redisUrl) logger.warn("REDIS_URL is not set: rate limits, key revocation and live events are per instance");
+  const tracing = await startTracing(config, asWorker ? "worker" : "api");
   const running = asWorker ? await runWorkerProcess(config, logger) : await runApiProcess(config, logger);
 
   let stopping = false;
@@ -36,6 +38,7 @@ async function main() {
     stopping = true;
     logger.info({ signal }, "draining");
     await running.stop();
+    await tracing?.shutdown().catch(() => {});
     process.exit(0);
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));

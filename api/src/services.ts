@@ -3,13 +3,14 @@
 // and the knowledge engine, each bound to that business); a user-level handler acts through
 // the account verbs below, each a core/ verb bound to the database here. Declared from core's
 // types alone, so http/ can name them without reaching up to auth/ or read/.
-import type { Business, RAGContent, Role, User } from "@prisma/client";
+import type { Business, Plan, RAGContent, Role, User } from "@prisma/client";
 import type { AppConfig } from "@frontdesk/core/config/env";
 import type { Db } from "@frontdesk/core/db/client";
 import type { Cache } from "@frontdesk/core/cache/cache";
 import type { Logger } from "@frontdesk/core/observability/logger";
 import type { Mailer } from "@frontdesk/core/mail/mailer";
 import type { Resolver } from "@frontdesk/core/webhooks/post-webhook";
+import type { TwilioNumbers } from "@frontdesk/core/telephony/twilio-numbers";
 import type { LoginThrottle } from "@frontdesk/core/auth/login-throttle";
 import type { KnowledgeDocInput, KnowledgeService } from "@frontdesk/core/knowledge/knowledge-service";
 import type { KnowledgeAnswer, KnowledgeHit, KnowledgeQuery } from "@frontdesk/core/knowledge/knowledge-search";
@@ -64,6 +65,8 @@ export interface TenantServices extends CommonServices {
   /** Resolves webhook host names for the SSRF guard (the system resolver; a test may stand in for DNS). */
   resolveHost: Resolver;
   allowPrivateWebhookTargets: boolean;
+  /** Points attached numbers at the relay through Twilio's REST API (when configured). */
+  twilioNumbers: TwilioNumbers;
 }
 
 /** The acts of a signed-in (or signing-up) user on their own account. */
@@ -113,9 +116,9 @@ export interface ApiServices {
 }
 
 /** The account verbs on a database: the one place a user-level handler's acts meet the plain client. */
-export function accountsOn(db: Db): Accounts {
+export function accountsOn(db: Db, defaultPlan?: Plan): Accounts {
   return {
-    signUp: (input) => signUp(db, input),
+    signUp: (input) => signUp(db, { ...(defaultPlan ? { plan: defaultPlan } : {}), ...input }),
     requestSignUp: (input, ctx) => requestSignUp(db, input, ctx),
     completeSignUp: (input) => completeSignUp(db, input),
     requestPasswordReset: (input, ctx) => requestPasswordReset(db, input, ctx),
@@ -126,7 +129,7 @@ export function accountsOn(db: Db): Accounts {
     recordLogin: (userId, at) => recordLogin(db, userId, at),
     memberships: (userId) => listMemberships(db, userId),
     businesses: (userId, page) => listUserBusinesses(db, userId, page),
-    createBusiness: (input) => createBusiness(db, input),
+    createBusiness: (input) => createBusiness(db, { ...(defaultPlan ? { plan: defaultPlan } : {}), ...input }),
     acceptInvite: (input) => acceptInvite(db, input),
   };
 }

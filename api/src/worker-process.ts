@@ -9,7 +9,7 @@ import type { Logger } from "@frontdesk/core/observability/logger";
 import { registerJobMetrics } from "@frontdesk/core/observability/job-metrics";
 import { createMetricsRegistry } from "@frontdesk/core/observability/metrics";
 import { createOpsServer } from "@frontdesk/core/observability/ops-server";
-import { createApiWorker } from "./worker.ts";
+import { createApiWorker, startRetention } from "./worker.ts";
 import type { RunningProcess } from "./api-process.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -19,6 +19,7 @@ export async function runWorkerProcess(config: AppConfig, logger: Logger): Promi
   const cache = createCache(config);
   const registry = createMetricsRegistry("worker");
   const worker = createApiWorker({ config, db, cache, logger, metrics: registerJobMetrics(registry, db) });
+  const retention = startRetention({ config, db, cache, logger });
   let draining = false;
   const server = createOpsServer({
     registry,
@@ -39,6 +40,7 @@ export async function runWorkerProcess(config: AppConfig, logger: Logger): Promi
   return {
     async stop() {
       draining = true;
+      await retention.stop();
       const finished = await Promise.race([worker.stop().then(() => true), sleep(config.shutdown.apiDrainTimeoutMs).then(() => false)]);
       if (!finished) logger.warn({ timeoutMs: config.shutdown.apiDrainTimeoutMs }, "running jobs did not finish in time; they will be retried");
       await new Promise<void>((r) => {

@@ -9,6 +9,8 @@ import { createJobWorker, type JobHandler, type JobWorker } from "@frontdesk/cor
 import { knowledgeJobHandlers } from "@frontdesk/core/knowledge/knowledge-jobs";
 import { resolveKnowledgeDeps } from "@frontdesk/core/knowledge/knowledge-deps";
 import { deliverOnce, webhookJobHandlers, WEBHOOK_DELIVER_JOB } from "@frontdesk/core/webhooks/webhook-jobs";
+import { SpanStatusCode, trace } from "@opentelemetry/api";
+import { scheduleRetention } from "@frontdesk/core/jobs/retention";
 import type { JobMetrics } from "@frontdesk/core/observability/job-metrics";
 import { analysisJobHandlers } from "@frontdesk/core/calls/analysis/analyse-call-job";
 
@@ -45,11 +47,39 @@ export function jobHandlers(deps: WorkerDeps): Record<string, JobHandler> {
   };
 }
 
+/** Each job in a span of its own when tracing is on (a no-op tracer otherwise). */
+function traced(handlers: Record<string, JobHandler>): Record<string, JobHandler> {
+  const tracer = trace.getTracer("frontdesk-worker");
+  return Object.fromEntries(
+    Object.entries(handlers).map(([kind, handle]) => [
+      kind,
+      (job) =>
+        tracer.startActiveSpan(`job ${kind}`, { attributes: { "frontdesk.job_id": job.id, "frontdesk.business_id": job.businessId, "frontdesk.attempt": job.attempts } }, async (span) => {
+          try {
+            await handle(job);
+          } catch (err) {
+            span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
+            throw err;
+          } finally {
+            span.end();
+          }
+        }),
+    ]),
+  );
+}
+
+/** The hourly retention pass (expired rows, finished jobs, purges after the grace period) of a worker. */
+export function startRetention(deps: Pick<WorkerDeps, "config" | "db" | "cache" | "logger">): { stop(): Promise<void> } {
+  const { store } = resolveKnowledgeDeps({ db: deps.db, cache: deps.cache, config: deps.config, logger: deps.logger });
+  return scheduleRetention({ db: deps.db, cache: deps.cache, store, logger: deps.logger.child({ component: "retention" }) });
+}
+
 export function createApiWorker(deps: WorkerDeps): JobWorker {
+  const handlers = jobHandlers(deps);
   return createJobWorker({
     db: deps.db,
     logger: deps.logger.child({ component: "jobs" }),
-    handlers: jobHandlers(deps),
+    handlers: deps.config.otel.endpoint ? traced(handlers) : handlers,
     pollMs: deps.pollMs,
     onFailure: deps.metrics ? (job, final) => deps.metrics!.jobFailed(job.kind, final) : undefined,
   });

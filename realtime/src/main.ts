@@ -3,6 +3,7 @@ import { ConfigError, loadConfig, usesDevSecret } from "@frontdesk/core/config/e
 import { createDb } from "@frontdesk/core/db/client";
 import { createCache } from "@frontdesk/core/cache/index";
 import { createLogger } from "@frontdesk/core/observability/logger";
+import { startTracing } from "@frontdesk/core/observability/tracing";
 import { createKnowledgeSearch } from "@frontdesk/core/knowledge/knowledge-search";
 import { createRealtimeServer } from "./server.ts";
 
@@ -21,6 +22,7 @@ async function main() {
   const logger = createLogger("realtime", config.logLevel);
   if (usesDevSecret(config)) logger.warn("APP_SECRET is not set: stream tokens are signed with the development secret");
   if (!config.openai.apiKey) logger.warn("OPENAI_API_KEY is not set: callers will hear that the assistant is not configured");
+  const tracing = await startTracing(config, "realtime");
   const db = createDb({ url: config.databaseUrl, poolMax: config.databasePoolMax });
   const cache = createCache(config);
   const relay = createRealtimeServer({ config, db, cache, logger, knowledge: createKnowledgeSearch({ db, cache, config, logger }) });
@@ -34,7 +36,7 @@ async function main() {
     logger.info({ signal, liveCalls: relay.liveCalls }, "draining: refusing new calls, letting live calls finish");
     await relay.drain();
     await relay.close();
-    await Promise.allSettled([db.$disconnect(), cache.close()]);
+    await Promise.allSettled([db.$disconnect(), cache.close(), tracing?.shutdown()]);
     process.exit(0);
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));

@@ -2,7 +2,7 @@
 // integers the sessions increment, read only when /metrics is scraped.
 import { Counter, Gauge, Histogram, createMetricsRegistry, type Registry } from "@frontdesk/core/observability/metrics";
 import type { CallEnded, SessionMetrics } from "./session/call-session.ts";
-import type { ReconnectOutcome } from "./session/model-link.ts";
+import type { ReconnectOutcome } from "./model/link.ts";
 
 export interface RelayMetrics extends SessionMetrics {
   registry: Registry;

@@ -12,6 +12,7 @@ import type { Logger } from "@frontdesk/core/observability/logger";
 import type { Registry } from "@frontdesk/core/observability/metrics";
 import type { KnowledgeSearch } from "@frontdesk/core/knowledge/knowledge-search";
 import { LiveCalls } from "./admission/live-calls.ts";
+import { relayAccessLog } from "./http/access-log.ts";
 import { createRelayMetrics } from "./metrics.ts";
 import { healthRoutes } from "./http/health.ts";
 import { voiceWebhook } from "./http/voice-webhook.ts";
@@ -25,7 +26,7 @@ import { isSignedByTwilio, streamUrl } from "./http/twilio-signature.ts";
 import { AGENT_TOOL_REGISTRY } from "./tools/index.ts";
 import type { AgentTool } from "./tools/tool.ts";
 import { createTwilioCalls } from "@frontdesk/core/telephony/twilio-calls";
-import { prepareModel } from "./session/prepare-model.ts";
+import { prepareModel } from "./model/prepare.ts";
 import { runCall, type CallHooks, type CallTimings } from "./session/run-call.ts";
 
 export interface RealtimeServerDeps {
@@ -69,6 +70,7 @@ export function createRealtimeServer(deps: RealtimeServerDeps): RealtimeServer {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", false);
+  app.use(relayAccessLog(logger));
   const form = express.urlencoded({ extended: false, limit: "64kb" });
   app.post(
     "/twilio/voice",
@@ -83,7 +85,7 @@ export function createRealtimeServer(deps: RealtimeServerDeps): RealtimeServer {
   app.post("/twilio/stream-ended", form, streamEnded({ config, exits, logger }));
   // For `npm run call`: a simulated caller's view of the transcript (never in production).
   if (config.env !== "production") app.get("/simulator/calls/:callSid/events", callTranscriptFeed({ config, db, cache }));
-  app.use(healthRoutes({ db, cache, registry: metrics.registry, draining: () => draining }));
+  app.use(healthRoutes({ db, cache, registry: metrics.registry, draining: () => draining, metricsToken: config.metricsToken }));
   app.use((_req, res) => {
     res.status(404).type("text/plain").send("Not Found");
   });

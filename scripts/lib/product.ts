@@ -13,10 +13,18 @@ import { registerJobMetrics } from "@frontdesk/core/observability/job-metrics";
 import { createApiApp } from "@frontdesk/api/app";
 import { createApiWorker } from "@frontdesk/api/worker";
 import { createRealtimeServer } from "@frontdesk/realtime/server";
-import { seedDemo } from "../../prisma/seed.ts";
+import { DEMO, seedDemo } from "../../prisma/seed.ts";
+import { ensureDemoWidgetKey, type DemoWidgetKey } from "./widget-demo.ts";
 
 export interface RunningProduct {
+  /** The demo business's widget key for the local demo page (null without the demo business). */
+  demoWidget: DemoWidgetKey | null;
   stop(): Promise<void>;
+}
+
+/** The local widget demo page's origin: the dashboard's host, the demo port. */
+export function widgetDemoOrigin(config: AppConfig): string {
+  return `http://${new URL(config.dashboardUrl).hostname}:${config.ports.widgetDemo}`;
 }
 
 function listen(server: Server, port: number, host: string, what: string): Promise<void> {
@@ -39,6 +47,7 @@ export async function startProduct(config: AppConfig, logger: Logger): Promise<R
   const knowledge = createKnowledgeService({ db, cache, config, logger, onJobsQueued: kick });
 
   if (await seedDemo({ db, createContent: knowledge.createContent })) logger.info("created the demo business");
+  const demoWidget = await ensureDemoWidgetKey(db, DEMO.slug, widgetDemoOrigin(config));
 
   const api = createApiApp({ config, db, cache, logger: logger.child({ service: "api" }), knowledge, metrics, onJobsQueued: kick });
   const httpServer = createServer(api.app);
@@ -50,6 +59,7 @@ export async function startProduct(config: AppConfig, logger: Logger): Promise<R
   });
 
   return {
+    demoWidget,
     async stop() {
       await relay.close();
       await new Promise<void>((r) => {

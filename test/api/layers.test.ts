@@ -19,7 +19,7 @@ const API_LAYERS: { name: string; holds: string[] }[] = [
   { name: "auth", holds: ["auth/"] },
   { name: "limits", holds: ["limits/"] },
   { name: "routes", holds: ["routes/"] },
-  { name: "app", holds: ["app.ts", "worker.ts", "main.ts"] },
+  { name: "app", holds: ["app.ts", "worker.ts", "main.ts", "api-process.ts", "worker-process.ts"] },
 ];
 
 /** What a route module may not import: a way to the unscoped database or the raw pool. */

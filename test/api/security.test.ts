@@ -113,6 +113,7 @@ const VALID_BODIES: Record<string, () => Record<string, Json>> = {
   updateKnowledge: () => ({ content: "Parking is free after 6pm." }),
   importKnowledge: () => ({ format: "csv", data: "question,answer\nDo you deliver?,Yes within five miles.\n" }),
   updateAgentConfig: () => ({ greeting: "Hello from the fuzzer!" }),
+  previewAgentInstructions: () => ({ prompt: "A draft from the fuzzer." }),
   updateMessage: () => ({ status: "handled" }),
   createApiKey: () => ({ name: "fuzz key", scopes: ["calls:read"] }),
   rotateApiKey: () => ({ overlapSeconds: 60 }),

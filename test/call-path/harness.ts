@@ -41,6 +41,8 @@ export interface CallPathOptions {
   timings?: RealtimeServerDeps["timings"];
   /** Give the relay Twilio REST credentials, pointed at a local stand-in. */
   twilioRest?: boolean;
+  /** The agent's tool registry (default: every tool the relay ships). */
+  tools?: RealtimeServerDeps["tools"];
 }
 
 export async function startCallPath(opts: CallPathOptions = {}): Promise<CallPath> {
@@ -63,7 +65,7 @@ export async function startCallPath(opts: CallPathOptions = {}): Promise<CallPat
     const config = testConfig(env);
     const cache = testCache();
     const relay = createRealtimeServer({
-      config, db, cache, logger: testLogger("realtime"), knowledge: createKnowledgeSearch({ db }), hooks: opts.hooks, timings: opts.timings,
+      config, db, cache, logger: testLogger("realtime"), knowledge: createKnowledgeSearch({ db }), hooks: opts.hooks, timings: opts.timings, tools: opts.tools,
     });
     const { port } = await relay.listen(0, "127.0.0.1");
     const relayUrl = `http://127.0.0.1:${port}`;

@@ -117,6 +117,29 @@ describe("the model's socket drops mid-call", () => {
     expect(Buffer.concat(model.inputAudio).equals(Buffer.concat(phone.sentAudio))).toBe(true);
   });
 
+  it("while the connection is being restored the caller hears a comfort tone, not silence", async () => {
+    path.model.setScenario({});
+    const biz = await createTestBusiness(path.db, { agent: { greeting: "Good afternoon." } });
+    const n = path.model.connections.length + 1;
+    const phone = await path.twilio.call({ to: biz.phone.e164, speed: 1 });
+    const first = await path.model.connection(n);
+    await greetingHeard(phone, first);
+    const greetingBytes = phone.receivedBytes;
+    path.model.refuseNext(2); // three attempts 400 ms apart: over a second without a model
+    first.drop();
+    await phone.waitFor(() => phone.receivedBytes > greetingBytes, 3_000, "a comfort tone");
+    expect(path.model.connections.length).toBe(n); // no model session was answering yet
+    const second = await path.model.connection(n + 1, 8_000);
+    await second.waitFor(() => second.responses.length > 0 || second.received.length > 0, 5_000, "the restored session");
+    // The tone stops once the model is back (its first event reaches the relay a moment later).
+    await new Promise((r) => setTimeout(r, 200));
+    const atRestore = phone.receivedBytes;
+    await new Promise((r) => setTimeout(r, 2_500));
+    expect(phone.receivedBytes).toBe(atRestore);
+    await phone.hangUp();
+    expect(await endedCall(path.db, phone.callSid)).toMatchObject({ endReason: "caller_hangup" });
+  });
+
   it("when the model cannot be reached again, the caller hears an apology from Twilio and the call ends cleanly", async () => {
     path.model.setScenario({});
     const biz = await createTestBusiness(path.db, { agent: { greeting: "Good morning." } });
@@ -125,6 +148,7 @@ describe("the model's socket drops mid-call", () => {
     const first = await path.model.connection(n);
     await greetingHeard(phone, first);
     const refusedBefore = path.model.refused;
+    const [gaveUpBefore, failedBefore] = [await reconnects("gave_up"), await reconnects("attempt_failed")];
     path.model.refuseNext(BACKOFF_MS.length);
     const droppedAt = performance.now();
     first.drop();
@@ -138,8 +162,8 @@ describe("the model's socket drops mid-call", () => {
     expect(request.params.Twiml).toContain("<Hangup/>");
     expect(await endedCall(path.db, phone.callSid)).toMatchObject({ endReason: "model_unavailable" });
     expect(path.model.connections.length).toBe(n); // no session was opened after the drop
-    expect(await reconnects("gave_up")).toBe(1);
-    expect(await reconnects("attempt_failed")).toBe(BACKOFF_MS.length);
+    expect((await reconnects("gave_up")) - gaveUpBefore).toBe(1);
+    expect((await reconnects("attempt_failed")) - failedBefore).toBe(BACKOFF_MS.length);
   });
 
   it("with a fallback number, the apology puts the caller through to it", async () => {

@@ -1,6 +1,7 @@
 // A local server standing in for the part of Twilio's REST API we call: fetching and updating a
 // live call (`POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}.json` with `Status=completed`
-// or `Twiml=...`). It checks HTTP basic auth like Twilio, answers with Twilio's call resource and
+// or `Twiml=...`), and finding and updating the account's numbers (`GET .../IncomingPhoneNumbers.json
+// ?PhoneNumber=`, `POST .../IncomingPhoneNumbers/{PN…}.json` with VoiceUrl, StatusCallback…). It checks HTTP basic auth like Twilio, answers with Twilio's call resource and
 // error body shapes, and records every request with its arrival time so a test can assert that a
 // transfer was dialled only after the hand-off audio had played.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -37,6 +38,16 @@ export interface StandInCall {
   twiml: string | undefined;
 }
 
+/** A number the stand-in account owns, with the webhooks Twilio would call for it. */
+export interface StandInNumber {
+  sid: string;
+  phoneNumber: string;
+  voiceUrl: string;
+  voiceMethod: string;
+  statusCallback: string;
+  statusCallbackMethod: string;
+}
+
 export interface TwilioErrorBody {
   code: number;
   message: string;
@@ -52,6 +63,10 @@ export interface TwilioRestStandIn {
   /** Every request, in arrival order. */
   requests: TwilioRestRequest[];
   calls: Map<string, StandInCall>;
+  /** The account's numbers, by SID. */
+  numbers: Map<string, StandInNumber>;
+  /** Gives the account a number (E.164), its webhooks unset. */
+  addNumber(phoneNumber: string): StandInNumber;
   /** Registers a live call (in progress unless told otherwise). */
   addCall(sid?: string, init?: Partial<Pick<StandInCall, "from" | "to" | "status">>): StandInCall;
   /** The next `count` call requests fail with this HTTP status (an outage, a 429). */
@@ -74,6 +89,8 @@ export interface TwilioRestStandInOptions {
 }
 
 const CALL_PATH = /^\/2010-04-01\/Accounts\/([^/]+)\/Calls\/([^/]+)\.json$/;
+const NUMBERS_PATH = /^\/2010-04-01\/Accounts\/([^/]+)\/IncomingPhoneNumbers\.json$/;
+const NUMBER_PATH = /^\/2010-04-01\/Accounts\/([^/]+)\/IncomingPhoneNumbers\/([^/]+)\.json$/;
 const CALL_SID = /^CA[0-9a-f]{32}$/;
 /** Twilio's documented cap on the Twiml parameter. */
 const MAX_TWIML_CHARS = 4000;
@@ -88,6 +105,58 @@ export async function startTwilioRestStandIn(opts: TwilioRestStandInOptions = {}
   const acceptUnknownCalls = opts.acceptUnknownCalls ?? true;
   const requests: TwilioRestRequest[] = [];
   const calls = new Map<string, StandInCall>();
+  const numbers = new Map<string, StandInNumber>();
+
+  function addNumber(phoneNumber: string): StandInNumber {
+    const number = { sid: "PN" + randomBytes(16).toString("hex"), phoneNumber, voiceUrl: "", voiceMethod: "POST", statusCallback: "", statusCallbackMethod: "POST" };
+    numbers.set(number.sid, number);
+    return number;
+  }
+
+  function numberResource(n: StandInNumber) {
+    return {
+      sid: n.sid,
+      account_sid: accountSid,
+      api_version: "2010-04-01",
+      phone_number: n.phoneNumber,
+      friendly_name: n.phoneNumber,
+      voice_url: n.voiceUrl || null,
+      voice_method: n.voiceMethod,
+      voice_fallback_url: null,
+      status_callback: n.statusCallback || null,
+      status_callback_method: n.statusCallbackMethod,
+      capabilities: { voice: true, sms: true, mms: false, fax: false },
+      status: "in-use",
+      uri: `/2010-04-01/Accounts/${accountSid}/IncomingPhoneNumbers/${n.sid}.json`,
+    };
+  }
+
+  /** The IncomingPhoneNumbers list (filtered by PhoneNumber) and the update of one number. */
+  function answerNumbers(method: string, path: string, query: URLSearchParams, params: Record<string, string>): { status: number; body: unknown } | undefined {
+    const list = NUMBERS_PATH.exec(path);
+    if (list && list[1] === accountSid && method === "GET") {
+      const wanted = query.get("PhoneNumber");
+      const pageSize = Number(query.get("PageSize") ?? 50);
+      const found = [...numbers.values()].filter((n) => !wanted || n.phoneNumber === wanted).slice(0, pageSize);
+      const uri = `/2010-04-01/Accounts/${accountSid}/IncomingPhoneNumbers.json?PageSize=${pageSize}&Page=0`;
+      return {
+        status: 200,
+        body: { incoming_phone_numbers: found.map(numberResource), start: 0, end: Math.max(0, found.length - 1), page: 0, page_size: pageSize, uri, first_page_uri: uri, next_page_uri: null, previous_page_uri: null },
+      };
+    }
+    const one = NUMBER_PATH.exec(path);
+    if (one && one[1] === accountSid) {
+      const n = numbers.get(one[2]!);
+      if (!n) return undefined;
+      if (method === "POST") {
+        for (const [param, field] of [["VoiceUrl", "voiceUrl"], ["VoiceMethod", "voiceMethod"], ["StatusCallback", "statusCallback"], ["StatusCallbackMethod", "statusCallbackMethod"]] as const) {
+          if (params[param] !== undefined) n[field] = params[param]!;
+        }
+      }
+      return { status: 200, body: numberResource(n) };
+    }
+    return undefined;
+  }
   const updateListeners = new Set<(call: StandInCall, params: Record<string, string>) => void>();
   const waiters = new Set<{ match: (r: TwilioRestRequest) => boolean; resolve: (r: TwilioRestRequest) => void }>();
   const failures: number[] = [];
@@ -241,6 +310,12 @@ export async function startTwilioRestStandIn(opts: TwilioRestStandInOptions = {}
       return answer(401, errorBody(401, 20003, "Authenticate"), { "www-authenticate": 'Basic realm="Twilio API"' });
     }
     const notFound = () => answer(404, errorBody(404, 20404, `The requested resource ${path} was not found`));
+    if (NUMBERS_PATH.test(path) || NUMBER_PATH.test(path)) {
+      const failed = failures.shift();
+      if (failed !== undefined) return answer(failed, errorBody(failed, failed === 429 ? 20429 : 20500, "Service Unavailable"));
+      const answered = answerNumbers(req.method ?? "GET", path, new URL(req.url ?? "/", "http://stand-in").searchParams, params);
+      return answered ? answer(answered.status, answered.body) : notFound();
+    }
     if (!match || match[1] !== accountSid) return notFound();
     if (req.method !== "POST" && req.method !== "GET") {
       return answer(405, errorBody(405, 20004, "Method not allowed"));
@@ -271,6 +346,8 @@ export async function startTwilioRestStandIn(opts: TwilioRestStandInOptions = {}
     authToken,
     requests,
     calls,
+    numbers,
+    addNumber,
     addCall,
     failNext(count, status = 503) {
       for (let i = 0; i < count; i++) failures.push(status);

@@ -36,7 +36,7 @@ afterAll(() => {
 
 describe("npm start with no configuration", () => {
   it("brings up the API, the relay and the dashboard on embedded defaults, and Ctrl-C stops them all", async () => {
-    const [api, realtime, dashboard] = [await freePort(), await freePort(), await freePort()];
+    const [api, realtime, dashboard, widgetDemo] = [await freePort(), await freePort(), await freePort(), await freePort()];
     // Nothing from the test run's environment: no DATABASE_URL, no REDIS_URL, no secrets.
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
@@ -45,6 +45,7 @@ describe("npm start with no configuration", () => {
       API_PORT: String(api),
       REALTIME_PORT: String(realtime),
       DASHBOARD_PORT: String(dashboard),
+      WIDGET_DEMO_PORT: String(widgetDemo),
       LOG_LEVEL: "warn",
     };
     child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], { env, stdio: ["ignore", "pipe", "pipe"] });
@@ -62,7 +63,7 @@ describe("npm start with no configuration", () => {
       const res = await fetch(`http://127.0.0.1:${port}/healthz`);
       expect(res.status, `healthz on ${port}`).toBe(200);
     }
-    for (const port of [api, realtime]) {
+    for (const port of [api, realtime, dashboard]) {
       const res = await fetch(`http://127.0.0.1:${port}/readyz`);
       expect(res.status, `readyz on ${port}`).toBe(200);
     }
@@ -83,9 +84,21 @@ describe("npm start with no configuration", () => {
       }, { timeout: 20_000, interval: 500 })
       .toBe("Location and parking");
 
+    // The widget demo page, on its own origin, embeds both widgets with a key that allows it.
+    const demoOrigin = `http://127.0.0.1:${widgetDemo}`;
+    expect(out).toContain(`widgets     ${demoOrigin}/`);
+    const demoPage = await (await fetch(demoOrigin + "/")).text();
+    expect(demoPage).toContain(`http://127.0.0.1:${api}/widgets/v1/knowledge.js`);
+    expect(demoPage).toContain("<frontdesk-call-log");
+    expect((await fetch(`http://127.0.0.1:${api}/widgets/v1/call-log.js`)).status).toBe(200);
+    const demoKey = /key="(pk_live_\w+)"/.exec(demoPage)![1];
+    const profile = await fetch(`http://127.0.0.1:${api}/v1/widget/business`, { headers: { authorization: `Bearer ${demoKey}`, origin: demoOrigin } });
+    expect(profile.status).toBe(200);
+    expect(((await profile.json()) as { name: string; phoneNumber: string }).phoneNumber).toBe("+15555550100");
+
     child.kill("SIGINT");
     expect(await exited).toBe(0);
     child = undefined;
-    for (const port of [api, realtime, dashboard]) expect(await portClosed(port), `port ${port} closed`).toBe(true);
+    for (const port of [api, realtime, dashboard, widgetDemo]) expect(await portClosed(port), `port ${port} closed`).toBe(true);
   }, 180_000);
 });

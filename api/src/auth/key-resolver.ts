@@ -7,7 +7,7 @@ import type { Cache } from "@frontdesk/core/cache/cache";
 import type { Logger } from "@frontdesk/core/observability/logger";
 import { hashApiKey, isPublishableKeyShaped, isSecretKeyShaped, KEY_LAST_USED_INTERVAL_MS, keyIsLive } from "@frontdesk/core/auth/api-keys";
 
-const INVALIDATE_CHANNEL = "keys:invalidate";
+import { BUSINESS_CHANGED_CHANNEL as INVALIDATE_CHANNEL } from "@frontdesk/core/business/business-changed";
 const CACHE_TTL_MS = 10_000;
 const CACHE_MAX = 10_000;
 

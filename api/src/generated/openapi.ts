@@ -353,6 +353,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/capabilities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What is ready for the business to take calls (the onboarding checklist)
+         * @description Whether the voice AI (`OPENAI_API_KEY`) and Twilio are configured on this frontdesk,
+         *     whether the business has an active number and indexed knowledge, whether a test call
+         *     from the browser can be made, and the exact webhook URLs to paste into Twilio's number
+         *     settings (set automatically on attach when Twilio is configured).
+         */
+        get: operations["getCapabilities"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/phone-numbers": {
         parameters: {
             query?: never;
@@ -366,6 +389,11 @@ export interface paths {
         /**
          * Attach a Twilio number to the business
          * @description A number rings one business only; a number already attached anywhere answers `409`.
+         *     When Twilio credentials are configured, the number is looked up on the Twilio account
+         *     and its voice webhook and status callback are set to this frontdesk's relay (the URLs
+         *     `GET /v1/capabilities` shows); a number the account does not have answers
+         *     `400 twilio_number_not_found`, and Twilio unreachable or refusing answers
+         *     `503 twilio_unavailable` (nothing is attached either way).
          */
         post: operations["attachPhoneNumber"];
         delete?: never;
@@ -462,6 +490,76 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/knowledge/gaps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Questions the agent could not answer
+         * @description Questions callers asked that the knowledge base did not answer (a search with no hit,
+         *     only weak hits, or the agent saying it did not know), grouped when they ask the same
+         *     thing, counted, with the calls they were asked in. Collected when a call ends.
+         */
+        get: operations["listKnowledgeGaps"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/knowledge/gaps/{gapId}/draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A knowledge gap id (`gap_…`). */
+                gapId: components["parameters"]["GapId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Turn a knowledge gap into a document draft
+         * @description Writes a knowledge document with status `draft`, titled with the question and listing how
+         *     callers asked it; the agent does not read it until it is edited (an edit indexes it). The
+         *     gap becomes `drafted`. Asked again, returns the same draft (`200`) while it exists.
+         */
+        post: operations["draftKnowledgeFromGap"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/knowledge/gaps/{gapId}/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A knowledge gap id (`gap_…`). */
+                gapId: components["parameters"]["GapId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Dismiss a knowledge gap
+         * @description The gap leaves the open list for good; the same question asked again still counts on it but does not reopen it.
+         */
+        post: operations["dismissKnowledgeGap"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/knowledge/status": {
         parameters: {
             query?: never;
@@ -523,6 +621,30 @@ export interface paths {
          * @description Only the fields given change; the next call uses them.
          */
         patch: operations["updateAgentConfig"];
+        trace?: never;
+    };
+    "/v1/agent-config/instructions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The exact instructions the voice model receives, from the saved configuration
+         * @description Built from the business's profile and hours and the agent's language, prompt and tools, as the relay builds them for every call.
+         */
+        get: operations["getAgentInstructions"];
+        put?: never;
+        /**
+         * Preview the instructions for a draft configuration (nothing is saved)
+         * @description The body is a draft of changes, as for `PATCH /v1/agent-config`, laid over the saved configuration; it is validated the same way but not saved.
+         */
+        post: operations["previewAgentInstructions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/calls": {
@@ -1153,7 +1275,7 @@ export interface components {
              * @description A stable, machine-readable code; the table in Problem codes gives each one's status.
              * @enum {string}
              */
-            code: "validation_failed" | "invalid_json" | "bad_request" | "request_aborted" | "link_invalid" | "unauthenticated" | "invalid_authorization" | "invalid_api_key" | "session_expired" | "invalid_credentials" | "invalid_widget_token" | "plan_limit" | "knowledge_limit_reached" | "forbidden" | "csrf_failed" | "insufficient_scope" | "insufficient_role" | "session_required" | "secret_key_not_allowed" | "publishable_key_not_allowed" | "widget_not_enabled" | "origin_not_allowed" | "invite_email_mismatch" | "not_found" | "route_not_found" | "business_not_found" | "no_business" | "invite_not_found" | "method_not_allowed" | "not_acceptable" | "request_timeout" | "conflict" | "endpoint_disabled" | "email_taken" | "phone_number_taken" | "already_member" | "last_owner" | "invite_already_accepted" | "key_not_active" | "idempotency_key_reused" | "idempotency_key_in_use" | "payload_too_large" | "unsupported_media_type" | "client_error" | "rate_limited" | "login_throttled" | "too_many_streams" | "internal" | "unavailable" | "stream_unavailable";
+            code: "validation_failed" | "invalid_json" | "bad_request" | "request_aborted" | "link_invalid" | "twilio_number_not_found" | "unauthenticated" | "invalid_authorization" | "invalid_api_key" | "session_expired" | "invalid_credentials" | "invalid_widget_token" | "plan_limit" | "knowledge_limit_reached" | "member_limit_reached" | "forbidden" | "csrf_failed" | "insufficient_scope" | "insufficient_role" | "session_required" | "secret_key_not_allowed" | "publishable_key_not_allowed" | "widget_not_enabled" | "origin_not_allowed" | "invite_email_mismatch" | "not_found" | "route_not_found" | "business_not_found" | "no_business" | "invite_not_found" | "method_not_allowed" | "not_acceptable" | "request_timeout" | "conflict" | "endpoint_disabled" | "email_taken" | "phone_number_taken" | "already_member" | "last_owner" | "invite_already_accepted" | "key_not_active" | "idempotency_key_reused" | "idempotency_key_in_use" | "payload_too_large" | "unsupported_media_type" | "client_error" | "rate_limited" | "login_throttled" | "too_many_streams" | "internal" | "unavailable" | "stream_unavailable" | "twilio_unavailable";
             /** @description The `Request-Id` of the request. */
             request_id: string;
             /** @description For validation problems, one entry per bad field. */
@@ -1337,6 +1459,42 @@ export interface components {
         PhoneNumberList: components["schemas"]["ListMeta"] & {
             data: components["schemas"]["PhoneNumber"][];
         };
+        Capability: {
+            ready: boolean;
+            /** @description Why it is not ready and what to do, for a person; null when ready. */
+            reason: string | null;
+        };
+        Capabilities: {
+            /** @description The voice agent can answer (`OPENAI_API_KEY` is set on this frontdesk). */
+            voiceAi: components["schemas"]["Capability"];
+            /** @description Twilio credentials are set, so attaching a number configures its webhooks. */
+            twilio: components["schemas"]["Capability"];
+            /** @description The business has at least one active number. */
+            phoneNumber: components["schemas"]["Capability"] & {
+                /** @description Active numbers attached. */
+                active: number;
+            };
+            /** @description At least one knowledge document is indexed (the agent can find it). */
+            knowledge: components["schemas"]["Capability"] & {
+                total: number;
+                indexed: number;
+                pending: number;
+                failed: number;
+            };
+            /** @description A test call from the dashboard in the browser can be made (needs the voice AI). */
+            browserTestCall: components["schemas"]["Capability"];
+            /** @description What to paste into the Twilio number's settings ("A call comes in" and "Call status changes"). */
+            twilioWebhooks: {
+                /** Format: uri */
+                voiceUrl: string;
+                /** @enum {string} */
+                voiceMethod: "POST";
+                /** Format: uri */
+                statusCallbackUrl: string;
+                /** @enum {string} */
+                statusCallbackMethod: "POST";
+            };
+        };
         PhoneNumberCreate: {
             e164: components["schemas"]["E164"];
             label?: string | null;
@@ -1347,8 +1505,11 @@ export interface components {
             label?: string | null;
             isActive?: boolean;
         };
-        /** @enum {string} */
-        IndexStatus: "pending" | "indexed" | "failed";
+        /**
+         * @description `draft`: written from a knowledge gap, not indexed (the agent does not read it) until edited.
+         * @enum {string}
+         */
+        IndexStatus: "pending" | "indexed" | "failed" | "draft";
         KnowledgeItem: {
             id: components["schemas"]["Id"];
             title: string;
@@ -1365,6 +1526,34 @@ export interface components {
             indexedAt: components["schemas"]["NullableTimestamp"];
             createdAt: components["schemas"]["Timestamp"];
             updatedAt: components["schemas"]["Timestamp"];
+        };
+        /** @enum {string} */
+        KnowledgeGapStatus: "open" | "dismissed" | "drafted";
+        KnowledgeGap: {
+            id: components["schemas"]["Id"];
+            /** @description The first wording asked; `calls` holds the others. */
+            question: string;
+            /** @description Calls in which this question went unanswered. */
+            count: number;
+            status: components["schemas"]["KnowledgeGapStatus"];
+            /** @description The knowledge document drafted from this gap. */
+            draftContentId: string | null;
+            firstAskedAt: components["schemas"]["Timestamp"];
+            lastAskedAt: components["schemas"]["Timestamp"];
+            /** @description The most recent calls it was asked in (up to 10; `count` says how many in all). */
+            calls: {
+                callId: components["schemas"]["Id"];
+                question: string;
+                /**
+                 * @description No hit; only weak hits; or the agent said it did not know.
+                 * @enum {string}
+                 */
+                reason: "no_hit" | "weak_hits" | "agent_unsure";
+                askedAt: components["schemas"]["Timestamp"];
+            }[];
+        };
+        KnowledgeGapList: components["schemas"]["ListMeta"] & {
+            data: components["schemas"]["KnowledgeGap"][];
         };
         KnowledgeList: components["schemas"]["ListMeta"] & {
             data: components["schemas"]["KnowledgeItem"][];
@@ -1418,6 +1607,14 @@ export interface components {
             indexed: number;
             failed: number;
             lastIndexedAt: components["schemas"]["NullableTimestamp"];
+        };
+        AgentInstructions: {
+            /** @description The model's instructions, word for word. */
+            instructions: string;
+            /** @description The tools offered to the model with them. */
+            tools: components["schemas"]["AgentTool"][];
+            /** @description The first words said on a call, with {business} filled in. */
+            greeting: string;
         };
         /** @enum {string} */
         Voice: "alloy" | "ash" | "ballad" | "coral" | "echo" | "sage" | "shimmer" | "verse" | "marin" | "cedar";
@@ -1843,9 +2040,17 @@ export interface components {
                 apiRequestsPerMinute: number;
                 widgetRequestsPerMinute: number;
                 concurrentCalls: number;
+                /** @description Minutes included each calendar month (UTC). */
                 monthlyCallMinutes: number;
                 knowledgeDocuments: number;
+                /** @description Seats; members plus open invitations. */
                 members: number;
+                /**
+                 * @description Past the included minutes, `metered` keeps answering and bills each extra minute;
+                 *     `refuse` tells callers politely that the business cannot take calls until next month.
+                 * @enum {string}
+                 */
+                overage: "metered" | "refuse";
             };
         };
         /**
@@ -2172,6 +2377,8 @@ export interface components {
         PhoneNumberId: components["schemas"]["Id"];
         /** @description A knowledge document id (`kn_…`). */
         ContentId: components["schemas"]["Id"];
+        /** @description A knowledge gap id (`gap_…`). */
+        GapId: components["schemas"]["Id"];
         /** @description A call id (`call_…`). */
         CallId: components["schemas"]["Id"];
         /** @description A message id (`msg_…`). */
@@ -2861,6 +3068,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PlanLimit"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
@@ -2934,6 +3142,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Session"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PlanLimit"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getCapabilities: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The business a dashboard session acts on. Needed only when the user belongs to more
+                 *     than one business; a secret key always acts on its own business.
+                 */
+                "Frontdesk-Business"?: components["parameters"]["Business"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The checklist. */
+            200: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Capabilities"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -3328,6 +3572,152 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
+    listKnowledgeGaps: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The id of the last item of the previous page. */
+                starting_after?: components["parameters"]["StartingAfter"];
+                /** @description `recent`: last asked first (default); `frequent`: most asked first. */
+                sort?: "recent" | "frequent";
+                /** @description Gaps in this state (default `open`; dismissed gaps are listed only when asked for). */
+                status?: components["schemas"]["KnowledgeGapStatus"];
+            };
+            header?: {
+                /**
+                 * @description The business a dashboard session acts on. Needed only when the user belongs to more
+                 *     than one business; a secret key always acts on its own business.
+                 */
+                "Frontdesk-Business"?: components["parameters"]["Business"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of knowledge gaps. */
+            200: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeGapList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    draftKnowledgeFromGap: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The business a dashboard session acts on. Needed only when the user belongs to more
+                 *     than one business; a secret key always acts on its own business.
+                 */
+                "Frontdesk-Business"?: components["parameters"]["Business"];
+                /** @description Makes a retried POST safe; see Conventions. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description The session's `csrfToken`; required when the request is authenticated by the session cookie. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description A knowledge gap id (`gap_…`). */
+                gapId: components["parameters"]["GapId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The draft written earlier from this gap. */
+            200: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeItem"];
+                };
+            };
+            /** @description The new draft. */
+            201: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeItem"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PlanLimit"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    dismissKnowledgeGap: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The business a dashboard session acts on. Needed only when the user belongs to more
+                 *     than one business; a secret key always acts on its own business.
+                 */
+                "Frontdesk-Business"?: components["parameters"]["Business"];
+                /** @description Makes a retried POST safe; see Conventions. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description The session's `csrfToken`; required when the request is authenticated by the session cookie. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description A knowledge gap id (`gap_…`). */
+                gapId: components["parameters"]["GapId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The gap, dismissed. */
+            200: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeGap"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
     getKnowledgeStatus: {
         parameters: {
             query?: never;
@@ -3549,6 +3939,82 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AgentConfig"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAgentInstructions: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The business a dashboard session acts on. Needed only when the user belongs to more
+                 *     than one business; a secret key always acts on its own business.
+                 */
+                "Frontdesk-Business"?: components["parameters"]["Business"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The instructions. */
+            200: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentInstructions"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    previewAgentInstructions: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The business a dashboard session acts on. Needed only when the user belongs to more
+                 *     than one business; a secret key always acts on its own business.
+                 */
+                "Frontdesk-Business"?: components["parameters"]["Business"];
+                /** @description The session's `csrfToken`; required when the request is authenticated by the session cookie. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgentConfigPatch"];
+            };
+        };
+        responses: {
+            /** @description The instructions the draft would give. */
+            200: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentInstructions"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -6,6 +6,7 @@ import { businessOperations } from "./businesses.ts";
 import { memberOperations } from "./members.ts";
 import { phoneNumberOperations } from "./phone-numbers.ts";
 import { knowledgeOperations } from "./knowledge.ts";
+import { knowledgeGapOperations } from "./knowledge-gaps.ts";
 import { agentConfigOperations } from "./agent-config.ts";
 import { callOperations } from "./calls.ts";
 import { analyticsOperations } from "./analytics.ts";
@@ -15,6 +16,7 @@ import { widgetOperations } from "./widget.ts";
 import { webhookOperations } from "./webhooks.ts";
 import { usageOperations } from "./usage.ts";
 import { eventOperations } from "./events.ts";
+import { capabilityOperations } from "./capabilities.ts";
 
 export const allOperations: OperationDef[] = [
   ...healthOperations,
@@ -23,6 +25,7 @@ export const allOperations: OperationDef[] = [
   ...memberOperations,
   ...phoneNumberOperations,
   ...knowledgeOperations,
+  ...knowledgeGapOperations,
   ...agentConfigOperations,
   ...callOperations,
   ...analyticsOperations,
@@ -32,4 +35,5 @@ export const allOperations: OperationDef[] = [
   ...webhookOperations,
   ...usageOperations,
   ...eventOperations,
+  ...capabilityOperations,
 ];

@@ -10,7 +10,7 @@ import { isoOrNull, presentKnowledge } from "./present.ts";
 
 const contentNotFound = () => new ApiError("not_found", "not_found", { userMessage: "Knowledge document not found." });
 
-async function assertRoomFor(tenant: Tenant, adding: number) {
+export async function assertRoomFor(tenant: Tenant, adding: number) {
   const allowed = planLimits(tenant.business.plan).knowledgeDocuments;
   const count = await tenant.db.rAGContent.count();
   if (count + adding > allowed) {

@@ -4,6 +4,7 @@ import type { Db } from "../db/client.ts";
 import { AppError } from "../errors.ts";
 import { hashToken } from "../auth/tokens.ts";
 import { normaliseEmail } from "../auth/email.ts";
+import { planLimits } from "../billing/plans.ts";
 
 export interface AcceptInviteInput {
   token: string;
@@ -26,6 +27,18 @@ export async function acceptInvite(db: Db, input: AcceptInviteInput): Promise<{ 
       reason: "invite_email_mismatch",
       message: `invite ${invite.id} was sent to another address than user ${user.id}'s`,
       userMessage: "This invitation was sent to another email address; sign in as that user.",
+    });
+  }
+  // The plan may have shrunk since the invitation was sent.
+  const [members, business] = await Promise.all([
+    db.membership.count({ where: { businessId: invite.businessId, userId: { not: user.id } } }),
+    db.business.findUniqueOrThrow({ where: { id: invite.businessId }, select: { plan: true } }),
+  ]);
+  if (members >= planLimits(business.plan).members) {
+    throw new AppError("plan_limit", {
+      reason: "member_limit_reached",
+      message: `invite ${invite.id} refused: the business's ${business.plan} plan is full`,
+      userMessage: "This business has no free seat on its plan; ask its owner to upgrade or remove a member.",
     });
   }
   await db.$transaction(async (tx) => {

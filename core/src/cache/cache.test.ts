@@ -29,6 +29,20 @@ describe.each(caches)("%s cache", (_name, cache) => {
     expect(await cache.get(k)).toBeNull();
   });
 
+  it("deletes every key containing a fragment (a purged business's), values and leases alike, and no other", async () => {
+    const biz = `biz_${randomUUID()}`;
+    await cache.set(`rl:${biz}:m`, "1", 60_000);
+    await cache.incrBy(`usage:${biz}`, 2, 60_000);
+    await cache.acquireLease(`calls:${biz}`, "CA1", 5, 60_000);
+    const other = `rl:biz_${randomUUID()}:m`;
+    await cache.set(other, "1", 60_000);
+    expect(await cache.deleteMatching(biz)).toBe(3);
+    expect(await cache.get(`rl:${biz}:m`)).toBeNull();
+    expect(await cache.countLeases(`calls:${biz}`)).toBe(0);
+    expect(await cache.get(other)).toBe("1");
+    expect(await cache.deleteMatching("no*such[key")).toBe(0);
+  });
+
   it("forgets a value when its time to live runs out", async () => {
     const k = key();
     await cache.set(k, "v", 80);

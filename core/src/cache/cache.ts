@@ -11,6 +11,8 @@ export interface Cache {
   /** Stores only if absent; true when stored (a lock or a dedupe marker). */
   setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
   del(key: string): Promise<void>;
+  /** Deletes every key containing `fragment` (a purged business's keys); returns how many. */
+  deleteMatching(fragment: string): Promise<number>;
   /** Remaining life in ms: -1 no expiry, -2 missing. */
   ttl(key: string): Promise<number>;
   /** Atomic add; the expiry is set when the counter is created (fixed window). */

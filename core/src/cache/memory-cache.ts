@@ -50,6 +50,13 @@ export function createMemoryCache(prefix = "fd:", now: () => number = Date.now):
     async del(key) {
       store.delete(k(key));
     },
+    async deleteMatching(fragment) {
+      let n = 0;
+      for (const map of [store, leases] as Map<string, unknown>[]) {
+        for (const key of [...map.keys()]) if (key.startsWith(prefix) && key.includes(fragment) && map.delete(key)) n++;
+      }
+      return n;
+    },
     async ttl(key) {
       const e = live(k(key));
       if (!e) return -2;

@@ -67,6 +67,18 @@ export function createRedisCache({ url, prefix = "fd:", now = Date.now }: RedisC
     async del(key) {
       await client.del(key);
     },
+    async deleteMatching(fragment) {
+      // SCAN sees full keys; commands add keyPrefix themselves, so strip it before UNLINK.
+      const pattern = `${prefix}*${fragment.replace(/[*?[\]\\]/g, "\\$&")}*`;
+      let cursor = "0";
+      let n = 0;
+      do {
+        const [next, keys] = await client.scan(cursor, "MATCH", pattern, "COUNT", 1000);
+        cursor = next;
+        if (keys.length) n += await client.unlink(...keys.map((key) => key.slice(prefix.length)));
+      } while (cursor !== "0");
+      return n;
+    },
     async ttl(key) {
       return client.pttl(key);
     },

@@ -74,6 +74,7 @@ const EnvShape = {
   PINECONE_API_KEY: optionalString,
   PINECONE_INDEX_HOST: optionalUrl(["http:", "https:"]),
   PINECONE_CONTROLLER_URL: optionalUrl(["http:", "https:"]),
+  BILLING_DEFAULT_PLAN: optionalString.pipe(z.enum(["free", "starter", "pro", "enterprise"]).default("free")),
   STRIPE_SECRET_KEY: optionalString,
   STRIPE_WEBHOOK_SECRET: optionalString,
   STRIPE_API_BASE_URL: optionalUrl(["http:", "https:"]),
@@ -89,11 +90,15 @@ const EnvShape = {
   MAX_CALLS_PER_INSTANCE: int(200, 1, 100_000),
   DRAIN_TIMEOUT_MS: int(30 * 60_000, 0, 24 * 3_600_000),
   WORKER_PORT: port(3003),
+  WIDGET_DEMO_PORT: port(3004),
   API_JOB_WORKER: optionalString.pipe(z.enum(["on", "off"]).default("on")),
   API_DRAIN_TIMEOUT_MS: int(30_000, 0, 3_600_000),
   SHUTDOWN_DELAY_MS: int(0, 0, 600_000),
   METRICS_TOKEN: optionalString,
   WEBHOOK_ALLOW_PRIVATE_TARGETS: bool,
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl(["http:", "https:"]),
+  OTEL_EXPORTER_OTLP_HEADERS: optionalString,
+  OTEL_SERVICE_NAME: optionalString,
 } as const;
 
 /** Every variable the processes read, validated; deploy manifests are checked against it. */
@@ -136,7 +141,7 @@ export interface AppConfig {
   host: string;
   /** The PORT variable, which overrides the port of whichever process reads it. */
   port: number | undefined;
-  ports: { api: number; realtime: number; dashboard: number; worker: number };
+  ports: { api: number; realtime: number; dashboard: number; worker: number; widgetDemo: number };
   databaseUrl: string | undefined;
   databasePoolMax: number;
   redisUrl: string | undefined;
@@ -165,6 +170,8 @@ export interface AppConfig {
   };
   pinecone: { apiKey: string; indexHost: string; controllerUrl: string | undefined } | undefined;
   stripe: { secretKey: string; webhookSecret: string | undefined; apiBaseUrl: string | undefined } | undefined;
+  /** The plan a new business starts on (every business's, while billing is off). */
+  billing: { defaultPlan: Env["BILLING_DEFAULT_PLAN"] };
   limits: { maxCallsPerInstance: number; drainTimeoutMs: number };
   /** Outgoing mail: SMTP when smtpUrl is set, otherwise the console. */
   mail: { smtpUrl: string | undefined; from: string };
@@ -181,6 +188,8 @@ export interface AppConfig {
   metricsToken: string | undefined;
   /** Whether webhooks may target loopback/private addresses (default: outside production only). */
   webhooks: { allowPrivateTargets: boolean };
+  /** OpenTelemetry traces go to this OTLP/HTTP endpoint; unset: no tracing at all. */
+  otel: { endpoint: string | undefined; serviceName: string | undefined };
 }
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -201,7 +210,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: e.LOG_LEVEL,
     host: e.HOST,
     port: e.PORT,
-    ports: { api: e.API_PORT, realtime: e.REALTIME_PORT, dashboard: e.DASHBOARD_PORT, worker: e.WORKER_PORT },
+    ports: { api: e.API_PORT, realtime: e.REALTIME_PORT, dashboard: e.DASHBOARD_PORT, worker: e.WORKER_PORT, widgetDemo: e.WIDGET_DEMO_PORT },
     databaseUrl: e.DATABASE_URL,
     databasePoolMax: e.DATABASE_POOL_MAX,
     redisUrl: e.REDIS_URL,
@@ -234,6 +243,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     stripe: e.STRIPE_SECRET_KEY
       ? { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiBaseUrl: e.STRIPE_API_BASE_URL }
       : undefined,
+    billing: { defaultPlan: e.BILLING_DEFAULT_PLAN },
     limits: { maxCallsPerInstance: e.MAX_CALLS_PER_INSTANCE, drainTimeoutMs: e.DRAIN_TIMEOUT_MS },
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
@@ -241,6 +251,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     shutdown: { delayMs: e.SHUTDOWN_DELAY_MS, apiDrainTimeoutMs: e.API_DRAIN_TIMEOUT_MS },
     metricsToken: e.METRICS_TOKEN,
     webhooks: { allowPrivateTargets: e.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? e.NODE_ENV !== "production" },
+    otel: { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME },
   };
 }
 

@@ -23,6 +23,7 @@ export const TENANT_MODEL_KEYS = [
   "membership", "invite", "phoneNumber", "rAGContent", "knowledgeChunk", "configuration",
   "callLog", "transcriptSegment", "callMessage", "apiKey", "widgetKey", "webhookEndpoint",
   "webhookDelivery", "subscription", "usageEvent", "idempotencyKey", "auditLog", "job",
+  "knowledgeGap", "knowledgeGapCall",
 ] as const;
 
 const WHERE_OPS = new Set([

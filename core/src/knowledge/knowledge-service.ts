@@ -128,7 +128,8 @@ export function createKnowledgeService(input: KnowledgeDepsInput & KnowledgeServ
       }
       let contents = 0;
       for (const businessId of businessIds) {
-        const ids = (await forBusiness(db, businessId).rAGContent.findMany({ select: { id: true } })).map((r) => r.id);
+        // Drafts wait for their answer: reindexing must not publish them.
+        const ids = (await forBusiness(db, businessId).rAGContent.findMany({ where: { status: { not: "draft" } }, select: { id: true } })).map((r) => r.id);
         for (let i = 0; i < ids.length; i += 5000) {
           const batch = ids.slice(i, i + 5000);
           await forBusiness(db, businessId).$transaction(async (tx) => {

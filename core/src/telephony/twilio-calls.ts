@@ -3,8 +3,8 @@
 // real twilio SDK; when TWILIO_API_BASE_URL is set the SDK's requests are sent there instead
 // of https://api.twilio.com (a local stand-in in tests).
 import twilio from "twilio";
-import type { RequestOptions } from "twilio/lib/base/RequestClient.js";
 import type { AppConfig } from "../config/env.ts";
+import { twilioClient } from "./twilio-client.ts";
 
 export interface TwilioCalls {
   /** False without TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN: the simulator path ends calls itself. */
@@ -36,44 +36,12 @@ export class TwilioCallError extends Error {
 }
 
 const CALL_SID = /^CA[0-9a-fA-F]{32}$/;
-const TWILIO_API_ORIGIN = "https://api.twilio.com";
-
-/**
- * The SDK's own request client, with the origin swapped for a configured base URL. A custom
- * `httpClient` is the SDK's documented extension point; its edge/region options only rename
- * hosts under twilio.com and cannot reach a plain-http local server.
- */
-class BaseUrlRequestClient extends twilio.RequestClient {
-  constructor(
-    private readonly baseUrl: URL,
-    opts: ConstructorParameters<typeof twilio.RequestClient>[0],
-  ) {
-    super(opts);
-  }
-
-  override request<TData>(opts: RequestOptions<TData>) {
-    const target = new URL(opts.uri);
-    const base = this.baseUrl;
-    const uri = `${base.origin}${base.pathname.replace(/\/+$/, "")}${target.pathname}${target.search}`;
-    return super.request<TData>({ ...opts, uri });
-  }
-}
 
 export function createTwilioCalls(config: Pick<AppConfig, "twilio">, opts: { timeoutMs?: number } = {}): TwilioCalls {
   const { accountSid, authToken, apiBaseUrl, configured } = config.twilio;
   if (!configured || !accountSid) return notConfigured();
 
-  const timeout = opts.timeoutMs ?? 10_000;
-  // Retry a 429 a few times inside the SDK; anything longer is the caller's decision.
-  const retry = { autoRetry: true, maxRetries: 3, maxRetryDelay: 2_000 };
-  const client = twilio(accountSid, authToken, {
-    timeout,
-    ...retry,
-    ...(apiBaseUrl && apiBaseUrl !== TWILIO_API_ORIGIN
-      ? { httpClient: new BaseUrlRequestClient(new URL(apiBaseUrl), { timeout, ...retry }) }
-      : {}),
-  });
-  const where = apiBaseUrl ?? TWILIO_API_ORIGIN;
+  const { client, where } = twilioClient({ accountSid, authToken, apiBaseUrl }, opts);
 
   async function update(callSid: string, action: string, params: { status: "completed" } | { twiml: string }) {
     if (!CALL_SID.test(callSid)) {

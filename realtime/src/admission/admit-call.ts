@@ -81,7 +81,8 @@ export async function admitCall(deps: AdmissionDeps, call: IncomingCall): Promis
   if (agent.afterHours === "closed" && !isOpen(profile.hours, profile.timezone, now)) return refuse("closed", agent.closedMessage);
   if (deps.draining() || !deps.liveCalls.hasRoom()) return refuse("instance_busy", MESSAGES.instance_busy);
   const limits = planLimits(business.plan);
-  if ((await secondsUsedThisMonth(deps.db, business.id, now)) >= limits.monthlyCallMinutes * 60) {
+  // Over the included minutes a metered plan keeps answering (the minutes are billed); others refuse.
+  if (limits.overage === "refuse" && (await secondsUsedThisMonth(deps.db, business.id, now)) >= limits.monthlyCallMinutes * 60) {
     return refuse("plan_minutes_exhausted", MESSAGES.plan_minutes_exhausted);
   }
   if (!(await deps.cache.acquireLease(leaseKey(business.id), call.callSid, limits.concurrentCalls, LEASE_TTL_MS))) {

@@ -4,8 +4,9 @@ import type { Plan } from "@prisma/client";
 import type { Db } from "@frontdesk/core/db/client";
 import { forBusiness } from "@frontdesk/core/db/tenant";
 import { readAgentConfig, type AgentConfig } from "@frontdesk/core/agent/agent-config";
-import { WeeklyHoursSchema } from "@frontdesk/core/business/hours";
-import type { BusinessProfile } from "../session/session-config.ts";
+import { businessProfile, type BusinessProfile } from "@frontdesk/core/agent/instructions";
+
+export { businessProfile };
 
 export interface CallContext {
   callId: string;
@@ -17,19 +18,6 @@ export interface CallContext {
   plan: Plan;
   business: BusinessProfile;
   agent: AgentConfig;
-}
-
-type BusinessRow = {
-  id: string; name: string; description: string; industry: string | null; address: string | null;
-  website: string | null; timezone: string; hours: unknown;
-};
-
-export function businessProfile(b: BusinessRow): BusinessProfile {
-  const hours = WeeklyHoursSchema.safeParse(b.hours);
-  return {
-    id: b.id, name: b.name, description: b.description, industry: b.industry, address: b.address,
-    website: b.website, timezone: b.timezone, hours: hours.success ? hours.data : {},
-  };
 }
 
 /** Rebuilds a call's context from the database (the stream reached another instance). */

@@ -2,7 +2,7 @@
 // already opening) and live ones. Enforces MAX_CALLS_PER_INSTANCE and keeps each live
 // call's place in its business's concurrent-call lease.
 import type { Cache } from "@frontdesk/core/cache/cache";
-import type { ModelSocket } from "../session/model-socket.ts";
+import type { ModelSocket } from "../model/socket.ts";
 import type { CallContext } from "./call-context.ts";
 
 export const LEASE_TTL_MS = 90_000;

@@ -14,8 +14,8 @@ import type { RelayMetrics } from "../metrics.ts";
 import { BrowserTransport, type BrowserAudioFormat } from "../transports/browser.ts";
 import type { CallTransport } from "../transports/transport.ts";
 import type { AgentTool } from "../tools/tool.ts";
-import type { ModelSocket } from "../session/model-socket.ts";
-import { prepareModel } from "../session/prepare-model.ts";
+import type { ModelSocket } from "../model/socket.ts";
+import { prepareModel } from "../model/prepare.ts";
 
 export interface BrowserUpgrade {
   claims: StreamTokenClaims;

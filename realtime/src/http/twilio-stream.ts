@@ -12,7 +12,7 @@ import { TwilioTransport } from "../transports/twilio.ts";
 import type { TwilioCalls } from "@frontdesk/core/telephony/twilio-calls";
 import type { StreamExits } from "../transports/stream-exits.ts";
 import type { CallContext } from "../admission/call-context.ts";
-import type { ModelSocket } from "../session/model-socket.ts";
+import type { ModelSocket } from "../model/socket.ts";
 import type { CallTransport } from "../transports/transport.ts";
 
 export interface TwilioStreamDeps {

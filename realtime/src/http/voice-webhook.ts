@@ -8,7 +8,7 @@ import { signStreamToken } from "@frontdesk/core/calls/stream-token";
 import { admitCall, type AdmissionDeps } from "../admission/admit-call.ts";
 import type { CallContext } from "../admission/call-context.ts";
 import type { RelayMetrics } from "../metrics.ts";
-import type { ModelSocket } from "../session/model-socket.ts";
+import type { ModelSocket } from "../model/socket.ts";
 import { requireTwilioSignature, streamUrl } from "./twilio-signature.ts";
 import { sayAndEndTwiml } from "@frontdesk/core/telephony/twilio-calls";
 import { connectStreamTwiml, streamEndedUrl } from "./twiml.ts";

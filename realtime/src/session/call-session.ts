@@ -6,14 +6,15 @@ import type { Logger } from "@frontdesk/core/observability/logger";
 import { parseRealtimeUsage, type RealtimeUsage } from "@frontdesk/core/calls/realtime-usage";
 import type { CallTransport, TransportEndReason } from "../transports/transport.ts";
 import type { AgentTool, ToolContext } from "../tools/tool.ts";
-import type { ModelSocket } from "./model-socket.ts";
-import { BETA_EVENT_NAMES, parseServerEvent, readAudioDelta, type AudioDelta, type ServerEvent } from "./model-events.ts";
-import { AgentPlayback, base64Bytes, type ItemHeard, type PlaybackOptions, type PlaybackSink } from "./playback.ts";
+import type { ModelSocket } from "../model/socket.ts";
+import { BETA_EVENT_NAMES, parseServerEvent, readAudioDelta, type ServerEvent } from "../model/events.ts";
+import { restoreMessages } from "../model/restore.ts";
+import { AgentPlayback, base64Bytes, type ItemHeard, type PlaybackOptions } from "./playback.ts";
 import type { TranscriptSink } from "./transcript-recorder.ts";
 import { ToolCalls } from "./tool-calls.ts";
-import { cutToHeard } from "./heard-text.ts";
-import { restoreMessages, SpokenMemory } from "./conversation-restore.ts";
+import { Utterances } from "./utterances.ts";
 import { LeaveAfterPlayback } from "./leave-after-playback.ts";
+import { Holding, HOLDING_PHRASE } from "./holding.ts";
 
 export interface CallIdentity {
   callId: string;
@@ -38,6 +39,8 @@ export interface CallSessionDeps {
   logger: Logger;
   clock?: () => number;
   playback?: PlaybackOptions;
+  /** How long a tool runs before the agent says a holding phrase (ms; default 1500). */
+  holdingAfterMs?: number;
   /** How long an after-playback hang-up or transfer waits for the audio at most. */
   afterPlaybackTimeoutMs?: number;
   /** What the caller hears from the phone network when the model cannot be reached at all. */
@@ -66,17 +69,6 @@ export interface CallEnded {
   transcriptSegments: number;
 }
 
-interface AgentUtterance {
-  itemId: string;
-  text: string;
-  /** All audio the model produced for the item, late deltas included: what its words cover. */
-  producedBytes: number;
-  finalText?: string;
-  responseDone: boolean;
-  heard?: ItemHeard;
-  written: boolean;
-}
-
 const APOLOGY = "I'm sorry, I'm having technical trouble and can't continue this call. Please call back in a few minutes. Goodbye.";
 const TRANSFER_FAILED = "I'm sorry, I couldn't put you through just now. I can take a message and have someone call you back.";
 
@@ -97,15 +89,16 @@ export class CallSession {
   private activeResponseId: string | undefined;
   private responseRequested = false;
   private cancelled = new Set<string>();
-  private callerTurns = new Map<string, { startMs: number; endMs?: number }>();
-  private utterances = new Map<string, AgentUtterance>();
-  /** Items already in the transcript: their late events must not reopen them. */
-  private writtenItems: string[] = [];
+  private readonly utterances: Utterances;
+  private readonly holding: Holding;
+  /** The holding phrase was asked for / is being said (its response id once created). */
+  private holdingRequested = false;
+  private holdingResponseId: string | undefined;
+  /** Tool outputs came in while the holding phrase played: the model answers once it is done. */
+  private answerAfterHolding = false;
   private readonly leave: LeaveAfterPlayback;
   /** Words the session asked the agent to say, waiting for the model to be free. */
   private queuedSpeech: string[] = [];
-  /** Everything said so far, for a model session that has to be restored. */
-  private readonly spoken = new SpokenMemory();
   private modelDown = false;
   /** The caller was owed an answer when the model's socket dropped. */
   private owedAtDrop = false;
@@ -123,11 +116,18 @@ export class CallSession {
     this.clock = deps.clock ?? (() => performance.now());
     this.t0 = this.clock();
     this.log = deps.logger;
-    this.transcript = this.spoken.remembering(deps.transcript);
-    const sink = deps.metrics ? countingChunks(deps.transport, deps.metrics.counts) : deps.transport;
-    this.playback = new AgentPlayback(sink, { clock: this.clock, ...deps.playback });
+    this.utterances = new Utterances(deps.transcript, { callMs: () => this.callMs(), t0: this.t0 });
+    this.transcript = this.utterances.transcript;
+    // Agent audio goes straight from the playback to the line; the playback reports each message.
+    this.playback = new AgentPlayback(deps.transport, { clock: this.clock, ...deps.playback });
     this.playback.onItemHeard = (heard) => this.onItemHeard(heard);
-    if (deps.metrics) this.playback.onChunkSent = (waitedMs) => deps.metrics!.agentAudioForwarded(waitedMs);
+    const metrics = deps.metrics;
+    if (metrics) {
+      this.playback.onChunkSent = (waitedMs) => {
+        metrics.counts.framesOut++;
+        metrics.agentAudioForwarded(waitedMs);
+      };
+    }
     this.leave = new LeaveAfterPlayback({
       transport: deps.transport,
       busy: () => Boolean(this.activeResponseId || this.responseRequested || this.queuedSpeech.length || this.modelDown || this.playback.outstanding),
@@ -140,6 +140,18 @@ export class CallSession {
       },
       logger: deps.logger,
       timeoutMs: deps.afterPlaybackTimeoutMs,
+    });
+    this.holding = new Holding({
+      toolMs: deps.holdingAfterMs,
+      toolsRunning: () => this.toolCalls.running,
+      sayHoldingPhrase: () => {
+        if (this.ending || this.leave.leaving || !this.canRespond() || this.queuedSpeech.length) return;
+        this.holdingRequested = true;
+        this.sendToModel(sayExactly(HOLDING_PHRASE));
+      },
+      sendTone: (b64) => {
+        if (!this.ending) deps.transport.sendAudio(b64);
+      },
     });
     this.toolCalls = new ToolCalls({
       tools: deps.tools,
@@ -157,6 +169,10 @@ export class CallSession {
       callMs: () => this.callMs(),
       canRespond: () => this.canRespond(),
       onCalled: deps.metrics ? (name, ms, ok) => deps.metrics!.toolCalled(name, ms, ok) : undefined,
+      onBusy: (running) => (running ? this.holding.toolStarted() : this.holding.toolsSettled()),
+      onContinueDeferred: () => {
+        if (this.holdingRequested || this.holdingResponseId) this.answerAfterHolding = true;
+      },
     });
   }
 
@@ -201,7 +217,7 @@ export class CallSession {
   say(text: string, opts: { interrupt?: boolean } = {}): void {
     if (this.ending) return;
     if (opts.interrupt) {
-      this.stopSpeaking();
+      this.cutOff();
       this.queuedSpeech = []; // these words replace whatever was still to be said
     }
     this.queuedSpeech.push(sayExactly(text));
@@ -242,17 +258,24 @@ export class CallSession {
     this.sendToModel(this.queuedSpeech.shift()!);
   }
 
-  /** Stops the agent mid-word, as a barge-in does, without the caller having spoken. */
-  private stopSpeaking() {
-    const cut = this.playback.interrupt();
+  /**
+   * Stops the agent where the caller is in its audio: clears the caller's queue, cancels the
+   * response in progress and truncates each unfinished item to what was heard (PROTOCOLS §4).
+   * Returns what was cut (nothing when the agent had been heard in full).
+   */
+  private cutOff(): ItemHeard[] {
+    const cut = this.playback.interrupt(); // clears the caller's queue first
     const live = this.activeResponseId;
     if (live && !this.cancelled.has(live)) {
       this.cancelled.add(live);
+      // Named, so a cancel that arrives after the model ended this response on its own
+      // cannot cancel the next one.
       this.deps.model.send(JSON.stringify({ type: "response.cancel", response_id: live }));
     }
     for (const c of cut) {
       this.deps.model.send(JSON.stringify({ type: "conversation.item.truncate", item_id: c.itemId, content_index: 0, audio_end_ms: c.heardMs }));
     }
+    return cut;
   }
 
   /**
@@ -262,23 +285,22 @@ export class CallSession {
   modelDropped(): void {
     if (this.ending) return;
     this.modelDown = true;
+    this.holding.modelDropped();
+    this.holdingRequested = false;
+    this.holdingResponseId = undefined;
     this.owedAtDrop = Boolean(this.activeResponseId || this.responseRequested || this.toolCalls.running || this.owedAtDrop);
     const dead = this.activeResponseId;
     this.activeResponseId = undefined;
     this.responseRequested = false;
     this.toolCalls.forgetResponses();
     if (dead) this.playback.onResponseDone(dead);
-    for (const u of [...this.utterances.values()]) {
-      u.responseDone = true;
-      this.writeAgent(u);
-    }
+    this.utterances.allResponsesDone();
   }
 
   /** What a new model session is sent to carry on this call (see ModelLink's `restore`). */
   resumeMessages(): string[] {
-    const unheard = [...this.utterances.values()].map((u) => ({ role: "agent" as const, text: u.text }));
     const owed = this.responses === 0 ? "greeting" : this.owedAtDrop ? "answer" : "nothing";
-    const messages = restoreMessages([...this.spoken.lines, ...unheard], owed, this.deps.greeting);
+    const messages = restoreMessages(this.utterances.lines(), owed, this.deps.greeting);
     if (owed !== "nothing") this.responseRequested = true;
     return messages;
   }
@@ -287,6 +309,7 @@ export class CallSession {
   modelRestored(): void {
     this.modelDown = false;
     this.owedAtDrop = false;
+    this.holding.modelRestored();
     this.speakQueued();
     this.leave.check();
   }
@@ -324,9 +347,10 @@ export class CallSession {
   private async finish(endReason: string, transferredTo?: string): Promise<CallEnded> {
     const endedAt = new Date();
     this.leave.cancel();
+    this.holding.stop();
     this.toolCalls.abortAll();
     this.playback.finish();
-    for (const u of this.utterances.values()) this.writeAgent(u, true);
+    this.utterances.finish();
     this.deps.model.close();
     this.deps.transport.close(1000, endReason);
     await this.deps.transcript.flush();
@@ -352,57 +376,52 @@ export class CallSession {
   private onModelMessage(data: Buffer) {
     if (this.ending) return;
     const delta = readAudioDelta(data);
-    if (delta) return this.onAudioDelta(delta);
+    if (delta) return this.onAudioDelta(delta.responseId, delta.itemId, delta.delta);
     const event = parseServerEvent(data);
     if (event) this.onEvent(event);
   }
 
-  private onAudioDelta(d: AudioDelta) {
-    this.playback.onDelta(d.responseId, d.itemId, d.delta);
-    const u = this.utterances.get(d.itemId) ?? (this.isWritten(d.itemId) ? undefined : this.utterance(d.itemId));
-    if (u) u.producedBytes += base64Bytes(d.delta);
-  }
-
-  private isWritten(itemId: string): boolean {
-    return this.writtenItems.includes(itemId);
+  /** Agent audio: to the caller (unless its response was cut off), and counted for its words. */
+  private onAudioDelta(responseId: string, itemId: string, b64: string) {
+    const bytes = base64Bytes(b64);
+    this.playback.onDelta(responseId, itemId, b64, bytes);
+    this.utterances.audioProduced(itemId, bytes);
   }
 
   private onEvent(e: ServerEvent) {
     const type = BETA_EVENT_NAMES[e.type] ?? e.type;
     switch (type) {
       case "response.output_audio.delta": // one that the fast path could not read
-        return this.onAudioDelta({ responseId: String(e.response_id), itemId: String(e.item_id), delta: String(e.delta ?? "") });
+        return this.onAudioDelta(String(e.response_id), String(e.item_id), String(e.delta ?? ""));
       case "response.created":
         this.activeResponseId = e.response?.id;
         this.responseRequested = false;
+        if (this.holdingRequested) {
+          this.holdingRequested = false;
+          this.holdingResponseId = e.response?.id;
+        }
         this.leave.responseStarted();
         this.responses++;
         return;
       case "response.output_audio.done":
         return this.playback.onItemAudioDone(String(e.item_id));
       case "response.output_audio_transcript.delta":
-        if (!this.isWritten(String(e.item_id))) this.utterance(String(e.item_id)).text += String(e.delta ?? "");
-        return;
-      case "response.output_audio_transcript.done": {
-        if (this.isWritten(String(e.item_id))) return;
-        const u = this.utterance(String(e.item_id));
-        u.finalText = String(e.transcript ?? u.text);
-        return this.writeAgent(u);
-      }
+        return this.utterances.textDelta(String(e.item_id), String(e.delta ?? ""));
+      case "response.output_audio_transcript.done":
+        return this.utterances.textDone(String(e.item_id), e.transcript === undefined ? undefined : String(e.transcript));
       case "response.function_call_arguments.done":
         return this.toolCalls.onCall(e as { response_id?: string; call_id?: string; name?: string; arguments?: string });
       case "response.done":
         return this.onResponseDone(e.response ?? {});
       case "input_audio_buffer.speech_started":
-        this.callerTurns.set(String(e.item_id), { startMs: Number(e.audio_start_ms) || 0 });
-        return this.bargeIn();
-      case "input_audio_buffer.speech_stopped": {
-        const turn = this.callerTurns.get(String(e.item_id));
-        if (turn) turn.endMs = Number(e.audio_end_ms) || undefined;
+        this.utterances.callerStarted(String(e.item_id), Number(e.audio_start_ms) || 0);
+        // The caller started talking: if the agent is being heard, stop it exactly where it is.
+        if (this.cutOff().length > 0) this.bargeIns++;
         return;
-      }
+      case "input_audio_buffer.speech_stopped":
+        return this.utterances.callerStopped(String(e.item_id), Number(e.audio_end_ms) || undefined);
       case "conversation.item.input_audio_transcription.completed":
-        return this.writeCaller(String(e.item_id), String(e.transcript ?? ""));
+        return this.utterances.callerSaid(String(e.item_id), String(e.transcript ?? ""));
       case "error":
         return this.onModelError(e.error ?? {});
       default:
@@ -417,83 +436,21 @@ export class CallSession {
     for (const k of Object.keys(usage) as (keyof RealtimeUsage)[]) this.usage[k] += usage[k];
     this.deps.onUsage?.(usage);
     this.toolCalls.onResponseDone(id);
+    if (id === this.holdingResponseId) {
+      this.holdingResponseId = undefined;
+      // Cut off by the caller, the model answers them with the outputs in view instead.
+      if (this.answerAfterHolding && response.status === "completed" && this.canRespond()) this.sendToModel(JSON.stringify({ type: "response.create" }));
+      this.answerAfterHolding = false;
+    }
     this.speakQueued();
     this.playback.onResponseDone(id);
-    for (const item of response.output ?? []) {
-      const u = item.id ? this.utterances.get(item.id) : undefined;
-      if (u) {
-        u.responseDone = true;
-        this.writeAgent(u);
-      }
-    }
+    this.utterances.responseDone((response.output ?? []).map((item) => item.id));
     this.leave.check();
-  }
-
-  /** The caller started talking: if the agent is being heard, stop it exactly where it is. */
-  private bargeIn() {
-    const cut = this.playback.interrupt(); // clears the caller's queue first
-    if (cut.length === 0) return;
-    this.bargeIns++;
-    const live = this.activeResponseId;
-    if (live && !this.cancelled.has(live)) {
-      this.cancelled.add(live);
-      // Named, so a cancel that arrives after the model ended this response on its own
-      // cannot cancel the next one.
-      this.deps.model.send(JSON.stringify({ type: "response.cancel", response_id: live }));
-    }
-    for (const c of cut) {
-      this.deps.model.send(JSON.stringify({ type: "conversation.item.truncate", item_id: c.itemId, content_index: 0, audio_end_ms: c.heardMs }));
-    }
-    this.log.debug({ cut: cut.map((c) => ({ item: c.itemId, heardMs: c.heardMs, sentMs: c.sentMs })) }, "barge-in");
   }
 
   private onItemHeard(heard: ItemHeard) {
-    if (this.isWritten(heard.itemId)) return;
-    const u = this.utterance(heard.itemId);
-    u.heard = heard;
-    this.writeAgent(u);
+    this.utterances.heard(heard);
     this.leave.check();
-  }
-
-  private utterance(itemId: string): AgentUtterance {
-    let u = this.utterances.get(itemId);
-    if (!u) this.utterances.set(itemId, (u = { itemId, text: "", producedBytes: 0, responseDone: false, written: false }));
-    return u;
-  }
-
-  /** Writes the agent's utterance once it has been heard (or cut off) and its words are known. */
-  private writeAgent(u: AgentUtterance, force = false) {
-    if (u.written || (!u.heard && !force)) return;
-    const text = u.finalText ?? (u.responseDone || force ? u.text : undefined);
-    if (text === undefined) return;
-    u.written = true;
-    this.utterances.delete(u.itemId);
-    this.writtenItems.push(u.itemId);
-    if (this.writtenItems.length > 32) this.writtenItems.shift();
-    const heard = u.heard;
-    const producedMs = Math.max(heard?.producedMs ?? 0, u.producedBytes / 8);
-    const spoken = heard && heard.interrupted ? cutToHeard(text, heard.heardMs, producedMs) : heard ? text : "";
-    const startMs = heard?.firstSentAt !== undefined ? Math.round(heard.firstSentAt - this.t0) : this.callMs();
-    this.transcript.write({
-      role: "agent",
-      text: spoken,
-      startMs,
-      endMs: startMs + (heard?.heardMs ?? 0),
-      itemId: u.itemId,
-      interrupted: heard?.interrupted ?? false,
-    });
-  }
-
-  private writeCaller(itemId: string, transcript: string) {
-    const turn = this.callerTurns.get(itemId);
-    this.callerTurns.delete(itemId);
-    this.transcript.write({
-      role: "caller",
-      text: transcript.trim(),
-      startMs: turn?.startMs ?? this.callMs(),
-      endMs: turn?.endMs ?? null,
-      itemId,
-    });
   }
 
   private onModelError(error: { type?: string; code?: string; message?: string }) {
@@ -501,17 +458,4 @@ export class CallSession {
     if (error.code === "response_cancel_not_active") return;
     this.log.warn({ code: error.code, type: error.type, message: error.message }, "model error");
   }
-
-}
-
-/** The line, counting the chunks of agent audio sent on it. */
-function countingChunks(transport: CallTransport, counts: SessionMetrics["counts"]): PlaybackSink {
-  return {
-    sendAudio: (b64, mark) => {
-      counts.framesOut++;
-      transport.sendAudio(b64, mark);
-    },
-    mark: (name) => transport.mark(name),
-    clearAudio: () => transport.clearAudio(),
-  };
 }

@@ -111,12 +111,14 @@ export class AgentPlayback {
     return this.items.length > 0;
   }
 
-  /** One model delta. Returns false when it was dropped (a late delta of an interrupted response). */
-  onDelta(responseId: string, itemId: string, b64: string): boolean {
+  /**
+   * One model delta (`bytes`: its decoded length). Returns false when it was dropped (a late
+   * delta of an interrupted response).
+   */
+  onDelta(responseId: string, itemId: string, b64: string, bytes = base64Bytes(b64)): boolean {
     if (this.droppedResponses.includes(responseId)) return false;
     let item = this.current;
     if (!item || item.itemId !== itemId) item = this.startItem(responseId, itemId);
-    const bytes = base64Bytes(b64);
     item.producedBytes += bytes;
     const holding = this.phoneHasPlenty(item);
     if (!holding && this.pendingBytes === 0) {

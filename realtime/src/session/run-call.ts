@@ -21,11 +21,11 @@ import type { AgentTool } from "../tools/tool.ts";
 import { toolsFor } from "../tools/index.ts";
 import type { RelayMetrics } from "../metrics.ts";
 import { CallSession, type CallEnded } from "./call-session.ts";
-import type { ModelSocket } from "./model-socket.ts";
-import { openModelSocket, prepareModel, sessionUpdateFor } from "./prepare-model.ts";
-import { greetingRequest } from "./session-config.ts";
+import type { ModelSocket } from "../model/socket.ts";
+import { openModelSocket, prepareModel, sessionUpdateFor } from "../model/prepare.ts";
+import { greetingRequest } from "../model/session-config.ts";
 import { createTranscriptRecorder } from "./transcript-recorder.ts";
-import { ModelLink } from "./model-link.ts";
+import { ModelLink } from "../model/link.ts";
 import { dtmfTransfer, limitCallDuration } from "./call-policies.ts";
 
 export interface CallHooks {

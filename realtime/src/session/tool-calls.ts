@@ -20,6 +20,10 @@ export interface ToolCallsDeps {
   timeoutMs?: number;
   /** Each finished call, for the tool latency metric. */
   onCalled?: (name: string, latencyMs: number, ok: boolean) => void;
+  /** A first tool started (true), or the last one running answered (false). */
+  onBusy?: (running: boolean) => void;
+  /** Outputs are in but the model was busy, so no response.create went with them. */
+  onContinueDeferred?: () => void;
 }
 
 interface ResponseCalls {
@@ -30,6 +34,7 @@ interface ResponseCalls {
 export class ToolCalls {
   private byResponse = new Map<string, ResponseCalls>();
   private aborter = new AbortController();
+  private inFlight = 0;
 
   constructor(private readonly deps: ToolCallsDeps) {}
 
@@ -41,8 +46,10 @@ export class ToolCalls {
     const entry = this.byResponse.get(responseId) ?? { running: 0, responseDone: false };
     this.byResponse.set(responseId, entry);
     entry.running++;
+    if (this.inFlight++ === 0) this.deps.onBusy?.(true);
     void this.run(callId, name, String(event.arguments ?? "{}")).finally(() => {
       entry.running--;
+      if (--this.inFlight === 0) this.deps.onBusy?.(false);
       this.maybeContinue(responseId);
     });
   }
@@ -80,6 +87,7 @@ export class ToolCalls {
     if (this.aborter.signal.aborted) return;
     // If the caller spoke meanwhile, the model is already answering them with the output in view.
     if (this.deps.canRespond()) this.deps.sendToModel(JSON.stringify({ type: "response.create" }));
+    else this.deps.onContinueDeferred?.();
   }
 
   private async run(callId: string, name: string, rawArgs: string): Promise<void> {

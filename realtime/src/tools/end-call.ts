@@ -2,11 +2,12 @@
 // the goodbye audio's mark before asking Twilio to end the call).
 import { z } from "zod";
 import { defineTool } from "./tool.ts";
+import { TOOL_INSTRUCTIONS } from "@frontdesk/core/agent/instructions";
 
 export const endCall = defineTool({
   name: "end_call",
   description: "End the phone call. Use it only when the conversation is clearly over: the caller said goodbye or has nothing else to ask.",
-  instructions: "When the caller has said goodbye or has nothing else to ask, call end_call, then say one short goodbye.",
+  instructions: TOOL_INSTRUCTIONS.end_call,
   schema: z.object({
     reason: z.string().trim().min(1).max(300).describe("Why the call is over, in a few words."),
   }),

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { emitCallEvent } from "@frontdesk/core/calls/call-events";
 import { defineTool } from "./tool.ts";
+import { TOOL_INSTRUCTIONS } from "@frontdesk/core/agent/instructions";
 
 /** A callback number as the caller said it: digits, an optional leading +, common separators. */
 export function normaliseCallbackNumber(raw: string): string | null {
@@ -17,8 +18,7 @@ export const takeMessage = defineTool({
   name: "take_message",
   description:
     "Leave a message for the business to call the caller back. Ask for the caller's name, the number to call back on and what the message is before calling it.",
-  instructions:
-    "If nobody can help the caller now, offer to take a message: get their name, a callback number and the message, read the number back, then call take_message.",
+  instructions: TOOL_INSTRUCTIONS.take_message,
   schema: z.object({
     name: z.string().trim().min(1).max(200).describe("The caller's name."),
     callback_number: z

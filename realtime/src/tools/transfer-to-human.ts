@@ -2,14 +2,13 @@
 // the agent's hand-off sentence has been heard (the session waits for its audio's mark).
 import { z } from "zod";
 import { defineTool } from "./tool.ts";
+import { TOOL_INSTRUCTIONS } from "@frontdesk/core/agent/instructions";
 
 export const transferToHuman = defineTool({
   name: "transfer_to_human",
   description:
     "Put the caller through to a member of staff. Use it when the caller asks for a person, or when you cannot help them yourself.",
-  instructions:
-    "If the caller asks for a person, or you cannot help them, call transfer_to_human. When it succeeds, tell the caller in one short sentence that you are putting them through, and say nothing more. " +
-    "If it says nobody can take the call, offer to take a message instead.",
+  instructions: TOOL_INSTRUCTIONS.transfer_to_human,
   schema: z.object({
     reason: z.string().trim().min(1).max(300).describe("Why the caller needs a person, in a few words."),
   }),

@@ -7,6 +7,7 @@ import type { Logger } from "@frontdesk/core/observability/logger";
 import { dialTwiml, hangUpTwiml, sayAndEndTwiml, type TwilioCalls } from "@frontdesk/core/telephony/twilio-calls";
 import type { CallTransport, TransportEndReason } from "./transport.ts";
 import type { StreamExits } from "./stream-exits.ts";
+import { startsWith, stringAt } from "../json-scan.ts";
 
 export interface TwilioStart {
   streamSid: string;
@@ -21,26 +22,10 @@ const MARK_EVENT = Buffer.from('"event":"mark"');
 const MEDIA_START = Buffer.from('{"event":"media"');
 const MARK_START = Buffer.from('{"event":"mark"');
 
-function startsWith(data: Buffer, head: Buffer): boolean {
-  return data.length > head.length && data.compare(head, 0, head.length, 0, head.length) === 0;
-}
 const PAYLOAD = Buffer.from('"payload":"');
 const NAME = Buffer.from('"name":"');
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
 /** Caller audio kept while the session is being set up (~10 s of 20 ms frames). */
 const MAX_EARLY_FRAMES = 500;
-
-function stringAt(data: Buffer, key: Buffer): string | undefined {
-  const at = data.indexOf(key);
-  if (at === -1) return undefined;
-  const start = at + key.length;
-  const end = data.indexOf(QUOTE, start);
-  if (end === -1) return undefined;
-  const back = data.indexOf(BACKSLASH, start);
-  if (back !== -1 && back < end) return undefined;
-  return data.toString("latin1", start, end);
-}
 
 type Corkable = { cork(): void; uncork(): void };
 

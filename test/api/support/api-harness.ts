@@ -40,7 +40,8 @@ export async function startApi(overrides: Partial<ApiAppDeps> & { isolated?: boo
     logger: testLogger("api"),
     validateResponses: true,
     passwordCost: 4,
-    rateLimits: { authPerIp: 10_000 },
+    // A loaded test machine must not make the limiter fail open (it does past storeTimeoutMs).
+    rateLimits: { authPerIp: 10_000, storeTimeoutMs: 5_000 },
     ...deps,
     cache,
   });

@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.ts';
 import type { Client, Options as Options2, TDataShape } from './client/index.ts';
-import type { AcceptInviteData, AcceptInviteErrors, AcceptInviteResponses, AttachPhoneNumberData, AttachPhoneNumberErrors, AttachPhoneNumberResponses, ChangePasswordData, ChangePasswordErrors, ChangePasswordResponses, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateBusinessData, CreateBusinessErrors, CreateBusinessResponses, CreateInviteData, CreateInviteErrors, CreateInviteResponses, CreateKnowledgeData, CreateKnowledgeErrors, CreateKnowledgeResponses, CreateWebhookEndpointData, CreateWebhookEndpointErrors, CreateWebhookEndpointResponses, CreateWidgetKeyData, CreateWidgetKeyErrors, CreateWidgetKeyResponses, CreateWidgetTokenData, CreateWidgetTokenErrors, CreateWidgetTokenResponses, DeleteBusinessData, DeleteBusinessErrors, DeleteBusinessResponses, DeleteKnowledgeData, DeleteKnowledgeErrors, DeleteKnowledgeResponses, DeleteWebhookEndpointData, DeleteWebhookEndpointErrors, DeleteWebhookEndpointResponses, DetachPhoneNumberData, DetachPhoneNumberErrors, DetachPhoneNumberResponses, ForgotPasswordData, ForgotPasswordErrors, ForgotPasswordResponses, GetAgentConfigData, GetAgentConfigErrors, GetAgentConfigResponses, GetAnalyticsData, GetAnalyticsErrors, GetAnalyticsResponses, GetApiKeyData, GetApiKeyErrors, GetApiKeyResponses, GetBusinessData, GetBusinessErrors, GetBusinessResponses, GetCallData, GetCallErrors, GetCallResponses, GetCallTranscriptData, GetCallTranscriptErrors, GetCallTranscriptResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetKnowledgeData, GetKnowledgeErrors, GetKnowledgeResponses, GetKnowledgeStatusData, GetKnowledgeStatusErrors, GetKnowledgeStatusResponses, GetMeData, GetMeErrors, GetMeResponses, GetPhoneNumberData, GetPhoneNumberErrors, GetPhoneNumberResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GetUsageData, GetUsageErrors, GetUsageResponses, GetWebhookEndpointData, GetWebhookEndpointErrors, GetWebhookEndpointResponses, GetWidgetBusinessData, GetWidgetBusinessErrors, GetWidgetBusinessResponses, GetWidgetKeyData, GetWidgetKeyErrors, GetWidgetKeyResponses, ImportKnowledgeData, ImportKnowledgeErrors, ImportKnowledgeResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListBusinessesData, ListBusinessesErrors, ListBusinessesResponses, ListCallMessagesData, ListCallMessagesErrors, ListCallMessagesResponses, ListCallsData, ListCallsErrors, ListCallsResponses, ListInvitesData, ListInvitesErrors, ListInvitesResponses, ListKnowledgeData, ListKnowledgeErrors, ListKnowledgeResponses, ListMembersData, ListMembersErrors, ListMembersResponses, ListMessagesData, ListMessagesErrors, ListMessagesResponses, ListPhoneNumbersData, ListPhoneNumbersErrors, ListPhoneNumbersResponses, ListWebhookDeliveriesData, ListWebhookDeliveriesErrors, ListWebhookDeliveriesResponses, ListWebhookEndpointsData, ListWebhookEndpointsErrors, ListWebhookEndpointsResponses, ListWidgetCallsData, ListWidgetCallsErrors, ListWidgetCallsResponses, ListWidgetKeysData, ListWidgetKeysErrors, ListWidgetKeysResponses, ListWidgetKnowledgeData, ListWidgetKnowledgeErrors, ListWidgetKnowledgeResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, RedeliverWebhookDeliveryData, RedeliverWebhookDeliveryErrors, RedeliverWebhookDeliveryResponses, RemoveMemberData, RemoveMemberErrors, RemoveMemberResponses, ResetPasswordData, ResetPasswordErrors, ResetPasswordResponses, RevokeApiKeyData, RevokeApiKeyErrors, RevokeApiKeyResponses, RevokeInviteData, RevokeInviteErrors, RevokeInviteResponses, RevokeWidgetKeyData, RevokeWidgetKeyErrors, RevokeWidgetKeyResponses, RotateApiKeyData, RotateApiKeyErrors, RotateApiKeyResponses, RotateWebhookSecretData, RotateWebhookSecretErrors, RotateWebhookSecretResponses, SearchKnowledgeData, SearchKnowledgeErrors, SearchKnowledgeResponses, SendWebhookTestData, SendWebhookTestErrors, SendWebhookTestResponses, SignupData, SignupErrors, SignupResponses, StreamCallEventsData, StreamCallEventsErrors, StreamCallEventsResponse, StreamCallEventsResponses, UpdateAgentConfigData, UpdateAgentConfigErrors, UpdateAgentConfigResponses, UpdateBusinessData, UpdateBusinessErrors, UpdateBusinessResponses, UpdateKnowledgeData, UpdateKnowledgeErrors, UpdateKnowledgeResponses, UpdateMeData, UpdateMeErrors, UpdateMemberData, UpdateMemberErrors, UpdateMemberResponses, UpdateMeResponses, UpdateMessageData, UpdateMessageErrors, UpdateMessageResponses, UpdatePhoneNumberData, UpdatePhoneNumberErrors, UpdatePhoneNumberResponses, UpdateWebhookEndpointData, UpdateWebhookEndpointErrors, UpdateWebhookEndpointResponses, UpdateWidgetKeyData, UpdateWidgetKeyErrors, UpdateWidgetKeyResponses, VerifyEmailData, VerifyEmailErrors, VerifyEmailResponses } from './types.gen.ts';
+import type { AcceptInviteData, AcceptInviteErrors, AcceptInviteResponses, AttachPhoneNumberData, AttachPhoneNumberErrors, AttachPhoneNumberResponses, ChangePasswordData, ChangePasswordErrors, ChangePasswordResponses, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateBusinessData, CreateBusinessErrors, CreateBusinessResponses, CreateInviteData, CreateInviteErrors, CreateInviteResponses, CreateKnowledgeData, CreateKnowledgeErrors, CreateKnowledgeResponses, CreateWebhookEndpointData, CreateWebhookEndpointErrors, CreateWebhookEndpointResponses, CreateWidgetKeyData, CreateWidgetKeyErrors, CreateWidgetKeyResponses, CreateWidgetTokenData, CreateWidgetTokenErrors, CreateWidgetTokenResponses, DeleteBusinessData, DeleteBusinessErrors, DeleteBusinessResponses, DeleteKnowledgeData, DeleteKnowledgeErrors, DeleteKnowledgeResponses, DeleteWebhookEndpointData, DeleteWebhookEndpointErrors, DeleteWebhookEndpointResponses, DetachPhoneNumberData, DetachPhoneNumberErrors, DetachPhoneNumberResponses, DismissKnowledgeGapData, DismissKnowledgeGapErrors, DismissKnowledgeGapResponses, DraftKnowledgeFromGapData, DraftKnowledgeFromGapErrors, DraftKnowledgeFromGapResponses, ForgotPasswordData, ForgotPasswordErrors, ForgotPasswordResponses, GetAgentConfigData, GetAgentConfigErrors, GetAgentConfigResponses, GetAgentInstructionsData, GetAgentInstructionsErrors, GetAgentInstructionsResponses, GetAnalyticsData, GetAnalyticsErrors, GetAnalyticsResponses, GetApiKeyData, GetApiKeyErrors, GetApiKeyResponses, GetBusinessData, GetBusinessErrors, GetBusinessResponses, GetCallData, GetCallErrors, GetCallResponses, GetCallTranscriptData, GetCallTranscriptErrors, GetCallTranscriptResponses, GetCapabilitiesData, GetCapabilitiesErrors, GetCapabilitiesResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetKnowledgeData, GetKnowledgeErrors, GetKnowledgeResponses, GetKnowledgeStatusData, GetKnowledgeStatusErrors, GetKnowledgeStatusResponses, GetMeData, GetMeErrors, GetMeResponses, GetPhoneNumberData, GetPhoneNumberErrors, GetPhoneNumberResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GetUsageData, GetUsageErrors, GetUsageResponses, GetWebhookEndpointData, GetWebhookEndpointErrors, GetWebhookEndpointResponses, GetWidgetBusinessData, GetWidgetBusinessErrors, GetWidgetBusinessResponses, GetWidgetKeyData, GetWidgetKeyErrors, GetWidgetKeyResponses, ImportKnowledgeData, ImportKnowledgeErrors, ImportKnowledgeResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListBusinessesData, ListBusinessesErrors, ListBusinessesResponses, ListCallMessagesData, ListCallMessagesErrors, ListCallMessagesResponses, ListCallsData, ListCallsErrors, ListCallsResponses, ListInvitesData, ListInvitesErrors, ListInvitesResponses, ListKnowledgeData, ListKnowledgeErrors, ListKnowledgeGapsData, ListKnowledgeGapsErrors, ListKnowledgeGapsResponses, ListKnowledgeResponses, ListMembersData, ListMembersErrors, ListMembersResponses, ListMessagesData, ListMessagesErrors, ListMessagesResponses, ListPhoneNumbersData, ListPhoneNumbersErrors, ListPhoneNumbersResponses, ListWebhookDeliveriesData, ListWebhookDeliveriesErrors, ListWebhookDeliveriesResponses, ListWebhookEndpointsData, ListWebhookEndpointsErrors, ListWebhookEndpointsResponses, ListWidgetCallsData, ListWidgetCallsErrors, ListWidgetCallsResponses, ListWidgetKeysData, ListWidgetKeysErrors, ListWidgetKeysResponses, ListWidgetKnowledgeData, ListWidgetKnowledgeErrors, ListWidgetKnowledgeResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, PreviewAgentInstructionsData, PreviewAgentInstructionsErrors, PreviewAgentInstructionsResponses, RedeliverWebhookDeliveryData, RedeliverWebhookDeliveryErrors, RedeliverWebhookDeliveryResponses, RemoveMemberData, RemoveMemberErrors, RemoveMemberResponses, ResetPasswordData, ResetPasswordErrors, ResetPasswordResponses, RevokeApiKeyData, RevokeApiKeyErrors, RevokeApiKeyResponses, RevokeInviteData, RevokeInviteErrors, RevokeInviteResponses, RevokeWidgetKeyData, RevokeWidgetKeyErrors, RevokeWidgetKeyResponses, RotateApiKeyData, RotateApiKeyErrors, RotateApiKeyResponses, RotateWebhookSecretData, RotateWebhookSecretErrors, RotateWebhookSecretResponses, SearchKnowledgeData, SearchKnowledgeErrors, SearchKnowledgeResponses, SendWebhookTestData, SendWebhookTestErrors, SendWebhookTestResponses, SignupData, SignupErrors, SignupResponses, StreamCallEventsData, StreamCallEventsErrors, StreamCallEventsResponse, StreamCallEventsResponses, UpdateAgentConfigData, UpdateAgentConfigErrors, UpdateAgentConfigResponses, UpdateBusinessData, UpdateBusinessErrors, UpdateBusinessResponses, UpdateKnowledgeData, UpdateKnowledgeErrors, UpdateKnowledgeResponses, UpdateMeData, UpdateMeErrors, UpdateMemberData, UpdateMemberErrors, UpdateMemberResponses, UpdateMeResponses, UpdateMessageData, UpdateMessageErrors, UpdateMessageResponses, UpdatePhoneNumberData, UpdatePhoneNumberErrors, UpdatePhoneNumberResponses, UpdateWebhookEndpointData, UpdateWebhookEndpointErrors, UpdateWebhookEndpointResponses, UpdateWidgetKeyData, UpdateWidgetKeyErrors, UpdateWidgetKeyResponses, VerifyEmailData, VerifyEmailErrors, VerifyEmailResponses } from './types.gen.ts';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -371,6 +371,21 @@ export const acceptInvite = <ThrowOnError extends boolean = false>(options: Opti
 });
 
 /**
+ * What is ready for the business to take calls (the onboarding checklist)
+ *
+ * Whether the voice AI (`OPENAI_API_KEY`) and Twilio are configured on this frontdesk,
+ * whether the business has an active number and indexed knowledge, whether a test call
+ * from the browser can be made, and the exact webhook URLs to paste into Twilio's number
+ * settings (set automatically on attach when Twilio is configured).
+ *
+ */
+export const getCapabilities = <ThrowOnError extends boolean = false>(options?: Options<GetCapabilitiesData, ThrowOnError>) => (options?.client ?? client).get<GetCapabilitiesResponses, GetCapabilitiesErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/capabilities',
+    ...options
+});
+
+/**
  * The numbers that ring the business
  */
 export const listPhoneNumbers = <ThrowOnError extends boolean = false>(options?: Options<ListPhoneNumbersData, ThrowOnError>) => (options?.client ?? client).get<ListPhoneNumbersResponses, ListPhoneNumbersErrors, ThrowOnError>({
@@ -383,6 +398,12 @@ export const listPhoneNumbers = <ThrowOnError extends boolean = false>(options?:
  * Attach a Twilio number to the business
  *
  * A number rings one business only; a number already attached anywhere answers `409`.
+ * When Twilio credentials are configured, the number is looked up on the Twilio account
+ * and its voice webhook and status callback are set to this frontdesk's relay (the URLs
+ * `GET /v1/capabilities` shows); a number the account does not have answers
+ * `400 twilio_number_not_found`, and Twilio unreachable or refusing answers
+ * `503 twilio_unavailable` (nothing is attached either way).
+ *
  */
 export const attachPhoneNumber = <ThrowOnError extends boolean = false>(options: Options<AttachPhoneNumberData, ThrowOnError>) => (options.client ?? client).post<AttachPhoneNumberResponses, AttachPhoneNumberErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -483,6 +504,45 @@ export const searchKnowledge = <ThrowOnError extends boolean = false>(options: O
 });
 
 /**
+ * Questions the agent could not answer
+ *
+ * Questions callers asked that the knowledge base did not answer (a search with no hit,
+ * only weak hits, or the agent saying it did not know), grouped when they ask the same
+ * thing, counted, with the calls they were asked in. Collected when a call ends.
+ *
+ */
+export const listKnowledgeGaps = <ThrowOnError extends boolean = false>(options?: Options<ListKnowledgeGapsData, ThrowOnError>) => (options?.client ?? client).get<ListKnowledgeGapsResponses, ListKnowledgeGapsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/knowledge/gaps',
+    ...options
+});
+
+/**
+ * Turn a knowledge gap into a document draft
+ *
+ * Writes a knowledge document with status `draft`, titled with the question and listing how
+ * callers asked it; the agent does not read it until it is edited (an edit indexes it). The
+ * gap becomes `drafted`. Asked again, returns the same draft (`200`) while it exists.
+ *
+ */
+export const draftKnowledgeFromGap = <ThrowOnError extends boolean = false>(options: Options<DraftKnowledgeFromGapData, ThrowOnError>) => (options.client ?? client).post<DraftKnowledgeFromGapResponses, DraftKnowledgeFromGapErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/knowledge/gaps/{gapId}/draft',
+    ...options
+});
+
+/**
+ * Dismiss a knowledge gap
+ *
+ * The gap leaves the open list for good; the same question asked again still counts on it but does not reopen it.
+ */
+export const dismissKnowledgeGap = <ThrowOnError extends boolean = false>(options: Options<DismissKnowledgeGapData, ThrowOnError>) => (options.client ?? client).post<DismissKnowledgeGapResponses, DismissKnowledgeGapErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/knowledge/gaps/{gapId}/dismiss',
+    ...options
+});
+
+/**
  * How much of the knowledge base is indexed
  */
 export const getKnowledgeStatus = <ThrowOnError extends boolean = false>(options?: Options<GetKnowledgeStatusData, ThrowOnError>) => (options?.client ?? client).get<GetKnowledgeStatusResponses, GetKnowledgeStatusErrors, ThrowOnError>({
@@ -541,6 +601,32 @@ export const getAgentConfig = <ThrowOnError extends boolean = false>(options?: O
 export const updateAgentConfig = <ThrowOnError extends boolean = false>(options: Options<UpdateAgentConfigData, ThrowOnError>) => (options.client ?? client).patch<UpdateAgentConfigResponses, UpdateAgentConfigErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/agent-config',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * The exact instructions the voice model receives, from the saved configuration
+ *
+ * Built from the business's profile and hours and the agent's language, prompt and tools, as the relay builds them for every call.
+ */
+export const getAgentInstructions = <ThrowOnError extends boolean = false>(options?: Options<GetAgentInstructionsData, ThrowOnError>) => (options?.client ?? client).get<GetAgentInstructionsResponses, GetAgentInstructionsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/agent-config/instructions',
+    ...options
+});
+
+/**
+ * Preview the instructions for a draft configuration (nothing is saved)
+ *
+ * The body is a draft of changes, as for `PATCH /v1/agent-config`, laid over the saved configuration; it is validated the same way but not saved.
+ */
+export const previewAgentInstructions = <ThrowOnError extends boolean = false>(options: Options<PreviewAgentInstructionsData, ThrowOnError>) => (options.client ?? client).post<PreviewAgentInstructionsResponses, PreviewAgentInstructionsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/agent-config/instructions',
     ...options,
     headers: {
         'Content-Type': 'application/json',

@@ -47,7 +47,7 @@ export type Problem = {
     /**
      * A stable, machine-readable code; the table in Problem codes gives each one's status.
      */
-    code: 'validation_failed' | 'invalid_json' | 'bad_request' | 'request_aborted' | 'link_invalid' | 'unauthenticated' | 'invalid_authorization' | 'invalid_api_key' | 'session_expired' | 'invalid_credentials' | 'invalid_widget_token' | 'plan_limit' | 'knowledge_limit_reached' | 'forbidden' | 'csrf_failed' | 'insufficient_scope' | 'insufficient_role' | 'session_required' | 'secret_key_not_allowed' | 'publishable_key_not_allowed' | 'widget_not_enabled' | 'origin_not_allowed' | 'invite_email_mismatch' | 'not_found' | 'route_not_found' | 'business_not_found' | 'no_business' | 'invite_not_found' | 'method_not_allowed' | 'not_acceptable' | 'request_timeout' | 'conflict' | 'endpoint_disabled' | 'email_taken' | 'phone_number_taken' | 'already_member' | 'last_owner' | 'invite_already_accepted' | 'key_not_active' | 'idempotency_key_reused' | 'idempotency_key_in_use' | 'payload_too_large' | 'unsupported_media_type' | 'client_error' | 'rate_limited' | 'login_throttled' | 'too_many_streams' | 'internal' | 'unavailable' | 'stream_unavailable';
+    code: 'validation_failed' | 'invalid_json' | 'bad_request' | 'request_aborted' | 'link_invalid' | 'twilio_number_not_found' | 'unauthenticated' | 'invalid_authorization' | 'invalid_api_key' | 'session_expired' | 'invalid_credentials' | 'invalid_widget_token' | 'plan_limit' | 'knowledge_limit_reached' | 'member_limit_reached' | 'forbidden' | 'csrf_failed' | 'insufficient_scope' | 'insufficient_role' | 'session_required' | 'secret_key_not_allowed' | 'publishable_key_not_allowed' | 'widget_not_enabled' | 'origin_not_allowed' | 'invite_email_mismatch' | 'not_found' | 'route_not_found' | 'business_not_found' | 'no_business' | 'invite_not_found' | 'method_not_allowed' | 'not_acceptable' | 'request_timeout' | 'conflict' | 'endpoint_disabled' | 'email_taken' | 'phone_number_taken' | 'already_member' | 'last_owner' | 'invite_already_accepted' | 'key_not_active' | 'idempotency_key_reused' | 'idempotency_key_in_use' | 'payload_too_large' | 'unsupported_media_type' | 'client_error' | 'rate_limited' | 'login_throttled' | 'too_many_streams' | 'internal' | 'unavailable' | 'stream_unavailable' | 'twilio_unavailable';
     /**
      * The `Request-Id` of the request.
      */
@@ -288,6 +288,56 @@ export type PhoneNumberList = ListMeta & {
     data: Array<PhoneNumber>;
 };
 
+export type Capability = {
+    ready: boolean;
+    /**
+     * Why it is not ready and what to do, for a person; null when ready.
+     */
+    reason: string | null;
+};
+
+export type Capabilities = {
+    /**
+     * The voice agent can answer (`OPENAI_API_KEY` is set on this frontdesk).
+     */
+    voiceAi: Capability;
+    /**
+     * Twilio credentials are set, so attaching a number configures its webhooks.
+     */
+    twilio: Capability;
+    /**
+     * The business has at least one active number.
+     */
+    phoneNumber: Capability & {
+        /**
+         * Active numbers attached.
+         */
+        active: number;
+    };
+    /**
+     * At least one knowledge document is indexed (the agent can find it).
+     */
+    knowledge: Capability & {
+        total: number;
+        indexed: number;
+        pending: number;
+        failed: number;
+    };
+    /**
+     * A test call from the dashboard in the browser can be made (needs the voice AI).
+     */
+    browserTestCall: Capability;
+    /**
+     * What to paste into the Twilio number's settings ("A call comes in" and "Call status changes").
+     */
+    twilioWebhooks: {
+        voiceUrl: string;
+        voiceMethod: 'POST';
+        statusCallbackUrl: string;
+        statusCallbackMethod: 'POST';
+    };
+};
+
 export type PhoneNumberCreate = {
     e164: E164;
     label?: string | null;
@@ -302,7 +352,10 @@ export type PhoneNumberUpdate = {
     isActive?: boolean;
 };
 
-export type IndexStatus = 'pending' | 'indexed' | 'failed';
+/**
+ * `draft`: written from a knowledge gap, not indexed (the agent does not read it) until edited.
+ */
+export type IndexStatus = 'pending' | 'indexed' | 'failed' | 'draft';
 
 export type KnowledgeItem = {
     id: Id;
@@ -326,6 +379,43 @@ export type KnowledgeItem = {
     indexedAt: NullableTimestamp;
     createdAt: Timestamp;
     updatedAt: Timestamp;
+};
+
+export type KnowledgeGapStatus = 'open' | 'dismissed' | 'drafted';
+
+export type KnowledgeGap = {
+    id: Id;
+    /**
+     * The first wording asked; `calls` holds the others.
+     */
+    question: string;
+    /**
+     * Calls in which this question went unanswered.
+     */
+    count: number;
+    status: KnowledgeGapStatus;
+    /**
+     * The knowledge document drafted from this gap.
+     */
+    draftContentId: string | null;
+    firstAskedAt: Timestamp;
+    lastAskedAt: Timestamp;
+    /**
+     * The most recent calls it was asked in (up to 10; `count` says how many in all).
+     */
+    calls: Array<{
+        callId: Id;
+        question: string;
+        /**
+         * No hit; only weak hits; or the agent said it did not know.
+         */
+        reason: 'no_hit' | 'weak_hits' | 'agent_unsure';
+        askedAt: Timestamp;
+    }>;
+};
+
+export type KnowledgeGapList = ListMeta & {
+    data: Array<KnowledgeGap>;
 };
 
 export type KnowledgeList = ListMeta & {
@@ -395,6 +485,21 @@ export type KnowledgeIndexStatus = {
     indexed: number;
     failed: number;
     lastIndexedAt: NullableTimestamp;
+};
+
+export type AgentInstructions = {
+    /**
+     * The model's instructions, word for word.
+     */
+    instructions: string;
+    /**
+     * The tools offered to the model with them.
+     */
+    tools: Array<AgentTool>;
+    /**
+     * The first words said on a call, with {business} filled in.
+     */
+    greeting: string;
 };
 
 export type Voice = 'alloy' | 'ash' | 'ballad' | 'coral' | 'echo' | 'sage' | 'shimmer' | 'verse' | 'marin' | 'cedar';
@@ -945,9 +1050,21 @@ export type Usage = {
         apiRequestsPerMinute: number;
         widgetRequestsPerMinute: number;
         concurrentCalls: number;
+        /**
+         * Minutes included each calendar month (UTC).
+         */
         monthlyCallMinutes: number;
         knowledgeDocuments: number;
+        /**
+         * Seats; members plus open invitations.
+         */
         members: number;
+        /**
+         * Past the included minutes, `metered` keeps answering and bills each extra minute;
+         * `refuse` tells callers politely that the business cannot take calls until next month.
+         *
+         */
+        overage: 'metered' | 'refuse';
     };
 };
 
@@ -1230,6 +1347,11 @@ export type PhoneNumberId = Id;
  * A knowledge document id (`kn_…`).
  */
 export type ContentId = Id;
+
+/**
+ * A knowledge gap id (`gap_…`).
+ */
+export type GapId = Id;
 
 /**
  * A call id (`call_…`).
@@ -2144,6 +2266,10 @@ export type CreateInviteErrors = {
      */
     401: Problem;
     /**
+     * The business's plan does not allow more.
+     */
+    402: Problem;
+    /**
      * The credentials are valid but lack the role, scope or origin this needs.
      */
     403: Problem;
@@ -2261,6 +2387,10 @@ export type AcceptInviteErrors = {
      */
     401: Problem;
     /**
+     * The business's plan does not allow more.
+     */
+    402: Problem;
+    /**
      * The credentials are valid but lack the role, scope or origin this needs.
      */
     403: Problem;
@@ -2288,6 +2418,59 @@ export type AcceptInviteResponses = {
 };
 
 export type AcceptInviteResponse = AcceptInviteResponses[keyof AcceptInviteResponses];
+
+export type GetCapabilitiesData = {
+    body?: never;
+    headers?: {
+        /**
+         * The business a dashboard session acts on. Needed only when the user belongs to more
+         * than one business; a secret key always acts on its own business.
+         *
+         */
+        'Frontdesk-Business'?: Id;
+    };
+    path?: never;
+    query?: never;
+    url: '/v1/capabilities';
+};
+
+export type GetCapabilitiesErrors = {
+    /**
+     * The request is malformed; `errors` lists each problem.
+     */
+    400: Problem;
+    /**
+     * No valid credentials.
+     */
+    401: Problem;
+    /**
+     * The credentials are valid but lack the role, scope or origin this needs.
+     */
+    403: Problem;
+    /**
+     * No such resource in your business.
+     */
+    404: Problem;
+    /**
+     * Rate limited; wait `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * Any other error.
+     */
+    default: Problem;
+};
+
+export type GetCapabilitiesError = GetCapabilitiesErrors[keyof GetCapabilitiesErrors];
+
+export type GetCapabilitiesResponses = {
+    /**
+     * The checklist.
+     */
+    200: Capabilities;
+};
+
+export type GetCapabilitiesResponse = GetCapabilitiesResponses[keyof GetCapabilitiesResponses];
 
 export type ListPhoneNumbersData = {
     body?: never;
@@ -2876,6 +3059,224 @@ export type SearchKnowledgeResponses = {
 
 export type SearchKnowledgeResponse = SearchKnowledgeResponses[keyof SearchKnowledgeResponses];
 
+export type ListKnowledgeGapsData = {
+    body?: never;
+    headers?: {
+        /**
+         * The business a dashboard session acts on. Needed only when the user belongs to more
+         * than one business; a secret key always acts on its own business.
+         *
+         */
+        'Frontdesk-Business'?: Id;
+    };
+    path?: never;
+    query?: {
+        /**
+         * Page size.
+         */
+        limit?: number;
+        /**
+         * The id of the last item of the previous page.
+         */
+        starting_after?: Id;
+        /**
+         * `recent`: last asked first (default); `frequent`: most asked first.
+         */
+        sort?: 'recent' | 'frequent';
+        /**
+         * Gaps in this state (default `open`; dismissed gaps are listed only when asked for).
+         */
+        status?: KnowledgeGapStatus;
+    };
+    url: '/v1/knowledge/gaps';
+};
+
+export type ListKnowledgeGapsErrors = {
+    /**
+     * The request is malformed; `errors` lists each problem.
+     */
+    400: Problem;
+    /**
+     * No valid credentials.
+     */
+    401: Problem;
+    /**
+     * The credentials are valid but lack the role, scope or origin this needs.
+     */
+    403: Problem;
+    /**
+     * No such resource in your business.
+     */
+    404: Problem;
+    /**
+     * Rate limited; wait `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * Any other error.
+     */
+    default: Problem;
+};
+
+export type ListKnowledgeGapsError = ListKnowledgeGapsErrors[keyof ListKnowledgeGapsErrors];
+
+export type ListKnowledgeGapsResponses = {
+    /**
+     * A page of knowledge gaps.
+     */
+    200: KnowledgeGapList;
+};
+
+export type ListKnowledgeGapsResponse = ListKnowledgeGapsResponses[keyof ListKnowledgeGapsResponses];
+
+export type DraftKnowledgeFromGapData = {
+    body?: never;
+    headers?: {
+        /**
+         * The business a dashboard session acts on. Needed only when the user belongs to more
+         * than one business; a secret key always acts on its own business.
+         *
+         */
+        'Frontdesk-Business'?: Id;
+        /**
+         * Makes a retried POST safe; see Conventions.
+         */
+        'Idempotency-Key'?: string;
+        /**
+         * The session's `csrfToken`; required when the request is authenticated by the session cookie.
+         */
+        'X-CSRF-Token'?: string;
+    };
+    path: {
+        /**
+         * A knowledge gap id (`gap_…`).
+         */
+        gapId: Id;
+    };
+    query?: never;
+    url: '/v1/knowledge/gaps/{gapId}/draft';
+};
+
+export type DraftKnowledgeFromGapErrors = {
+    /**
+     * The request is malformed; `errors` lists each problem.
+     */
+    400: Problem;
+    /**
+     * No valid credentials.
+     */
+    401: Problem;
+    /**
+     * The business's plan does not allow more.
+     */
+    402: Problem;
+    /**
+     * The credentials are valid but lack the role, scope or origin this needs.
+     */
+    403: Problem;
+    /**
+     * No such resource in your business.
+     */
+    404: Problem;
+    /**
+     * The request conflicts with the current state (or reuses an Idempotency-Key).
+     */
+    409: Problem;
+    /**
+     * Rate limited; wait `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * Any other error.
+     */
+    default: Problem;
+};
+
+export type DraftKnowledgeFromGapError = DraftKnowledgeFromGapErrors[keyof DraftKnowledgeFromGapErrors];
+
+export type DraftKnowledgeFromGapResponses = {
+    /**
+     * The draft written earlier from this gap.
+     */
+    200: KnowledgeItem;
+    /**
+     * The new draft.
+     */
+    201: KnowledgeItem;
+};
+
+export type DraftKnowledgeFromGapResponse = DraftKnowledgeFromGapResponses[keyof DraftKnowledgeFromGapResponses];
+
+export type DismissKnowledgeGapData = {
+    body?: never;
+    headers?: {
+        /**
+         * The business a dashboard session acts on. Needed only when the user belongs to more
+         * than one business; a secret key always acts on its own business.
+         *
+         */
+        'Frontdesk-Business'?: Id;
+        /**
+         * Makes a retried POST safe; see Conventions.
+         */
+        'Idempotency-Key'?: string;
+        /**
+         * The session's `csrfToken`; required when the request is authenticated by the session cookie.
+         */
+        'X-CSRF-Token'?: string;
+    };
+    path: {
+        /**
+         * A knowledge gap id (`gap_…`).
+         */
+        gapId: Id;
+    };
+    query?: never;
+    url: '/v1/knowledge/gaps/{gapId}/dismiss';
+};
+
+export type DismissKnowledgeGapErrors = {
+    /**
+     * The request is malformed; `errors` lists each problem.
+     */
+    400: Problem;
+    /**
+     * No valid credentials.
+     */
+    401: Problem;
+    /**
+     * The credentials are valid but lack the role, scope or origin this needs.
+     */
+    403: Problem;
+    /**
+     * No such resource in your business.
+     */
+    404: Problem;
+    /**
+     * The request conflicts with the current state (or reuses an Idempotency-Key).
+     */
+    409: Problem;
+    /**
+     * Rate limited; wait `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * Any other error.
+     */
+    default: Problem;
+};
+
+export type DismissKnowledgeGapError = DismissKnowledgeGapErrors[keyof DismissKnowledgeGapErrors];
+
+export type DismissKnowledgeGapResponses = {
+    /**
+     * The gap, dismissed.
+     */
+    200: KnowledgeGap;
+};
+
+export type DismissKnowledgeGapResponse = DismissKnowledgeGapResponses[keyof DismissKnowledgeGapResponses];
+
 export type GetKnowledgeStatusData = {
     body?: never;
     headers?: {
@@ -3220,6 +3621,116 @@ export type UpdateAgentConfigResponses = {
 };
 
 export type UpdateAgentConfigResponse = UpdateAgentConfigResponses[keyof UpdateAgentConfigResponses];
+
+export type GetAgentInstructionsData = {
+    body?: never;
+    headers?: {
+        /**
+         * The business a dashboard session acts on. Needed only when the user belongs to more
+         * than one business; a secret key always acts on its own business.
+         *
+         */
+        'Frontdesk-Business'?: Id;
+    };
+    path?: never;
+    query?: never;
+    url: '/v1/agent-config/instructions';
+};
+
+export type GetAgentInstructionsErrors = {
+    /**
+     * The request is malformed; `errors` lists each problem.
+     */
+    400: Problem;
+    /**
+     * No valid credentials.
+     */
+    401: Problem;
+    /**
+     * The credentials are valid but lack the role, scope or origin this needs.
+     */
+    403: Problem;
+    /**
+     * No such resource in your business.
+     */
+    404: Problem;
+    /**
+     * Rate limited; wait `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * Any other error.
+     */
+    default: Problem;
+};
+
+export type GetAgentInstructionsError = GetAgentInstructionsErrors[keyof GetAgentInstructionsErrors];
+
+export type GetAgentInstructionsResponses = {
+    /**
+     * The instructions.
+     */
+    200: AgentInstructions;
+};
+
+export type GetAgentInstructionsResponse = GetAgentInstructionsResponses[keyof GetAgentInstructionsResponses];
+
+export type PreviewAgentInstructionsData = {
+    body: AgentConfigPatch;
+    headers?: {
+        /**
+         * The business a dashboard session acts on. Needed only when the user belongs to more
+         * than one business; a secret key always acts on its own business.
+         *
+         */
+        'Frontdesk-Business'?: Id;
+        /**
+         * The session's `csrfToken`; required when the request is authenticated by the session cookie.
+         */
+        'X-CSRF-Token'?: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/v1/agent-config/instructions';
+};
+
+export type PreviewAgentInstructionsErrors = {
+    /**
+     * The request is malformed; `errors` lists each problem.
+     */
+    400: Problem;
+    /**
+     * No valid credentials.
+     */
+    401: Problem;
+    /**
+     * The credentials are valid but lack the role, scope or origin this needs.
+     */
+    403: Problem;
+    /**
+     * No such resource in your business.
+     */
+    404: Problem;
+    /**
+     * Rate limited; wait `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * Any other error.
+     */
+    default: Problem;
+};
+
+export type PreviewAgentInstructionsError = PreviewAgentInstructionsErrors[keyof PreviewAgentInstructionsErrors];
+
+export type PreviewAgentInstructionsResponses = {
+    /**
+     * The instructions the draft would give.
+     */
+    200: AgentInstructions;
+};
+
+export type PreviewAgentInstructionsResponse = PreviewAgentInstructionsResponses[keyof PreviewAgentInstructionsResponses];
 
 export type ListCallsData = {
     body?: never;

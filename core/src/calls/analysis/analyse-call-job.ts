@@ -6,7 +6,8 @@ import { z } from "zod";
 import type { AppConfig } from "../../config/env.ts";
 import type { Cache } from "../../cache/cache.ts";
 import type { Db } from "../../db/client.ts";
-import { forBusiness } from "../../db/tenant.ts";
+import { forBusiness, tenantDb } from "../../db/tenant.ts";
+import { collectKnowledgeGaps } from "../../knowledge/gaps/collect-knowledge-gaps.ts";
 import { enqueueJob, type JobHandler } from "../../jobs/job-queue.ts";
 import type { Logger } from "../../observability/logger.ts";
 import { emitCallEvent } from "../call-events.ts";
@@ -139,5 +140,8 @@ async function analyseCall(deps: AnalysisJobDeps, analyser: CallAnalyser, fallba
     );
   });
   for (const [channel, message] of published) await deps.cache.publish(channel, message).catch(() => {});
+  // The questions the knowledge base could not answer, for the business to fill in (idempotent
+  // per call; a failure here costs the gaps of one call, never its analysis).
+  await collectKnowledgeGaps(tenantDb(deps.db, businessId), callId).catch((err: unknown) => log.warn({ err }, "knowledge gaps not collected"));
   log.info({ analyser: by, outcome: analysis.outcome, sentiment: analysis.sentiment }, "call analysed");
 }

@@ -1,6 +1,7 @@
-// Ready when the API answers: without it no page can show anything.
+// Ready when the API answers (without it no page can show anything) and not shutting down.
 import { apiInternalUrl } from "$lib/server/upstream";
 import { metrics } from "$lib/server/metrics";
+import { isShuttingDown } from "$lib/server/lifecycle";
 
 export async function GET(): Promise<Response> {
   let api: "up" | "down" = "down";
@@ -11,8 +12,10 @@ export async function GET(): Promise<Response> {
     api = "down";
   }
   metrics.apiUp = api === "up" ? 1 : 0;
-  return new Response(JSON.stringify({ status: api === "up" ? "ready" : "not_ready", service: "dashboard", api }), {
-    status: api === "up" ? 200 : 503,
+  const draining = isShuttingDown();
+  const ready = api === "up" && !draining;
+  return new Response(JSON.stringify({ status: ready ? "ready" : "not_ready", service: "dashboard", api, draining }), {
+    status: ready ? 200 : 503,
     headers: { "content-type": "application/json", "cache-control": "no-store" },
   });
 }

@@ -6,7 +6,7 @@ import { svelte } from "@sveltejs/vite-plugin-svelte";
 import { gzipSync } from "node:zlib";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { DIST_DIR, SOURCE_HASH_FILE, WIDGET_ENTRIES, WIDGETS_DIR, sourceHash } from "./sources.js";
+import { DIST_DIR, SOURCE_HASH_FILE, WIDGET_ENTRIES, WIDGETS_DIR, sourceHash } from "./sources.ts";
 
 const TARGET_GZIP_BYTES = 15 * 1024;
 
@@ -30,7 +30,7 @@ for (const [name, entry] of Object.entries(WIDGET_ENTRIES)) {
   if (!existsSync(file)) throw new Error(`the build wrote no ${file}`);
   const bytes = readFileSync(file);
   const gz = gzipSync(bytes, { level: 9 }).length;
-  const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+  const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
   console.log(`widgets/dist/${name}.js  ${kb(bytes.length)}  gzip ${kb(gz)}${gz > TARGET_GZIP_BYTES ? `  (over the ${kb(TARGET_GZIP_BYTES)} goal)` : ""}`);
 }
 writeFileSync(SOURCE_HASH_FILE, hash + "\n");

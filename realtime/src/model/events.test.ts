@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readAudioDelta } from "./model-events.ts";
+import { readAudioDelta } from "./events.ts";
 
 const frame = (o: Record<string, unknown>) => Buffer.from(JSON.stringify(o));
 

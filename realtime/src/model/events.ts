@@ -1,6 +1,7 @@
 // Reads OpenAI Realtime server events. Audio deltas are most of the traffic (dozens a
 // second per call), so they are picked out of the raw frame with a few byte searches
 // instead of a JSON.parse; everything else is parsed normally.
+import { stringAt } from "../json-scan.ts";
 
 export interface AudioDelta {
   responseId: string;
@@ -16,20 +17,6 @@ const BETA_DELTA = Buffer.from('"type":"response.audio.delta"');
 const RESPONSE_ID = Buffer.from('"response_id":"');
 const ITEM_ID = Buffer.from('"item_id":"');
 const DELTA = Buffer.from('"delta":"');
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-
-function stringAt(data: Buffer, key: Buffer): string | undefined {
-  const at = data.indexOf(key);
-  if (at === -1) return undefined;
-  const start = at + key.length;
-  const end = data.indexOf(QUOTE, start);
-  if (end === -1) return undefined;
-  const back = data.indexOf(BACKSLASH, start);
-  if (back !== -1 && back < end) return undefined; // an escape: leave it to JSON.parse
-  return data.toString("latin1", start, end);
-}
-
 /** The audio delta in `data`, or null when `data` is some other event (or unusual JSON). */
 export function readAudioDelta(data: Buffer): AudioDelta | null {
   if (data.indexOf(GA_DELTA) === -1 && data.indexOf(BETA_DELTA) === -1) return null;

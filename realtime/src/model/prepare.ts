@@ -6,7 +6,7 @@ import type { Logger } from "@frontdesk/core/observability/logger";
 import type { CallContext } from "../admission/call-context.ts";
 import type { AgentTool } from "../tools/tool.ts";
 import { toolsFor } from "../tools/index.ts";
-import { connectModel, type ModelSocket } from "./model-socket.ts";
+import { connectModel, type ModelSocket } from "./socket.ts";
 import { buildSessionUpdate } from "./session-config.ts";
 
 export interface PrepareModelDeps {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { restoreMessages, type SpokenLine } from "./conversation-restore.ts";
+import { restoreMessages, type SpokenLine } from "./restore.ts";
 
 const greeting = { type: "response.create", response: { instructions: "Greet the caller." } };
 const parsed = (messages: string[]) => messages.map((m) => JSON.parse(m) as Record<string, any>);

@@ -6,7 +6,7 @@
 // attempt, or the call has dropped too often, it reports the link lost through onClose so
 // the session can apologise and hang up — the caller is never left in silence.
 import type { Logger } from "@frontdesk/core/observability/logger";
-import type { ModelClose, ModelSocket } from "./model-socket.ts";
+import type { ModelClose, ModelSocket } from "./socket.ts";
 
 export type ReconnectOutcome = "restored" | "attempt_failed" | "gave_up";
 

@@ -3,7 +3,6 @@
 // tool results, keypad presses), a note that this is the same call, and — if the caller was
 // owed an answer when the line dropped — a request to carry on.
 import type { SpeakerRole } from "@prisma/client";
-import type { SegmentDraft, TranscriptSink } from "./transcript-recorder.ts";
 
 export interface SpokenLine {
   role: SpeakerRole;
@@ -11,34 +10,8 @@ export interface SpokenLine {
   toolName?: string | null;
 }
 
-/** Remembers the lines written to a call's transcript, for a model session to be restored. */
-export class SpokenMemory {
-  private kept: SpokenLine[] = [];
-
-  get lines(): readonly SpokenLine[] {
-    return this.kept;
-  }
-
-  /** The same sink, remembering each non-empty line it is given. */
-  remembering(sink: TranscriptSink): TranscriptSink {
-    return {
-      write: (segment: SegmentDraft) => {
-        if (segment.text.trim()) {
-          this.kept.push({ role: segment.role, text: segment.text, toolName: segment.toolName });
-          if (this.kept.length > 4 * MAX_LINES) this.kept = this.kept.slice(-MAX_LINES);
-        }
-        sink.write(segment);
-      },
-      flush: () => sink.flush(),
-      get written() {
-        return sink.written;
-      },
-    };
-  }
-}
-
 /** Enough for the model to pick the thread back up, small enough to send in a moment. */
-const MAX_LINES = 60;
+export const MAX_LINES = 60;
 const MAX_CHARS = 12_000;
 
 const RESUMED_NOTE =
