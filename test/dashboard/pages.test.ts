@@ -99,6 +99,26 @@ describe.skipIf(!hasChromium)("dashboard pages (Chromium at /usr/bin/chromium)",
     expect(await b.page.inputValue("#f-greeting")).toBe("Harbour Dental, good day!");
   });
 
+  it("agent: the instructions preview shows a draft's exact instructions without saving it", async () => {
+    await b.page.goto("/agent");
+    expect(await b.page.getByTestId("instructions").textContent()).toContain("Harbour Dental");
+    await b.page.getByLabel("Your instructions").fill("Always mention the free dental check-up for children.");
+    await b.page.getByRole("button", { name: "Preview instructions" }).click();
+    await expect.poll(() => b.page.getByTestId("instructions").textContent()).toContain("free dental check-up for children");
+    expect(await b.page.inputValue("#prompt")).toBe("Always mention the free dental check-up for children.");
+    await b.page.goto("/agent");
+    expect(await b.page.getByTestId("instructions").textContent()).not.toContain("free dental check-up");
+  });
+
+  it("onboarding: the checklist is the API's capabilities, with the webhook URLs to paste into Twilio", async () => {
+    await b.page.goto("/onboarding");
+    const setup = (await b.page.textContent("#twilio-setup"))!;
+    expect(setup).toMatch(/https?:\/\/\S+\/twilio\/voice/);
+    expect(setup).toMatch(/\/twilio\/status/);
+    expect(await b.page.textContent(".checklist")).toContain("Teach the agent about your business(done)");
+    expect(await b.page.textContent(".checklist")).toContain("must set OPENAI_API_KEY");
+  });
+
   it("knowledge: the preview renders Markdown without running what is written; the ask box finds passages", async () => {
     await b.page.goto("/knowledge/new");
     await b.page.getByLabel("Title").fill("Insurance");
