@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readAgentConfig } from "@frontdesk/core/agent/agent-config";
 import { businessProfile } from "@frontdesk/core/agent/instructions";
 import { tenantDb } from "@frontdesk/core/db/tenant";
-import { buildSessionUpdate } from "../../realtime/src/session/session-config.ts";
+import { buildSessionUpdate } from "../../realtime/src/model/session-config.ts";
 import { toolsFor } from "../../realtime/src/tools/index.ts";
 import { call, createSecretKey, sessionFor, startApi, type Api } from "./support/api-harness.ts";
 import { createTestBusiness } from "../support/fixtures.ts";
