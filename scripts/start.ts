@@ -68,6 +68,18 @@ function startDashboard(config: AppConfig): ChildProcess {
   return child;
 }
 
+/** Waits until the dashboard answers /healthz, so the URLs printed next already work. */
+async function dashboardListening(config: AppConfig, child: ChildProcess): Promise<void> {
+  const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${config.ports.dashboard}/healthz`;
+  const until = Date.now() + 60_000;
+  while (Date.now() < until && child.exitCode === null) {
+    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  log.warn({ url }, "the dashboard did not answer yet");
+}
+
 let shuttingDown = false;
 
 async function main() {
@@ -91,6 +103,7 @@ async function main() {
 
   const product: RunningProduct = await startProduct(config, log);
   const dashboard = startDashboard(config);
+  await dashboardListening(config, dashboard);
   // The demo page is a convenience: a busy port costs its line in the summary, nothing more.
   const demoUrl = widgetDemoOrigin(config) + "/";
   const widgetDemo = product.demoWidget
