@@ -68,15 +68,16 @@ function startDashboard(config: AppConfig): ChildProcess {
   return child;
 }
 
-/** Resolves once the dashboard answers /healthz, so the summary never points at a closed port. */
-async function dashboardUp(child: ChildProcess, url: string, timeoutMs = 90_000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline && child.exitCode === null) {
-    const ok = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
-    if (ok) return true;
+/** Waits until the dashboard answers /healthz, so the URLs printed next already work. */
+async function dashboardListening(config: AppConfig, child: ChildProcess): Promise<void> {
+  const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${config.ports.dashboard}/healthz`;
+  const until = Date.now() + 60_000;
+  while (Date.now() < until && child.exitCode === null) {
+    if (await fetch(url).then((r) => r.ok, () => false)) return;
     await new Promise((r) => setTimeout(r, 200));
   }
-  return false;
+  log.warn({ url }, "the dashboard did not answer yet");
 }
 
 let shuttingDown = false;
@@ -102,6 +103,7 @@ async function main() {
 
   const product: RunningProduct = await startProduct(config, log);
   const dashboard = startDashboard(config);
+  await dashboardListening(config, dashboard);
   // The demo page is a convenience: a busy port costs its line in the summary, nothing more.
   const demoUrl = widgetDemoOrigin(config) + "/";
   const widgetDemo = product.demoWidget
@@ -139,8 +141,6 @@ async function main() {
   process.on("SIGINT", () => void stop("SIGINT"));
   process.on("SIGTERM", () => void stop("SIGTERM"));
 
-  const dashboardHealthUrl = `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${config.ports.dashboard}`;
-  if (!(await dashboardUp(dashboard, dashboardHealthUrl))) log.error("the dashboard did not come up; see its output above");
 
   const ai = config.openai.apiKey ? "OpenAI Realtime" : "not configured — set OPENAI_API_KEY (calls hear a polite message)";
   console.log(`

@@ -118,14 +118,15 @@ describe.skipIf(!hasChromium)("a newcomer's journey (Chromium at /usr/bin/chromi
 
   it("a phone call appears live with its transcript growing, then with its summary and sentiment", async () => {
     const { page } = b;
+    await page.goto("/");
+    expect(await page.textContent("main")).toContain("No call in progress");
     const n = path.model.connections.length + 1;
     const phone = await path.twilio.call({ to: NUMBER, speed: 2 });
     const model = await path.model.connection(n);
     const call = await expect.poll(() => testDb().callLog.findUnique({ where: { callSid: phone.callSid } }), { timeout: 15_000 }).toBeTruthy().then(() => testDb().callLog.findUniqueOrThrow({ where: { callSid: phone.callSid } }));
 
-    // The overview lists it as live; its page shows the greeting once spoken.
-    await page.goto("/");
-    await expect.poll(() => page.textContent("main")).toContain("live transcript");
+    // The open overview shows it live without a reload; its page shows the greeting once spoken.
+    await expect.poll(() => page.textContent("main"), { timeout: 20_000 }).toContain("live transcript");
     await page.getByRole("link", { name: /live transcript|\+1/ }).first().click();
     await page.waitForURL(new RegExp(`/calls/${call.id}$`));
     await expect.poll(() => page.getByRole("status").first().textContent()).toMatch(/Live/);

@@ -3,7 +3,8 @@
 // serious accessibility violation, and fits a 375 px phone. Then the forms that matter most.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "@frontdesk/core/auth/password";
-import { forBusiness } from "@frontdesk/core/db/tenant";
+import { forBusiness, tenantDb } from "@frontdesk/core/db/tenant";
+import { collectKnowledgeGaps } from "@frontdesk/core/knowledge/gaps/collect-knowledge-gaps";
 import { startApi, type Api } from "../api/support/api-harness.ts";
 import { seedCalls } from "../api/support/call-data.ts";
 import { createTestBusiness, type TestBusiness } from "../support/fixtures.ts";
@@ -97,6 +98,44 @@ describe.skipIf(!hasChromium)("dashboard pages (Chromium at /usr/bin/chromium)",
     await b.page.getByRole("button", { name: "Save agent settings" }).click();
     await expect.poll(() => b.page.getByRole("status").last().textContent()).toMatch(/next call uses/);
     expect(await b.page.inputValue("#f-greeting")).toBe("Harbour Dental, good day!");
+  });
+
+  it("agent: the instructions preview shows a draft's exact instructions without saving it", async () => {
+    await b.page.goto("/agent");
+    expect(await b.page.getByTestId("instructions").textContent()).toContain("Harbour Dental");
+    await b.page.getByLabel("Your instructions").fill("Always mention the free dental check-up for children.");
+    await b.page.getByRole("button", { name: "Preview instructions" }).click();
+    await expect.poll(() => b.page.getByTestId("instructions").textContent()).toContain("free dental check-up for children");
+    expect(await b.page.inputValue("#prompt")).toBe("Always mention the free dental check-up for children.");
+    await b.page.goto("/agent");
+    expect(await b.page.getByTestId("instructions").textContent()).not.toContain("free dental check-up");
+  });
+
+  it("onboarding: the checklist is the API's capabilities, with the webhook URLs to paste into Twilio", async () => {
+    await b.page.goto("/onboarding");
+    const setup = (await b.page.textContent("#twilio-setup"))!;
+    expect(setup).toMatch(/https?:\/\/\S+\/twilio\/voice/);
+    expect(setup).toMatch(/\/twilio\/status/);
+    expect(await b.page.textContent(".checklist")).toContain("Teach the agent about your business(done)");
+    expect(await b.page.textContent(".checklist")).toContain("must set OPENAI_API_KEY");
+  });
+
+  it("knowledge: a question the agent could not answer becomes a draft to complete", async () => {
+    const scoped = forBusiness(testDb(), biz.business.id);
+    const [call] = await seedCalls(biz.business, biz.phone.e164, { count: 1 });
+    await scoped.transcriptSegment.createMany({
+      data: [
+        { businessId: biz.business.id, callId: call!.id, sequence: 0, role: "caller", text: "Do you do braces for adults?", startMs: 1000, endMs: 3000 },
+        { businessId: biz.business.id, callId: call!.id, sequence: 1, role: "agent", text: "I'm sorry, I don't know that. I can take a message.", startMs: 3200, endMs: 6000 },
+      ],
+    });
+    await collectKnowledgeGaps(tenantDb(testDb(), biz.business.id), call!.id);
+    await b.page.goto("/knowledge");
+    expect(await b.page.textContent(".gaps")).toContain("braces for adults");
+    await b.page.getByRole("button", { name: /Write an answer/ }).first().click();
+    await b.page.waitForURL(/\/knowledge\/[^/?]+$/);
+    expect(await b.page.inputValue("#f-title")).toContain("braces for adults");
+    expect(b.errors).toEqual([]);
   });
 
   it("knowledge: the preview renders Markdown without running what is written; the ask box finds passages", async () => {

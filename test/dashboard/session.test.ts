@@ -72,13 +72,18 @@ describe.skipIf(!hasChromium)("dashboard session (Chromium at /usr/bin/chromium)
     // A change made through the proxy carries the browser's origin and the CSRF token.
     const refused = await b.page.evaluate(async () => (await fetch("/api/v1/auth/logout", { method: "POST" })).status);
     expect(refused).toBe(403);
+    // Only the REST API is proxied: the API's /metrics stays private.
+    expect((await fetch(`${dash.url}/api/metrics`)).status).toBe(404);
+    expect((await fetch(`${dash.url}/api/v1/auth/me`)).status).toBe(401);
     b.errors.length = 0; // the browser logs the 403 just provoked
   });
 
   it("an ended session returns to login with a note, and back to the page afterwards", async () => {
-    // The session is gone (the API keeps resolved sessions in-process for up to 10 s).
-    await testDb().userSession.deleteMany({ where: { user: { email } } });
-    await new Promise((r) => setTimeout(r, 10_500));
+    // The session ends elsewhere (signed out from another place): the API forgets it everywhere.
+    const cookie = (await b.context.cookies()).find((c) => c.name === "fd_session")!;
+    const headers = { cookie: `fd_session=${cookie.value}` };
+    const { csrfToken } = (await (await fetch(`${api.url}/v1/auth/me`, { headers })).json()) as { csrfToken: string };
+    expect((await fetch(`${api.url}/v1/auth/logout`, { method: "POST", headers: { ...headers, "x-csrf-token": csrfToken } })).status).toBe(204);
     await b.page.goto("/account");
     await b.page.waitForURL(/\/login\?next=%2Faccount/);
     expect(await b.page.getByRole("status").textContent()).toMatch(/session has ended/);

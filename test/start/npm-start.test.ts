@@ -74,6 +74,14 @@ describe("npm start with no configuration", () => {
       body: JSON.stringify({ email: "demo@frontdesk.local", password: "frontdesk-demo" }),
     });
     expect(login.status).toBe(200);
+    // The dashboard reaches the API through its /api proxy and signs the owner in on its own origin.
+    const viaDashboard = await fetch(`http://127.0.0.1:${dashboard}/api/v1/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: "demo@frontdesk.local", password: "frontdesk-demo" }),
+    });
+    expect(viaDashboard.status).toBe(200);
+    expect(viaDashboard.headers.getSetCookie().join()).toContain("fd_session=");
     // Its knowledge was indexed by the job worker on the embedded database and is searchable.
     const cookie = login.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
     await expect

@@ -5,6 +5,19 @@ export function dayIn(timeZone: string, at = new Date()): string {
   return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(at);
 }
 
+/** The instant `day` (YYYY-MM-DD) begins in `timeZone`, as an ISO timestamp. */
+export function startOfDayIn(day: string, timeZone: string): string {
+  const guess = Date.parse(`${day}T00:00:00Z`);
+  // The zone's offset at that moment: its wall-clock reading minus the UTC one (twice, for DST edges).
+  const offsetAt = (t: number) => {
+    const p = Object.fromEntries(new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" }).formatToParts(new Date(t)).map((x) => [x.type, x.value]));
+    return Date.UTC(+p.year!, +p.month! - 1, +p.day!, +p.hour!, +p.minute!, +p.second!) - t;
+  };
+  let t = guess - offsetAt(guess);
+  t = guess - offsetAt(t);
+  return new Date(t).toISOString();
+}
+
 /** The day `n` days before `day` (YYYY-MM-DD arithmetic, no time zone involved). */
 export function daysBefore(day: string, n: number): string {
   const d = new Date(`${day}T00:00:00Z`);

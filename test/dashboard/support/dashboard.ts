@@ -10,6 +10,7 @@ import { ensureDashboardBuilt, DASHBOARD_DIR } from "../../../scripts/lib/dashbo
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`Chromium not found at ${CHROMIUM}: the dashboard's browser tests are skipped (apt-get install -y chromium, or set CHROMIUM_PATH).`);
 export const SCREENSHOTS = resolve(import.meta.dirname, "../artifacts/screenshots");
 
 export async function freePort(): Promise<number> {

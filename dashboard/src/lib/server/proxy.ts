@@ -9,6 +9,8 @@ const DROP_REQUEST = ["host", "connection", "keep-alive", "transfer-encoding", "
 const DROP_RESPONSE = ["connection", "keep-alive", "transfer-encoding", "content-encoding", "content-length"];
 
 export async function proxyToApi(event: RequestEvent): Promise<Response> {
+  // Only the public REST API: the API's own probes and /metrics stay on the private network.
+  if (!event.url.pathname.startsWith("/api/v1/")) return problem(404, "route_not_found", "The dashboard proxies only /api/v1/…");
   const target = apiInternalUrl() + event.url.pathname.replace(/^\/api/, "") + event.url.search;
   const headers = new Headers(event.request.headers);
   for (const h of DROP_REQUEST) headers.delete(h);
@@ -44,7 +46,7 @@ export async function proxyToApi(event: RequestEvent): Promise<Response> {
 }
 
 function problem(status: number, code: string, detail: string): Response {
-  return new Response(JSON.stringify({ type: "about:blank", title: "API unavailable", status, code, detail }), {
+  return new Response(JSON.stringify({ type: "about:blank", title: status === 404 ? "Not found" : "API unavailable", status, code, detail }), {
     status,
     headers: { "content-type": "application/problem+json" },
   });

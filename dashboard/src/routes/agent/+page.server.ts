@@ -4,13 +4,19 @@ import { api, get } from "$lib/server/api";
 import { refused, saved } from "$lib/server/forms";
 import type { Schemas } from "$lib/types";
 
-export const load: PageServerLoad = async (event) => ({ agent: await get<Schemas["AgentConfig"]>(event, "/v1/agent-config") });
+export const load: PageServerLoad = async (event) => {
+  const [agent, instructions] = await Promise.all([
+    get<Schemas["AgentConfig"]>(event, "/v1/agent-config"),
+    get<Schemas["AgentInstructions"]>(event, "/v1/agent-config/instructions"),
+  ]);
+  return { agent, instructions };
+};
 
 const orNull = (s: string | undefined) => (s && s.trim() ? s.trim() : null);
 
-export const actions: Actions = {
-  save: async (event) => {
-    const form = await event.request.formData();
+/** The form's fields as the API's AgentConfigPatch. */
+async function draftFrom(request: Request): Promise<{ v: Record<string, string>; body: Schemas["AgentConfigPatch"] }> {
+    const form = await request.formData();
     const v: Record<string, string> = {};
     for (const [k, val] of form) if (typeof val === "string" && k !== "enabledTools") v[k] = val;
     const num = (s: string | undefined) => (s === undefined || s.trim() === "" ? undefined : Number(s));
@@ -31,8 +37,21 @@ export const actions: Actions = {
       closedMessage: v.closedMessage ?? "",
       enabledTools: form.getAll("enabledTools").map(String) as Schemas["AgentTool"][],
     };
+    return { v, body };
+}
+
+export const actions: Actions = {
+  save: async (event) => {
+    const { v, body } = await draftFrom(event.request);
     const r = await api(event, "PATCH", "/v1/agent-config", { body });
     if (!r.ok) return refused(r.problem, v, "save");
     return saved("save", "Saved; the next call uses these settings.");
+  },
+  /** The instructions these (unsaved) settings would give the model. */
+  preview: async (event) => {
+    const { v, body } = await draftFrom(event.request);
+    const r = await api<Schemas["AgentInstructions"]>(event, "POST", "/v1/agent-config/instructions", { body });
+    if (!r.ok) return refused(r.problem, v, "save");
+    return { ...saved("preview", "Preview of your unsaved changes (nothing saved yet):", { instructions: r.data }), values: v };
   },
 };

@@ -3,6 +3,7 @@ import type { PageServerLoad } from "./$types";
 import { get } from "$lib/server/api";
 import { currentMembership } from "$lib/server/business";
 import type { Schemas } from "$lib/types";
+import { daysBefore, startOfDayIn } from "$lib/format";
 
 const FILTERS = ["status", "sentiment", "outcome", "direction", "q"] as const;
 
@@ -13,8 +14,9 @@ export const load: PageServerLoad = async (event) => {
   const query = new URLSearchParams({ limit: "25" });
   for (const f of FILTERS) if (sp.get(f)) query.set(f, sp.get(f)!);
   const day = /^\d{4}-\d{2}-\d{2}$/;
-  if (day.test(sp.get("from") ?? "")) query.set("from", `${sp.get("from")}T00:00:00Z`);
-  if (day.test(sp.get("to") ?? "")) query.set("to", `${sp.get("to")}T23:59:59.999Z`);
+  // Days are the business's own: from its midnight to the next one.
+  if (day.test(sp.get("from") ?? "")) query.set("from", startOfDayIn(sp.get("from")!, business.timezone));
+  if (day.test(sp.get("to") ?? "")) query.set("to", startOfDayIn(daysBefore(sp.get("to")!, -1), business.timezone));
   if (sp.get("starting_after")) query.set("starting_after", sp.get("starting_after")!);
   const page = await get<Schemas["CallList"]>(event, `/v1/calls?${query}`);
   const filters = Object.fromEntries([...FILTERS, "from", "to"].map((f) => [f, sp.get(f) ?? ""]));

@@ -1,25 +1,40 @@
 // Knowledge: documents by category with their indexing status, delete, bulk import by file.
+import { redirect } from "@sveltejs/kit";
 import type { Actions, PageServerLoad } from "./$types";
 import { api, get } from "$lib/server/api";
 import { refused, saved } from "$lib/server/forms";
 import type { Schemas } from "$lib/types";
 
 export const load: PageServerLoad = async (event) => {
-  const [list, status] = await Promise.all([
+  const [list, status, gaps] = await Promise.all([
     get<Schemas["KnowledgeList"]>(event, "/v1/knowledge?limit=100"),
     get<Schemas["KnowledgeIndexStatus"]>(event, "/v1/knowledge/status"),
+    get<Schemas["KnowledgeGapList"]>(event, "/v1/knowledge/gaps?sort=frequent&limit=20"),
   ]);
   const byCategory = new Map<string, Schemas["KnowledgeItem"][]>();
   for (const item of list.data) {
     const c = item.category ?? "Uncategorised";
     byCategory.set(c, [...(byCategory.get(c) ?? []), item]);
   }
-  return { categories: [...byCategory.entries()].sort(([a], [b]) => a.localeCompare(b)), status, more: list.has_more };
+  return { categories: [...byCategory.entries()].sort(([a], [b]) => a.localeCompare(b)), status, more: list.has_more, gaps: gaps.data };
 };
 
 const FORMATS: Record<string, "json" | "markdown" | "csv"> = { json: "json", md: "markdown", markdown: "markdown", csv: "csv", txt: "markdown" };
 
 export const actions: Actions = {
+  /** A question callers asked that the agent could not answer becomes a draft to complete. */
+  draftGap: async (event) => {
+    const id = String((await event.request.formData()).get("id") ?? "");
+    const r = await api<Schemas["KnowledgeItem"]>(event, "POST", `/v1/knowledge/gaps/${encodeURIComponent(id)}/draft`);
+    if (!r.ok) return refused(r.problem, {}, "gaps");
+    redirect(303, `/knowledge/${r.data.id}`);
+  },
+  dismissGap: async (event) => {
+    const id = String((await event.request.formData()).get("id") ?? "");
+    const r = await api(event, "POST", `/v1/knowledge/gaps/${encodeURIComponent(id)}/dismiss`);
+    if (!r.ok) return refused(r.problem, {}, "gaps");
+    return saved("gaps", "Dismissed.");
+  },
   delete: async (event) => {
     const id = String((await event.request.formData()).get("id") ?? "");
     const r = await api(event, "DELETE", `/v1/knowledge/${encodeURIComponent(id)}`);

@@ -12,13 +12,13 @@ import type { Schemas } from "$lib/types";
 export const load: PageServerLoad = async (event) => {
   const m = currentMembership(event);
   if (!m || event.url.searchParams.has("new")) return { business: null, timeZones: TIME_ZONES };
-  const [business, numbers, knowledge, agent] = await Promise.all([
+  const [business, numbers, capabilities, agent] = await Promise.all([
     get<Schemas["Business"]>(event, `/v1/businesses/${m.businessId}`),
     get<Schemas["PhoneNumberList"]>(event, "/v1/phone-numbers"),
-    get<Schemas["KnowledgeIndexStatus"]>(event, "/v1/knowledge/status"),
+    get<Schemas["Capabilities"]>(event, "/v1/capabilities"),
     get<Schemas["AgentConfig"]>(event, "/v1/agent-config"),
   ]);
-  return { business, numbers: numbers.data, knowledge, agent, timeZones: TIME_ZONES };
+  return { business, numbers: numbers.data, capabilities, knowledge: capabilities.knowledge, agent, timeZones: TIME_ZONES };
 };
 
 function businessId(event: RequestEvent): string {

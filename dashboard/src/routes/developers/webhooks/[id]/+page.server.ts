@@ -33,6 +33,12 @@ export const actions: Actions = {
     if (!r.ok) return refused(r.problem, {}, "rotate");
     return saved("rotate", "New signing secret (shown once):", { secret: r.data.secret });
   },
+  redeliver: async (event) => {
+    const id = String((await event.request.formData()).get("deliveryId") ?? "");
+    const r = await api<Schemas["WebhookDelivery"]>(event, "POST", `/v1/webhook-endpoints/${encodeURIComponent(event.params.id)}/deliveries/${encodeURIComponent(id)}/redeliver`);
+    if (!r.ok) return refused(r.problem, {}, "test");
+    return saved("test", r.data.status === "succeeded" ? `Redelivered: your endpoint answered ${r.data.responseStatus}.` : `Redelivery failed: ${r.data.lastError ?? `your endpoint answered ${r.data.responseStatus}`}.`);
+  },
   delete: async (event) => {
     const r = await api(event, "DELETE", `/v1/webhook-endpoints/${encodeURIComponent(event.params.id)}`);
     if (!r.ok) return refused(r.problem, {}, "update");
