@@ -16,7 +16,7 @@ import { createDb, type Db } from "@frontdesk/core/db/client";
 import { createMemoryCache } from "@frontdesk/core/cache/memory-cache";
 import { createLogger } from "@frontdesk/core/observability/logger";
 import { resolveKnowledgeDeps, type KnowledgeDeps } from "@frontdesk/core/knowledge/knowledge-deps";
-import { createKnowledgeService, drainKnowledgeJobs, knowledgeJobHandlers } from "@frontdesk/core/knowledge/knowledge-service";
+import { createKnowledgeService, drainKnowledgeJobs, INDEX_CONTENT_JOB, knowledgeJobHandlers } from "@frontdesk/core/knowledge/knowledge-service";
 import { createJobWorker } from "@frontdesk/core/jobs/job-queue";
 import { createKnowledgeSearch, type SearchMode } from "@frontdesk/core/knowledge/knowledge-search";
 import { toVectorParam } from "@frontdesk/core/knowledge/stores/vector-store";
@@ -75,7 +75,8 @@ async function ingest(deps: KnowledgeDeps & { logger: typeof logger }, db: Db, b
       await service.importContents(businessId, batch);
       docs += batch.length;
       // Keep the queue short, as a real API would be throttled by its worker's pace.
-      while ((await db.job.count({ where: { businessId, status: { in: ["queued", "running"] } } })) > 40) await sleep(20);
+      // (Indexing jobs only: each indexed document also queues a webhook fan-out nobody runs here.)
+      while ((await db.job.count({ where: { businessId, kind: INDEX_CONTENT_JOB, status: { in: ["queued", "running"] } } })) > 40) await sleep(20);
       const chunks = await db.knowledgeChunk.count({ where: { businessId } });
       estimated = chunks + (docs - (await db.rAGContent.count({ where: { businessId, status: "indexed" } }))) * 4.3;
       if (chunks >= nextReport) {
