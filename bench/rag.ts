@@ -201,7 +201,7 @@ async function main() {
       exact.set(q, rows.map((r) => ({ id: r.id, score: 1 - r.distance })));
     }
     const recalls = new Map<number, number>();
-    for (const efSearch of [40, DEFAULT_EF_SEARCH, 200]) {
+    for (const efSearch of [...new Set([40, 100, DEFAULT_EF_SEARCH, 400])].sort((a, b) => a - b)) {
       const store = createPgvectorStore(db, { efSearch });
       let found = 0;
       for (const q of sample) {
