@@ -14,6 +14,8 @@ import { scheduleRetention } from "@frontdesk/core/jobs/retention";
 import type { JobMetrics } from "@frontdesk/core/observability/job-metrics";
 import { analysisJobHandlers } from "@frontdesk/core/calls/analysis/analyse-call-job";
 import { gracePeriodJobHandlers } from "@frontdesk/core/billing/billing-jobs";
+import { meterJobHandlers } from "@frontdesk/core/billing/report-call-usage";
+import { createStripe } from "@frontdesk/core/billing/stripe-client";
 
 export interface WorkerDeps {
   config: AppConfig;
@@ -45,6 +47,8 @@ export function jobHandlers(deps: WorkerDeps): Record<string, JobHandler> {
     ...webhooks,
     ...analysisJobHandlers({ db, cache, logger, config }),
     ...gracePeriodJobHandlers({ db, cache, logger, policy: config.billing }),
+    // The queue, not the SDK, retries meter events (backoff over hours; see record-call-usage.ts).
+    ...meterJobHandlers({ db, logger, stripe: config.stripe ? { client: createStripe(config.stripe, { maxNetworkRetries: 0 }), config: config.stripe } : undefined }),
     ...deps.handlers,
   };
 }
