@@ -17,6 +17,7 @@ import { createMailer, type Mailer } from "@frontdesk/core/mail/mailer";
 import { systemResolver, type Resolver } from "@frontdesk/core/webhooks/post-webhook";
 import { createTwilioNumbers } from "@frontdesk/core/telephony/twilio-numbers";
 import { createStripe, type Stripe } from "@frontdesk/core/billing/stripe-client";
+import { applyStripeEvent } from "@frontdesk/core/billing/apply-stripe-event";
 import { stripeWebhook } from "./routes/stripe-webhook.ts";
 import { loadSpec, matchOperation, type LoadedSpec } from "./spec/spec.ts";
 import { requestId } from "./http/request-id.ts";
@@ -153,7 +154,10 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
   app.use(drain.middleware);
   app.use(requestMetrics(metrics));
   // Stripe signs the raw body: its webhook comes before the JSON parser and the spec matcher.
-  if (stripe && config.stripe) app.use(stripeWebhook({ db, cache, logger, stripe, config: config.stripe, billing: config.billing }));
+  if (stripe && config.stripe) {
+    const sync = { db, cache, logger, stripe, config: config.stripe, policy: config.billing };
+    app.use(stripeWebhook({ logger, stripe, webhookSecret: config.stripe.webhookSecret, apply: (event) => applyStripeEvent(sync, event) }));
+  }
 
   // Operational routes, outside /v1 and its auth.
   app.get("/openapi.yaml", (_req, res) => void res.type("application/yaml").send(spec.text));

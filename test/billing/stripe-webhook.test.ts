@@ -71,6 +71,17 @@ describe("POST /stripe/webhook", () => {
     expect(await planOf(biz.business.id)).toBe("pro");
   });
 
+  it("a cancelled subscription puts the business back on the default plan", async () => {
+    const { biz, subscription, events } = await checkedOut("pro");
+    for (const e of events) await stripe.deliver(e);
+    expect(await planOf(biz.business.id)).toBe("pro");
+    const deleted = await stripe.setSubscriptionStatus(subscription.id, "canceled");
+    expect(deleted.type).toBe("customer.subscription.deleted");
+    expect((await stripe.deliver(deleted)).status).toBe(200);
+    expect(await planOf(biz.business.id)).toBe("free");
+    expect(await tenantDb(db, biz.business.id).subscription.findFirstOrThrow()).toMatchObject({ status: "canceled", plan: "pro" });
+  });
+
   it("an event for a customer we do not know is acknowledged and ignored", async () => {
     const event = stripe.makeEvent("invoice.paid", { id: "in_x", object: "invoice", customer: "cus_unknown" });
     const r = await stripe.deliver(event);

@@ -3,22 +3,17 @@
 // only then parsed. A bad or stale signature is a 400 Stripe shows in its dashboard; a
 // failure while applying is a 500, which Stripe retries (with backoff, for up to 3 days).
 import express, { type Router } from "express";
-import type { Db } from "@frontdesk/core/db/client";
-import type { Cache } from "@frontdesk/core/cache/cache";
-import type { AppConfig, StripeConfig } from "@frontdesk/core/config/env";
 import type { Logger } from "@frontdesk/core/observability/logger";
 import type { Stripe } from "@frontdesk/core/billing/stripe-client";
-import { applyStripeEvent } from "@frontdesk/core/billing/apply-stripe-event";
 
 export const STRIPE_WEBHOOK_PATH = "/stripe/webhook";
 
 export interface StripeWebhookDeps {
-  db: Db;
-  cache: Cache;
   logger: Logger;
   stripe: Stripe;
-  config: StripeConfig;
-  billing: AppConfig["billing"];
+  webhookSecret: string;
+  /** Applies a verified event (core's applyStripeEvent, bound to the database by app.ts). */
+  apply(event: Stripe.Event): Promise<string>;
 }
 
 export function stripeWebhook(deps: StripeWebhookDeps): Router {
@@ -27,13 +22,13 @@ export function stripeWebhook(deps: StripeWebhookDeps): Router {
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     let event: Stripe.Event;
     try {
-      event = deps.stripe.webhooks.constructEvent(raw, req.header("stripe-signature") ?? "", deps.config.webhookSecret);
+      event = deps.stripe.webhooks.constructEvent(raw, req.header("stripe-signature") ?? "", deps.webhookSecret);
     } catch (err) {
       deps.logger.warn({ err: (err as Error).message }, "stripe webhook refused: bad signature");
       return void res.status(400).json({ error: "invalid signature" });
     }
     try {
-      const outcome = await applyStripeEvent({ db: deps.db, cache: deps.cache, stripe: deps.stripe, config: deps.config, policy: deps.billing, logger: deps.logger }, event);
+      const outcome = await deps.apply(event);
       deps.logger.info({ eventId: event.id, type: event.type, outcome }, "stripe event");
       res.status(200).json({ received: true, outcome });
     } catch (err) {
