@@ -69,6 +69,10 @@ describe("POST /stripe/webhook", () => {
     const sub = await tenantDb(db, biz.business.id).subscription.findFirstOrThrow();
     expect(sub).toMatchObject({ plan: "pro", status: "active", stripeSubscriptionId: expect.stringMatching(/^sub_/), cancelAtPeriodEnd: false });
     expect(await planOf(biz.business.id)).toBe("pro");
+    const owner = await sessionFor(api, biz.owner);
+    const second = await call(api, "POST", "/v1/billing/checkout-sessions", { session: owner, business: biz.business.id, body: { plan: "starter" } });
+    expect(second.status).toBe(409);
+    expect(second.body.detail).toMatch(/billing portal/);
   });
 
   it("a cancelled subscription puts the business back on the default plan", async () => {

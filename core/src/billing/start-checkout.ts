@@ -39,6 +39,11 @@ export async function startCheckout(deps: BillingDeps, db: TenantDb, plan: PaidP
       errors: [{ path: "body.plan", message: "has no Stripe price (STRIPE_PRICE_*)" }],
     });
   }
+  const current = await db.subscription.findFirst({ select: { stripeSubscriptionId: true, status: true } });
+  if (current?.stripeSubscriptionId && current.status !== "canceled") {
+    // A second Checkout would start a second subscription: plan changes go through the portal.
+    throw new AppError("conflict", { userMessage: "This business already has a subscription; change its plan in the billing portal." });
+  }
   const business = await db.business.findFirstOrThrow({ select: { id: true, name: true, contactEmail: true } });
   const customer = await customerFor(deps, db, business);
   const session = await deps.stripe.checkout.sessions.create({
