@@ -116,5 +116,9 @@ describe("billing off (no STRIPE_SECRET_KEY)", () => {
     }
     const hook = await fetch(`${plain.url}/stripe/webhook`, { method: "POST", body: "{}" });
     expect(hook.status).toBe(404);
+    const caps = await call(plain, "GET", "/v1/capabilities", { session: owner, business: biz.business.id });
+    expect(caps.body.billing).toEqual({ ready: false, reason: expect.stringMatching(/STRIPE_SECRET_KEY/) });
+    const on = await call(api, "GET", "/v1/capabilities", { session: await sessionFor(api, biz.owner), business: biz.business.id });
+    expect(on.body.billing).toEqual({ ready: true, reason: null });
   });
 });

@@ -1550,6 +1550,12 @@ export interface components {
             };
             /** @description A test call from the dashboard in the browser can be made (needs the voice AI). */
             browserTestCall: components["schemas"]["Capability"];
+            /**
+             * @description Plans can be bought and managed through Stripe (`STRIPE_SECRET_KEY` is set); when not
+             *     ready the dashboard hides its upgrade and portal buttons. Informational: a business
+             *     can take calls either way.
+             */
+            billing: components["schemas"]["Capability"];
             /** @description What to paste into the Twilio number's settings ("A call comes in" and "Call status changes"). */
             twilioWebhooks: {
                 /** Format: uri */

@@ -328,6 +328,13 @@ export type Capabilities = {
      */
     browserTestCall: Capability;
     /**
+     * Plans can be bought and managed through Stripe (`STRIPE_SECRET_KEY` is set); when not
+     * ready the dashboard hides its upgrade and portal buttons. Informational: a business
+     * can take calls either way.
+     *
+     */
+    billing: Capability;
+    /**
      * What to paste into the Twilio number's settings ("A call comes in" and "Call status changes").
      */
     twilioWebhooks: {
