@@ -141,7 +141,6 @@ async function main() {
   process.on("SIGINT", () => void stop("SIGINT"));
   process.on("SIGTERM", () => void stop("SIGTERM"));
 
-
   const ai = config.openai.apiKey ? "OpenAI Realtime" : "not configured — set OPENAI_API_KEY (calls hear a polite message)";
   console.log(`
 frontdesk is running

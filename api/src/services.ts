@@ -11,6 +11,8 @@ import type { Logger } from "@frontdesk/core/observability/logger";
 import type { Mailer } from "@frontdesk/core/mail/mailer";
 import type { Resolver } from "@frontdesk/core/webhooks/post-webhook";
 import type { TwilioNumbers } from "@frontdesk/core/telephony/twilio-numbers";
+import type { BillingDeps } from "@frontdesk/core/billing/start-checkout";
+import type { BillingPolicy } from "@frontdesk/core/billing/effective-plan";
 import type { LoginThrottle } from "@frontdesk/core/auth/login-throttle";
 import type { KnowledgeDocInput, KnowledgeService } from "@frontdesk/core/knowledge/knowledge-service";
 import type { KnowledgeAnswer, KnowledgeHit, KnowledgeQuery } from "@frontdesk/core/knowledge/knowledge-search";
@@ -68,6 +70,8 @@ export interface TenantServices extends CommonServices {
   allowPrivateWebhookTargets: boolean;
   /** Points attached numbers at the relay through Twilio's REST API (when configured). */
   twilioNumbers: TwilioNumbers;
+  /** Plans bought through Stripe; `stripe` undefined when billing is off (no STRIPE_SECRET_KEY). */
+  billing: { policy: BillingPolicy; stripe: BillingDeps | undefined };
 }
 
 /** The acts of a signed-in (or signing-up) user on their own account. */

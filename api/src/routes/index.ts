@@ -15,6 +15,7 @@ import { widgetKeyOperations } from "./widget-keys.ts";
 import { widgetOperations } from "./widget.ts";
 import { webhookOperations } from "./webhooks.ts";
 import { usageOperations } from "./usage.ts";
+import { billingOperations } from "./billing.ts";
 import { eventOperations } from "./events.ts";
 import { capabilityOperations } from "./capabilities.ts";
 import { testCallOperations } from "./test-calls.ts";
@@ -35,6 +36,7 @@ export const allOperations: OperationDef[] = [
   ...widgetOperations,
   ...webhookOperations,
   ...usageOperations,
+  ...billingOperations,
   ...eventOperations,
   ...capabilityOperations,
   ...testCallOperations,

@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.ts';
 import type { Client, Options as Options2, TDataShape } from './client/index.ts';
-import type { AcceptInviteData, AcceptInviteErrors, AcceptInviteResponses, AttachPhoneNumberData, AttachPhoneNumberErrors, AttachPhoneNumberResponses, ChangePasswordData, ChangePasswordErrors, ChangePasswordResponses, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateBusinessData, CreateBusinessErrors, CreateBusinessResponses, CreateInviteData, CreateInviteErrors, CreateInviteResponses, CreateKnowledgeData, CreateKnowledgeErrors, CreateKnowledgeResponses, CreateTestCallData, CreateTestCallErrors, CreateTestCallResponses, CreateWebhookEndpointData, CreateWebhookEndpointErrors, CreateWebhookEndpointResponses, CreateWidgetKeyData, CreateWidgetKeyErrors, CreateWidgetKeyResponses, CreateWidgetTokenData, CreateWidgetTokenErrors, CreateWidgetTokenResponses, DeleteBusinessData, DeleteBusinessErrors, DeleteBusinessResponses, DeleteKnowledgeData, DeleteKnowledgeErrors, DeleteKnowledgeResponses, DeleteWebhookEndpointData, DeleteWebhookEndpointErrors, DeleteWebhookEndpointResponses, DetachPhoneNumberData, DetachPhoneNumberErrors, DetachPhoneNumberResponses, DismissKnowledgeGapData, DismissKnowledgeGapErrors, DismissKnowledgeGapResponses, DraftKnowledgeFromGapData, DraftKnowledgeFromGapErrors, DraftKnowledgeFromGapResponses, ForgotPasswordData, ForgotPasswordErrors, ForgotPasswordResponses, GetAgentConfigData, GetAgentConfigErrors, GetAgentConfigResponses, GetAgentInstructionsData, GetAgentInstructionsErrors, GetAgentInstructionsResponses, GetAnalyticsData, GetAnalyticsErrors, GetAnalyticsResponses, GetApiKeyData, GetApiKeyErrors, GetApiKeyResponses, GetBusinessData, GetBusinessErrors, GetBusinessResponses, GetCallData, GetCallErrors, GetCallResponses, GetCallTranscriptData, GetCallTranscriptErrors, GetCallTranscriptResponses, GetCapabilitiesData, GetCapabilitiesErrors, GetCapabilitiesResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetKnowledgeData, GetKnowledgeErrors, GetKnowledgeResponses, GetKnowledgeStatusData, GetKnowledgeStatusErrors, GetKnowledgeStatusResponses, GetMeData, GetMeErrors, GetMeResponses, GetPhoneNumberData, GetPhoneNumberErrors, GetPhoneNumberResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GetUsageData, GetUsageErrors, GetUsageResponses, GetWebhookEndpointData, GetWebhookEndpointErrors, GetWebhookEndpointResponses, GetWidgetBusinessData, GetWidgetBusinessErrors, GetWidgetBusinessResponses, GetWidgetKeyData, GetWidgetKeyErrors, GetWidgetKeyResponses, ImportKnowledgeData, ImportKnowledgeErrors, ImportKnowledgeResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListBusinessesData, ListBusinessesErrors, ListBusinessesResponses, ListCallMessagesData, ListCallMessagesErrors, ListCallMessagesResponses, ListCallsData, ListCallsErrors, ListCallsResponses, ListInvitesData, ListInvitesErrors, ListInvitesResponses, ListKnowledgeCategoriesData, ListKnowledgeCategoriesErrors, ListKnowledgeCategoriesResponses, ListKnowledgeData, ListKnowledgeErrors, ListKnowledgeGapsData, ListKnowledgeGapsErrors, ListKnowledgeGapsResponses, ListKnowledgeResponses, ListLiveCallsData, ListLiveCallsErrors, ListLiveCallsResponses, ListMembersData, ListMembersErrors, ListMembersResponses, ListMessagesData, ListMessagesErrors, ListMessagesResponses, ListPhoneNumbersData, ListPhoneNumbersErrors, ListPhoneNumbersResponses, ListWebhookDeliveriesData, ListWebhookDeliveriesErrors, ListWebhookDeliveriesResponses, ListWebhookEndpointsData, ListWebhookEndpointsErrors, ListWebhookEndpointsResponses, ListWidgetCallsData, ListWidgetCallsErrors, ListWidgetCallsResponses, ListWidgetKeysData, ListWidgetKeysErrors, ListWidgetKeysResponses, ListWidgetKnowledgeData, ListWidgetKnowledgeErrors, ListWidgetKnowledgeResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, LookupInviteData, LookupInviteErrors, LookupInviteResponses, PreviewAgentInstructionsData, PreviewAgentInstructionsErrors, PreviewAgentInstructionsResponses, RedeliverWebhookDeliveryData, RedeliverWebhookDeliveryErrors, RedeliverWebhookDeliveryResponses, RemoveMemberData, RemoveMemberErrors, RemoveMemberResponses, ResetPasswordData, ResetPasswordErrors, ResetPasswordResponses, RevokeApiKeyData, RevokeApiKeyErrors, RevokeApiKeyResponses, RevokeInviteData, RevokeInviteErrors, RevokeInviteResponses, RevokeWidgetKeyData, RevokeWidgetKeyErrors, RevokeWidgetKeyResponses, RotateApiKeyData, RotateApiKeyErrors, RotateApiKeyResponses, RotateWebhookSecretData, RotateWebhookSecretErrors, RotateWebhookSecretResponses, SearchKnowledgeData, SearchKnowledgeErrors, SearchKnowledgeResponses, SendWebhookTestData, SendWebhookTestErrors, SendWebhookTestResponses, SignupData, SignupErrors, SignupResponses, StreamCallEventsData, StreamCallEventsErrors, StreamCallEventsResponse, StreamCallEventsResponses, UpdateAgentConfigData, UpdateAgentConfigErrors, UpdateAgentConfigResponses, UpdateBusinessData, UpdateBusinessErrors, UpdateBusinessResponses, UpdateKnowledgeData, UpdateKnowledgeErrors, UpdateKnowledgeResponses, UpdateMeData, UpdateMeErrors, UpdateMemberData, UpdateMemberErrors, UpdateMemberResponses, UpdateMeResponses, UpdateMessageData, UpdateMessageErrors, UpdateMessageResponses, UpdatePhoneNumberData, UpdatePhoneNumberErrors, UpdatePhoneNumberResponses, UpdateWebhookEndpointData, UpdateWebhookEndpointErrors, UpdateWebhookEndpointResponses, UpdateWidgetKeyData, UpdateWidgetKeyErrors, UpdateWidgetKeyResponses, VerifyEmailData, VerifyEmailErrors, VerifyEmailResponses } from './types.gen.ts';
+import type { AcceptInviteData, AcceptInviteErrors, AcceptInviteResponses, AttachPhoneNumberData, AttachPhoneNumberErrors, AttachPhoneNumberResponses, ChangePasswordData, ChangePasswordErrors, ChangePasswordResponses, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateBusinessData, CreateBusinessErrors, CreateBusinessResponses, CreateCheckoutSessionData, CreateCheckoutSessionErrors, CreateCheckoutSessionResponses, CreateInviteData, CreateInviteErrors, CreateInviteResponses, CreateKnowledgeData, CreateKnowledgeErrors, CreateKnowledgeResponses, CreatePortalSessionData, CreatePortalSessionErrors, CreatePortalSessionResponses, CreateTestCallData, CreateTestCallErrors, CreateTestCallResponses, CreateWebhookEndpointData, CreateWebhookEndpointErrors, CreateWebhookEndpointResponses, CreateWidgetKeyData, CreateWidgetKeyErrors, CreateWidgetKeyResponses, CreateWidgetTokenData, CreateWidgetTokenErrors, CreateWidgetTokenResponses, DeleteBusinessData, DeleteBusinessErrors, DeleteBusinessResponses, DeleteKnowledgeData, DeleteKnowledgeErrors, DeleteKnowledgeResponses, DeleteWebhookEndpointData, DeleteWebhookEndpointErrors, DeleteWebhookEndpointResponses, DetachPhoneNumberData, DetachPhoneNumberErrors, DetachPhoneNumberResponses, DismissKnowledgeGapData, DismissKnowledgeGapErrors, DismissKnowledgeGapResponses, DraftKnowledgeFromGapData, DraftKnowledgeFromGapErrors, DraftKnowledgeFromGapResponses, ForgotPasswordData, ForgotPasswordErrors, ForgotPasswordResponses, GetAgentConfigData, GetAgentConfigErrors, GetAgentConfigResponses, GetAgentInstructionsData, GetAgentInstructionsErrors, GetAgentInstructionsResponses, GetAnalyticsData, GetAnalyticsErrors, GetAnalyticsResponses, GetApiKeyData, GetApiKeyErrors, GetApiKeyResponses, GetBusinessData, GetBusinessErrors, GetBusinessResponses, GetCallData, GetCallErrors, GetCallResponses, GetCallTranscriptData, GetCallTranscriptErrors, GetCallTranscriptResponses, GetCapabilitiesData, GetCapabilitiesErrors, GetCapabilitiesResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetKnowledgeData, GetKnowledgeErrors, GetKnowledgeResponses, GetKnowledgeStatusData, GetKnowledgeStatusErrors, GetKnowledgeStatusResponses, GetMeData, GetMeErrors, GetMeResponses, GetPhoneNumberData, GetPhoneNumberErrors, GetPhoneNumberResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GetSubscriptionData, GetSubscriptionErrors, GetSubscriptionResponses, GetUsageData, GetUsageErrors, GetUsageResponses, GetWebhookEndpointData, GetWebhookEndpointErrors, GetWebhookEndpointResponses, GetWidgetBusinessData, GetWidgetBusinessErrors, GetWidgetBusinessResponses, GetWidgetKeyData, GetWidgetKeyErrors, GetWidgetKeyResponses, ImportKnowledgeData, ImportKnowledgeErrors, ImportKnowledgeResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListBusinessesData, ListBusinessesErrors, ListBusinessesResponses, ListCallMessagesData, ListCallMessagesErrors, ListCallMessagesResponses, ListCallsData, ListCallsErrors, ListCallsResponses, ListInvitesData, ListInvitesErrors, ListInvitesResponses, ListKnowledgeCategoriesData, ListKnowledgeCategoriesErrors, ListKnowledgeCategoriesResponses, ListKnowledgeData, ListKnowledgeErrors, ListKnowledgeGapsData, ListKnowledgeGapsErrors, ListKnowledgeGapsResponses, ListKnowledgeResponses, ListLiveCallsData, ListLiveCallsErrors, ListLiveCallsResponses, ListMembersData, ListMembersErrors, ListMembersResponses, ListMessagesData, ListMessagesErrors, ListMessagesResponses, ListPhoneNumbersData, ListPhoneNumbersErrors, ListPhoneNumbersResponses, ListWebhookDeliveriesData, ListWebhookDeliveriesErrors, ListWebhookDeliveriesResponses, ListWebhookEndpointsData, ListWebhookEndpointsErrors, ListWebhookEndpointsResponses, ListWidgetCallsData, ListWidgetCallsErrors, ListWidgetCallsResponses, ListWidgetKeysData, ListWidgetKeysErrors, ListWidgetKeysResponses, ListWidgetKnowledgeData, ListWidgetKnowledgeErrors, ListWidgetKnowledgeResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, LookupInviteData, LookupInviteErrors, LookupInviteResponses, PreviewAgentInstructionsData, PreviewAgentInstructionsErrors, PreviewAgentInstructionsResponses, RedeliverWebhookDeliveryData, RedeliverWebhookDeliveryErrors, RedeliverWebhookDeliveryResponses, RemoveMemberData, RemoveMemberErrors, RemoveMemberResponses, ResetPasswordData, ResetPasswordErrors, ResetPasswordResponses, RevokeApiKeyData, RevokeApiKeyErrors, RevokeApiKeyResponses, RevokeInviteData, RevokeInviteErrors, RevokeInviteResponses, RevokeWidgetKeyData, RevokeWidgetKeyErrors, RevokeWidgetKeyResponses, RotateApiKeyData, RotateApiKeyErrors, RotateApiKeyResponses, RotateWebhookSecretData, RotateWebhookSecretErrors, RotateWebhookSecretResponses, SearchKnowledgeData, SearchKnowledgeErrors, SearchKnowledgeResponses, SendWebhookTestData, SendWebhookTestErrors, SendWebhookTestResponses, SignupData, SignupErrors, SignupResponses, StreamCallEventsData, StreamCallEventsErrors, StreamCallEventsResponse, StreamCallEventsResponses, UpdateAgentConfigData, UpdateAgentConfigErrors, UpdateAgentConfigResponses, UpdateBusinessData, UpdateBusinessErrors, UpdateBusinessResponses, UpdateKnowledgeData, UpdateKnowledgeErrors, UpdateKnowledgeResponses, UpdateMeData, UpdateMeErrors, UpdateMemberData, UpdateMemberErrors, UpdateMemberResponses, UpdateMeResponses, UpdateMessageData, UpdateMessageErrors, UpdateMessageResponses, UpdatePhoneNumberData, UpdatePhoneNumberErrors, UpdatePhoneNumberResponses, UpdateWebhookEndpointData, UpdateWebhookEndpointErrors, UpdateWebhookEndpointResponses, UpdateWidgetKeyData, UpdateWidgetKeyErrors, UpdateWidgetKeyResponses, VerifyEmailData, VerifyEmailErrors, VerifyEmailResponses } from './types.gen.ts';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -1106,6 +1106,65 @@ export const listWebhookDeliveries = <ThrowOnError extends boolean = false>(opti
 export const getUsage = <ThrowOnError extends boolean = false>(options?: Options<GetUsageData, ThrowOnError>) => (options?.client ?? client).get<GetUsageResponses, GetUsageErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/usage',
+    ...options
+});
+
+/**
+ * The business's plan, its Stripe subscription, and whether billing is on
+ *
+ * `billingEnabled` is false when this frontdesk runs without Stripe: every business stays
+ * on its plan and the dashboard hides the upgrade and portal buttons.
+ *
+ * Dashboard session only.
+ *
+ */
+export const getSubscription = <ThrowOnError extends boolean = false>(options?: Options<GetSubscriptionData, ThrowOnError>) => (options?.client ?? client).get<GetSubscriptionResponses, GetSubscriptionErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'fd_session',
+            type: 'apiKey'
+        }],
+    url: '/v1/billing/subscription',
+    ...options
+});
+
+/**
+ * Start buying a plan in Stripe Checkout
+ *
+ * Answers with the Stripe Checkout URL to send the owner to. The plan changes when Stripe
+ * confirms the payment (its webhook), not when the session is created.
+ *
+ * Dashboard session only; `409 billing_disabled` when billing is off.
+ *
+ */
+export const createCheckoutSession = <ThrowOnError extends boolean = false>(options: Options<CreateCheckoutSessionData, ThrowOnError>) => (options.client ?? client).post<CreateCheckoutSessionResponses, CreateCheckoutSessionErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'fd_session',
+            type: 'apiKey'
+        }],
+    url: '/v1/billing/checkout-sessions',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Open the Stripe Customer Portal (payment method, invoices, cancel)
+ *
+ * Dashboard session only; `409 billing_disabled` when billing is off, `409
+ * no_billing_customer` before the business has bought a plan.
+ *
+ */
+export const createPortalSession = <ThrowOnError extends boolean = false>(options?: Options<CreatePortalSessionData, ThrowOnError>) => (options?.client ?? client).post<CreatePortalSessionResponses, CreatePortalSessionErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'fd_session',
+            type: 'apiKey'
+        }],
+    url: '/v1/billing/portal-sessions',
     ...options
 });
 
