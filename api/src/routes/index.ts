@@ -17,6 +17,7 @@ import { webhookOperations } from "./webhooks.ts";
 import { usageOperations } from "./usage.ts";
 import { eventOperations } from "./events.ts";
 import { capabilityOperations } from "./capabilities.ts";
+import { businessExportOperations } from "./business-export.ts";
 
 export const allOperations: OperationDef[] = [
   ...healthOperations,
@@ -36,4 +37,5 @@ export const allOperations: OperationDef[] = [
   ...usageOperations,
   ...eventOperations,
   ...capabilityOperations,
+  ...businessExportOperations,
 ];
