@@ -7,6 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
 import { csrfTokenFor } from "@frontdesk/core/auth/tokens";
 import { createSessionStore } from "@frontdesk/api/auth/session-store";
+import { createCache, type Cache } from "@frontdesk/core/cache/index";
+import { changePlan } from "@frontdesk/core/billing/change-plan";
+import { SYSTEM_ACTOR } from "@frontdesk/core/audit/record-audit";
 import { createTestBusiness } from "../support/fixtures.ts";
 import { testDb } from "../support/services.ts";
 import { createSecretKey } from "../api/support/api-harness.ts";
@@ -16,15 +19,19 @@ import { PUBLIC_BASE_URL, TWILIO_AUTH_TOKEN } from "../call-path/harness.ts";
 import { freePort, killAll, startProcess, waitForStatus, type Proc } from "./support/processes.ts";
 
 let model: RealtimeStandIn;
+/** The processes' shared cache, as a billing webhook on any instance would use it. */
+let cache: Cache;
 const apis: { proc: Proc; url: string }[] = [];
 const relays: { proc: Proc; url: string }[] = [];
 
 beforeAll(async () => {
   model = await startRealtimeStandIn({});
   // The run's database (no process here claims jobs: API_JOB_WORKER=off) and one Redis prefix for all four.
+  const prefix = `${process.env.CACHE_PREFIX}multi-${randomBytes(3).toString("hex")}:`;
+  cache = createCache({ redisUrl: process.env.REDIS_URL, cachePrefix: prefix });
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    CACHE_PREFIX: `${process.env.CACHE_PREFIX}multi-${randomBytes(3).toString("hex")}:`,
+    CACHE_PREFIX: prefix,
     HOST: "127.0.0.1",
     LOG_LEVEL: "warn",
     API_JOB_WORKER: "off",
@@ -38,7 +45,8 @@ beforeAll(async () => {
     const port = await freePort();
     apis.push({ proc: startProcess(["api/src/main.ts"], { ...env, PORT: String(port) }), url: `http://127.0.0.1:${port}` });
     const rport = await freePort();
-    relays.push({ proc: startProcess(["realtime/src/main.ts"], { ...env, PORT: String(rport) }), url: `http://127.0.0.1:${rport}` });
+    // At info: the relay's access log is asserted below.
+    relays.push({ proc: startProcess(["realtime/src/main.ts"], { ...env, LOG_LEVEL: "info", PORT: String(rport) }), url: `http://127.0.0.1:${rport}` });
   }
   for (const p of [...apis, ...relays]) await waitForStatus(`${p.url}/readyz`, p.proc, 200, 120_000);
 }, 180_000);
@@ -46,6 +54,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await killAll();
   await model?.close();
+  await cache?.close();
 });
 
 const get = (url: string, key: string) => fetch(url, { headers: { authorization: `Bearer ${key}` } });
@@ -97,6 +106,19 @@ describe("two APIs on one Redis", () => {
     expect(status).toBe(401);
     expect(Date.now() - revokedAt).toBeLessThan(1000);
   }, 30_000);
+
+  it("apply a plan change made elsewhere within a second", async () => {
+    const { business } = await createTestBusiness(testDb(), { plan: "free" });
+    const { key } = await createSecretKey(business, ["business:read", "calls:read"]);
+    const quota = async () => /q=(\d+)/.exec((await get(`${apis[1]!.url}/v1/calls`, key)).headers.get("ratelimit-policy") ?? "")?.[1];
+    expect(await quota()).toBe("120"); // cached with the key on this instance now
+    await changePlan({ db: testDb(), cache }, business.id, { plan: "starter", actor: SYSTEM_ACTOR, reason: "multi-instance test" });
+    const changedAt = Date.now();
+    let q: string | undefined;
+    while (Date.now() - changedAt < 3000 && (q = await quota()) !== "600") await new Promise((r) => setTimeout(r, 25));
+    expect(q).toBe("600");
+    expect(Date.now() - changedAt).toBeLessThan(1000);
+  }, 30_000);
 });
 
 describe("two relays on one Redis", () => {
@@ -111,6 +133,9 @@ describe("two relays on one Redis", () => {
       const third = await sim.postVoice({ callSid: sid("CA"), from: "+15550002222", to: biz.phone.e164 });
       expect(third.twiml).toMatchObject({ stream: null, hangup: true });
     }
+    // Each webhook has its access-log line, joined to the call by its sid.
+    const line = relays[0]!.proc.output().split("\n").find((l) => l.includes(a.callSid) && l.includes('"msg":"request"'));
+    expect(JSON.parse(line!)).toMatchObject({ callSid: a.callSid, method: "POST", path: "/twilio/voice", status: 200 });
     await a.hangUp();
     // A place freed on one relay is usable on the other.
     const c = await new Promise<Awaited<ReturnType<TwilioSimulator["call"]>>>((resolve, reject) => {
