@@ -220,6 +220,9 @@ export interface paths {
         /**
          * Delete a business
          * @description The business disappears at once; its keys stop working and its numbers stop answering.
+         *     Its data is kept for a 30-day grace period (support can restore it), then purged for
+         *     good: every row, its knowledge vectors and its cached state. Export it first
+         *     (`exportBusiness`) to keep a copy.
          *
          *     Dashboard session only: a secret API key gets `403 session_required`.
          */
@@ -231,6 +234,36 @@ export interface paths {
          * @description An inactive business's numbers answer with the closed message instead of the agent.
          */
         patch: operations["updateBusiness"];
+        trace?: never;
+    };
+    "/v1/businesses/{businessId}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A business id (`biz_…`). */
+                businessId: components["parameters"]["BusinessId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Export all of a business's data
+         * @description One JSON document with everything the business owns — profile, subscription, members,
+         *     invites, numbers, agent configuration, knowledge, calls with transcripts and messages,
+         *     API and widget keys (without their secrets), webhook endpoints (without signing
+         *     secrets) and deliveries, usage and the audit trail — streamed table by table, so it
+         *     starts at once however large the business. Knowledge vectors are left out (they are
+         *     recomputed from the text). Each export is recorded in the audit trail.
+         *
+         *     Dashboard session only: a secret API key gets `403 session_required`.
+         */
+        get: operations["exportBusiness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/members": {
@@ -2458,6 +2491,17 @@ export interface components {
             /** @constant */
             status: "ok";
         };
+        BusinessExport: {
+            /** @enum {string} */
+            format: "frontdesk.business-export.v1";
+            exportedAt: components["schemas"]["Timestamp"];
+            /** @description The business's own row. */
+            business: Record<string, never>;
+            /** @description Each table the business owns, by name, as an array of its rows. */
+            tables: {
+                [key: string]: Record<string, never>[];
+            };
+        };
         Readiness: {
             /** @enum {string} */
             status: "ready" | "unavailable";
@@ -3083,6 +3127,38 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Business"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    exportBusiness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A business id (`biz_…`). */
+                businessId: components["parameters"]["BusinessId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The export. */
+            200: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BusinessExport"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -19,6 +19,7 @@ import { billingOperations } from "./billing.ts";
 import { eventOperations } from "./events.ts";
 import { capabilityOperations } from "./capabilities.ts";
 import { testCallOperations } from "./test-calls.ts";
+import { businessExportOperations } from "./business-export.ts";
 
 export const allOperations: OperationDef[] = [
   ...healthOperations,
@@ -40,4 +41,5 @@ export const allOperations: OperationDef[] = [
   ...eventOperations,
   ...capabilityOperations,
   ...testCallOperations,
+  ...businessExportOperations,
 ];

@@ -1382,6 +1382,25 @@ export type Health = {
     status: 'ok';
 };
 
+export type BusinessExport = {
+    format: 'frontdesk.business-export.v1';
+    exportedAt: Timestamp;
+    /**
+     * The business's own row.
+     */
+    business: {
+        [key: string]: unknown;
+    };
+    /**
+     * Each table the business owns, by name, as an array of its rows.
+     */
+    tables: {
+        [key: string]: Array<{
+            [key: string]: unknown;
+        }>;
+    };
+};
+
 export type Readiness = {
     status: 'ready' | 'unavailable';
     checks: {
@@ -2074,6 +2093,56 @@ export type UpdateBusinessResponses = {
 };
 
 export type UpdateBusinessResponse = UpdateBusinessResponses[keyof UpdateBusinessResponses];
+
+export type ExportBusinessData = {
+    body?: never;
+    path: {
+        /**
+         * A business id (`biz_…`).
+         */
+        businessId: Id;
+    };
+    query?: never;
+    url: '/v1/businesses/{businessId}/export';
+};
+
+export type ExportBusinessErrors = {
+    /**
+     * The request is malformed; `errors` lists each problem.
+     */
+    400: Problem;
+    /**
+     * No valid credentials.
+     */
+    401: Problem;
+    /**
+     * The credentials are valid but lack the role, scope or origin this needs.
+     */
+    403: Problem;
+    /**
+     * No such resource in your business.
+     */
+    404: Problem;
+    /**
+     * Rate limited; wait `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * Any other error.
+     */
+    default: Problem;
+};
+
+export type ExportBusinessError = ExportBusinessErrors[keyof ExportBusinessErrors];
+
+export type ExportBusinessResponses = {
+    /**
+     * The export.
+     */
+    200: BusinessExport;
+};
+
+export type ExportBusinessResponse = ExportBusinessResponses[keyof ExportBusinessResponses];
 
 export type ListMembersData = {
     body?: never;
