@@ -199,7 +199,7 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
   app.use(rejectMalformedBody());
   app.use(requestValidator(spec));
   if (deps.validateResponses) app.use(responseValidator(spec));
-  mountOperations(app, spec, allOperations, services, runIdempotent);
+  mountOperations(app, spec, allOperations, services, runIdempotent, { viaResJson: deps.validateResponses ?? false });
   app.use(errorHandler(logger));
 
   return {
