@@ -26,6 +26,7 @@ import { isSignedByTwilio, streamUrl } from "./http/twilio-signature.ts";
 import { AGENT_TOOL_REGISTRY } from "./tools/index.ts";
 import type { AgentTool } from "./tools/tool.ts";
 import { createTwilioCalls } from "@frontdesk/core/telephony/twilio-calls";
+import { STATUS_CALLBACK_PATH, VOICE_WEBHOOK_PATH } from "@frontdesk/core/telephony/webhook-urls";
 import { prepareModel } from "./model/prepare.ts";
 import { runCall, type CallHooks, type CallTimings } from "./session/run-call.ts";
 
@@ -73,7 +74,7 @@ export function createRealtimeServer(deps: RealtimeServerDeps): RealtimeServer {
   app.use(relayAccessLog(logger));
   const form = express.urlencoded({ extended: false, limit: "64kb" });
   app.post(
-    "/twilio/voice",
+    VOICE_WEBHOOK_PATH,
     form,
     voiceWebhook({
       db, cache, config, logger, metrics, liveCalls,
@@ -81,7 +82,7 @@ export function createRealtimeServer(deps: RealtimeServerDeps): RealtimeServer {
       prepareModel: (context) => prepareModel({ config, logger: logger.child({ callSid: context.callSid }), tools }, context),
     }),
   );
-  app.post("/twilio/status", form, statusCallback({ config, db, cache, liveCalls, logger }));
+  app.post(STATUS_CALLBACK_PATH, form, statusCallback({ config, db, cache, liveCalls, logger }));
   app.post("/twilio/stream-ended", form, streamEnded({ config, exits, logger }));
   // For `npm run call`: a simulated caller's view of the transcript (never in production).
   if (config.env !== "production") app.get("/simulator/calls/:callSid/events", callTranscriptFeed({ config, db, cache }));

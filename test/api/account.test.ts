@@ -104,6 +104,19 @@ describe("sign-up by mailed link", () => {
   });
 });
 
+describe("mail per address", () => {
+  it("sends at most five account mails an hour to one address, answering every request alike", async () => {
+    const address = email();
+    const answers = [];
+    for (let i = 0; i < 7; i++) answers.push(await askSignUp(address));
+    expect(answers.map((a) => a.status)).toEqual(Array(7).fill(202));
+    await expect.poll(() => smtp.to(address).length, { timeout: 15_000 }).toBe(5);
+    // The capped requests sent nothing, even given time.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(smtp.to(address)).toHaveLength(5);
+  });
+});
+
 describe("password reset by mailed link", () => {
   const forgot = (address: string) => call(api, "POST", "/v1/auth/password/forgot", { body: { email: address } });
   const reset = (token: string, password = NEW_PASSWORD) => call(api, "POST", "/v1/auth/password/reset", { body: { token, password } });

@@ -6,7 +6,8 @@ import type { Request, Response } from "express";
 import type { User } from "@prisma/client";
 import { hashPassword, passwordProblem } from "@frontdesk/core/auth/password";
 import { normaliseEmail } from "@frontdesk/core/auth/email";
-import { sendInBackground } from "@frontdesk/core/mail/mailer";
+import { sendInBackground, type MailMessage } from "@frontdesk/core/mail/mailer";
+import { mayMailAddress } from "@frontdesk/core/mail/address-cap";
 import { userOperation } from "../http/operation.ts";
 import { invalid } from "../http/api-error.ts";
 import { clearSessionCookie, setSessionCookie } from "../auth/session-store.ts";
@@ -27,6 +28,17 @@ async function signIn(services: UserServices, req: Request, res: Response, user:
   return sessionBody(services.accounts, services.config.appSecret, { user, ...session });
 }
 
+/** Sends account mail unless the address had its hour's share; never delays or fails the answer. */
+function mailAccount(services: UserServices, mail: MailMessage, what: string) {
+  mayMailAddress(services.cache, mail.to).then(
+    (ok) => {
+      if (ok) sendInBackground(services.mailer, services.logger, mail, what);
+      else services.logger.warn({ what }, "account mail not sent: the address reached its hourly cap");
+    },
+    (err: unknown) => services.logger.error({ err: String(err), what }, "account mail not sent: the cap could not be checked"),
+  );
+}
+
 const CHECK_INBOX = "If this address can be used, a link is on its way to it; check the inbox.";
 
 export const authOperations = [
@@ -36,7 +48,7 @@ export const authOperations = [
     const passwordHash = await hashPassword(body.password, services.passwordCost);
     const ctx = { dashboardUrl: services.config.dashboardUrl, at: services.now() };
     const mail = await services.accounts.requestSignUp({ email, name: body.name, passwordHash, businessName: body.businessName }, ctx);
-    sendInBackground(services.mailer, services.logger, mail, "signup");
+    mailAccount(services, mail, "signup");
     return { status: 202, body: { email, detail: CHECK_INBOX } };
   }),
 
@@ -48,7 +60,7 @@ export const authOperations = [
   userOperation("forgotPassword", async ({ body, services }) => {
     const email = normaliseEmail(body.email);
     const mail = await services.accounts.requestPasswordReset({ email }, { dashboardUrl: services.config.dashboardUrl, at: services.now() });
-    if (mail) sendInBackground(services.mailer, services.logger, mail, "password_reset");
+    if (mail) mailAccount(services, mail, "password_reset");
     return { status: 202, body: { email, detail: CHECK_INBOX } };
   }),
 
