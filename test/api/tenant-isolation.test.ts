@@ -59,6 +59,13 @@ async function seedBusiness(name: string, offsetMs: number): Promise<Seeded> {
     data: { businessId: t.business.id, endpointId: endpoint.id, eventId: `evt_${marker}`, eventType: "call.ended", payload: { marker }, status: "succeeded", attempts: 1 },
   });
   const message = await scoped.callMessage.findFirstOrThrow();
+  // A call still going on, for the live list.
+  const liveStart = new Date(Date.now() - offsetMs - 60_000);
+  calls.push(
+    await scoped.callLog.create({
+      data: { businessId: t.business.id, callSid: `CA${randomBytes(16).toString("hex")}`, fromNumber: "+15550007777", toNumber: t.phone.e164, status: "in_progress", startedAt: liveStart, answeredAt: liveStart },
+    }),
+  );
   const askedAt = new Date();
   const gap = await scoped.knowledgeGap.create({
     data: { businessId: t.business.id, question: `${marker} do you deliver?`, terms: ["deliver"], count: 1, firstAskedAt: askedAt, lastAskedAt: askedAt },
