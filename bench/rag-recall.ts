@@ -24,7 +24,7 @@ const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_UR
 const HNSW_INDEX =
   process.env.RAG_RECALL_INDEX ??
   `CREATE INDEX "KnowledgeChunk_embedding_idx" ON "KnowledgeChunk" USING hnsw ("embedding" vector_cosine_ops) WITH (m = 32, ef_construction = 128)`;
-const EF_SEARCHES = [40, DEFAULT_EF_SEARCH, 200, 400].filter((v, i, a) => a.indexOf(v) === i).sort((a, b) => a - b);
+const EF_SEARCHES = [40, 100, DEFAULT_EF_SEARCH, 400].filter((v, i, a) => a.indexOf(v) === i).sort((a, b) => a - b);
 
 function withDb(url: string, name: string): string {
   const u = new URL(url);
