@@ -77,7 +77,13 @@ function traced(handlers: Record<string, JobHandler>): Record<string, JobHandler
 /** The hourly retention pass (expired rows, finished jobs, purges after the grace period) of a worker. */
 export function startRetention(deps: Pick<WorkerDeps, "config" | "db" | "cache" | "logger">): { stop(): Promise<void> } {
   const { store } = resolveKnowledgeDeps({ db: deps.db, cache: deps.cache, config: deps.config, logger: deps.logger });
-  return scheduleRetention({ db: deps.db, cache: deps.cache, store, logger: deps.logger.child({ component: "retention" }) });
+  return scheduleRetention({
+    db: deps.db,
+    cache: deps.cache,
+    store,
+    logger: deps.logger.child({ component: "retention" }),
+    policy: { deletedBusinessGraceMs: deps.config.deletedBusinessGraceMs },
+  });
 }
 
 export function createApiWorker(deps: WorkerDeps): JobWorker {

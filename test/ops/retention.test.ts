@@ -130,6 +130,18 @@ describe("retention", () => {
     }
   }, 120_000);
 
+  it("follows DELETED_BUSINESS_GRACE_DAYS: with 0, a business deleted a day ago is purged at the next pass", async () => {
+    const recent = await businessWithData("grace-zero");
+    await deleteBusiness(tenantDb(db, recent.business.id), { actor: SYSTEM_ACTOR, at: ago(DAY) });
+    const keptByDefault = await runRetention({ db, cache, store: createPgvectorStore(db), logger });
+    expect(await db.business.findUnique({ where: { id: recent.business.id } })).not.toBeNull();
+    expect(keptByDefault.businessesPurged).toBe(0);
+    const policy = { deletedBusinessGraceMs: testConfig({ DELETED_BUSINESS_GRACE_DAYS: "0" }).deletedBusinessGraceMs };
+    const result = await runRetention({ db, cache, store: createPgvectorStore(db), logger, policy });
+    expect(result.businessesPurged).toBeGreaterThanOrEqual(1);
+    expect(await rowsOf(recent.business.id)).toEqual({});
+  }, 120_000);
+
   it("purging a business on Pinecone deletes its namespace, and only its own", async () => {
     const store = createPineconeStore({ apiKey: pinecone.apiKey, indexHost: pinecone.url, maxRetries: 0 });
     const a = await businessWithData("pinecone-a");

@@ -101,6 +101,7 @@ const EnvShape = {
   API_DRAIN_TIMEOUT_MS: int(30_000, 0, 3_600_000),
   SHUTDOWN_DELAY_MS: int(0, 0, 600_000),
   METRICS_TOKEN: optionalString,
+  DELETED_BUSINESS_GRACE_DAYS: int(30, 0, 3650),
   WEBHOOK_ALLOW_PRIVATE_TARGETS: bool,
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl(["http:", "https:"]),
   OTEL_EXPORTER_OTLP_HEADERS: optionalString,
@@ -208,6 +209,8 @@ export interface AppConfig {
   shutdown: { delayMs: number; apiDrainTimeoutMs: number };
   /** Bearer token /metrics asks for; unset: open. */
   metricsToken: string | undefined;
+  /** How long a deleted business is kept before the retention pass purges it. */
+  deletedBusinessGraceMs: number;
   /** Whether webhooks may target loopback/private addresses (default: outside production only). */
   webhooks: { allowPrivateTargets: boolean };
   /** OpenTelemetry traces go to this OTLP/HTTP endpoint; unset: no tracing at all. */
@@ -279,6 +282,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     apiJobWorker: e.API_JOB_WORKER === "on",
     shutdown: { delayMs: e.SHUTDOWN_DELAY_MS, apiDrainTimeoutMs: e.API_DRAIN_TIMEOUT_MS },
     metricsToken: e.METRICS_TOKEN,
+    deletedBusinessGraceMs: e.DELETED_BUSINESS_GRACE_DAYS * 24 * 3600_000,
     webhooks: { allowPrivateTargets: e.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? e.NODE_ENV !== "production" },
     otel: { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME },
   };

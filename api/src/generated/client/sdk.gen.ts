@@ -206,7 +206,8 @@ export const createBusiness = <ThrowOnError extends boolean = false>(options: Op
  * Delete a business
  *
  * The business disappears at once; its keys stop working and its numbers stop answering.
- * Its data is kept for a 30-day grace period (support can restore it), then purged for
+ * Its data is kept for a grace period (30 days unless the operator set another; support
+ * can restore it meanwhile), then purged for
  * good: every row, its knowledge vectors and its cached state. Export it first
  * (`exportBusiness`) to keep a copy.
  *
