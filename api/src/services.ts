@@ -94,6 +94,7 @@ export interface Accounts {
 export interface Sessions {
   create(userId: string, meta: { ip?: string; userAgent?: string }): Promise<{ token: string; tokenHash: string; expiresAt: Date }>;
   destroy(tokenHash: string): Promise<void>;
+  forgetUser(userId: string): Promise<void>;
 }
 
 /** What a user-level handler (auth, the caller's businesses, invites, probes) is given. */

@@ -59,6 +59,13 @@ async function seedBusiness(name: string, offsetMs: number): Promise<Seeded> {
     data: { businessId: t.business.id, endpointId: endpoint.id, eventId: `evt_${marker}`, eventType: "call.ended", payload: { marker }, status: "succeeded", attempts: 1 },
   });
   const message = await scoped.callMessage.findFirstOrThrow();
+  const askedAt = new Date();
+  const gap = await scoped.knowledgeGap.create({
+    data: { businessId: t.business.id, question: `${marker} do you deliver?`, terms: ["deliver"], count: 1, firstAskedAt: askedAt, lastAskedAt: askedAt },
+  });
+  await scoped.knowledgeGapCall.create({
+    data: { businessId: t.business.id, gapId: gap.id, callId: message.callId, question: gap.question, reason: "no_hit", askedAt },
+  });
   const ids: Record<string, string> = {
     businessId: t.business.id,
     memberId: (await scoped.membership.findFirstOrThrow({ where: { userId: t.owner.id } })).id,
@@ -70,6 +77,7 @@ async function seedBusiness(name: string, offsetMs: number): Promise<Seeded> {
     apiKeyId: key.id,
     widgetKeyId: widget.id,
     webhookEndpointId: endpoint.id,
+    gapId: gap.id,
   };
   const secrets = new Set([viewer.id, viewer.email]);
   return { marker, t, calls, documents: docs.length, owner: await sessionFor(api, t.owner), widgetKey: widget.key, ids, secrets };

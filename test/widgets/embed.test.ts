@@ -13,6 +13,7 @@ import { createTestBusiness, type TestBusiness } from "../support/fixtures.ts";
 import { testDb } from "../support/services.ts";
 import { chromiumMissing, launchChromium, SKIP_MESSAGE } from "./support/browser.ts";
 import { ensureWidgetsBuilt } from "./support/built-widgets.ts";
+import { accessibilityViolations } from "../dashboard/support/checks.ts";
 import { embedPage, startHostSite, type HostSite } from "./support/host-page.ts";
 
 const ARTIFACTS = fileURLToPath(new URL("./artifacts/", import.meta.url));
@@ -149,6 +150,48 @@ describe.skipIf(chromiumMissing)("embedded widgets in Chromium", () => {
     }
   }, 120_000);
 
+  it("axe finds no serious accessibility problem in either widget, light or dark, with results showing", async () => {
+    for (const theme of ["light", "dark"]) {
+      site.setPage(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Rosa's Bakery</title>
+        <script src="${api.url}/widgets/v1/knowledge.js" async></script><script src="${api.url}/widgets/v1/call-log.js" async></script></head>
+        <body><main><h1>Rosa's Bakery</h1>
+        <frontdesk-knowledge key="${widgetKey.key}" theme="${theme}"></frontdesk-knowledge>
+        <frontdesk-call-log key="${widgetKey.key}" theme="${theme}"></frontdesk-call-log></main></body></html>`);
+      const page = await browser.newPage();
+      try {
+        await page.goto(site.origin + "/", WAIT);
+        const knowledge = page.locator("frontdesk-knowledge");
+        await knowledge.locator("[data-state=results]").waitFor(WAIT);
+        await page.locator("frontdesk-call-log [data-state=results]").waitFor(WAIT);
+        await knowledge.locator("input").fill("gluten free bread");
+        await expect.poll(() => knowledge.locator(".passage mark").count(), WAIT).toBeGreaterThan(0);
+        await knowledge.locator(".results li h3 button").first().click();
+        expect(await accessibilityViolations(page), theme).toEqual([]);
+      } finally {
+        await page.close();
+      }
+    }
+  }, 180_000);
+
+  it("with refresh set, the call log shows a new call without a reload", async () => {
+    const quiet = await createTestBusiness(testDb(), { plan: "enterprise" });
+    await seedCalls(quiet.business, quiet.phone.e164, { count: 1, until: new Date(Date.now() - 3_600_000) });
+    const { key } = await createWidgetKey(quiet.business, [site.origin]);
+    site.setPage(`<!doctype html><html><head><meta charset="utf-8"><script src="${api.url}/widgets/v1/call-log.js" async></script></head>
+      <body><frontdesk-call-log key="${key}" refresh="10"></frontdesk-call-log></body></html>`);
+    const page = await browser.newPage();
+    try {
+      await page.goto(site.origin + "/", WAIT);
+      const rows = page.locator("frontdesk-call-log tbody tr");
+      await expect.poll(() => rows.count(), WAIT).toBe(1);
+      await seedCalls(quiet.business, quiet.phone.e164, { count: 1 });
+      // The widget reloads every 10 s (its floor); allow several rounds on a busy machine.
+      await expect.poll(() => rows.count(), { timeout: 90_000, interval: 1000 }).toBe(2);
+    } finally {
+      await page.close();
+    }
+  }, 180_000);
+
   it("a page on an origin the key does not allow shows the refusal, not 'offline'", async () => {
     const page = await open(elsewhere);
     try {
@@ -185,6 +228,33 @@ describe.skipIf(chromiumMissing)("embedded widgets in Chromium", () => {
       await page.close();
     }
   }, 120_000);
+
+  it("a business over its widget allowance shows the rate-limited state, not 'offline'", async () => {
+    const limited = await startApi({ isolated: true });
+    const page = await browser.newPage();
+    try {
+      const free = await createTestBusiness(testDb(), { plan: "free", knowledge: [{ title: "Hours", content: "Open daily.", isPublic: true }] });
+      const { key } = await createWidgetKey(free.business, [site.origin]);
+      // Use up the minute's allowance (free plan: 600) from elsewhere, stopping at the first refusal.
+      let refused = false;
+      for (let sent = 0; !refused && sent < 1000; sent += 25) {
+        const batch = await Promise.all(Array.from({ length: 25 }, () => call(limited, "GET", "/v1/widget/calls?limit=1", { key, origin: site.origin })));
+        refused = batch.some((r) => r.status === 429);
+      }
+      expect(refused).toBe(true);
+      site.setPage(`<!doctype html><html><head><meta charset="utf-8">
+        <script src="${limited.url}/widgets/v1/knowledge.js" async></script></head><body>
+        <frontdesk-knowledge key="${key}"></frontdesk-knowledge></body></html>`);
+      await page.goto(site.origin + "/", WAIT);
+      const state = page.locator("frontdesk-knowledge [data-state=rate-limited]");
+      await state.waitFor(WAIT);
+      expect(await state.innerText()).toMatch(/Too many requests/);
+      await page.screenshot({ path: ARTIFACTS + "rate-limited.png" });
+    } finally {
+      await page.close();
+      await limited.close();
+    }
+  }, 180_000);
 
   it("the host page's CSS does not reach inside the widgets, and theirs does not reach out", async () => {
     const page = await open(site);

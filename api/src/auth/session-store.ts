@@ -13,10 +13,13 @@ export interface SessionStore {
   create(userId: string, meta: { ip?: string; userAgent?: string }): Promise<{ token: string; tokenHash: string; expiresAt: Date }>;
   resolve(token: string): Promise<SessionPrincipal | null>;
   destroy(tokenHash: string): Promise<void>;
+  /** Forgets a user's cached sessions on every instance (renamed, password changed or reset). */
+  forgetUser(userId: string): Promise<void>;
   close(): Promise<void>;
 }
 
 const INVALIDATE_CHANNEL = "sessions:invalidate";
+const USER_PREFIX = "user:";
 const CACHE_TTL_MS = 10_000;
 const CACHE_MAX = 10_000;
 
@@ -34,12 +37,25 @@ export function createSessionStore(db: Db, opts: { cache?: Cache; logger?: Logge
   let unsubscribe: (() => Promise<void>) | null = null;
   // Not awaited: without Redis the store works, and cached sessions expire on their own.
   opts.cache
-    ?.subscribe(INVALIDATE_CHANNEL, (tokenHash) => void cached.delete(tokenHash))
+    ?.subscribe(INVALIDATE_CHANNEL, (message) => forget(message))
     .then((u) => {
       if (closed) void u().catch(() => {});
       else unsubscribe = u;
     })
     .catch((err) => opts.logger?.warn({ err: String(err) }, "session invalidation channel unavailable; cached sessions expire on their own"));
+
+  // A message is a session's token hash, or `user:<id>` for every session of a user.
+  function forget(message: string): void {
+    if (!message.startsWith(USER_PREFIX)) return void cached.delete(message);
+    const userId = message.slice(USER_PREFIX.length);
+    for (const [hash, entry] of cached) if (entry.row.user.id === userId) cached.delete(hash);
+  }
+
+  async function broadcast(message: string): Promise<void> {
+    await opts.cache?.publish(INVALIDATE_CHANNEL, message).catch((err) => {
+      opts.logger?.warn({ err: String(err) }, "could not broadcast a session change; other instances see it within seconds");
+    });
+  }
 
   async function load(tokenHash: string): Promise<SessionRow | null> {
     const hit = cached.get(tokenHash);
@@ -74,16 +90,19 @@ export function createSessionStore(db: Db, opts: { cache?: Cache; logger?: Logge
       if (t.getTime() - row.lastSeenAt.getTime() >= SESSION_TOUCH_INTERVAL_MS) {
         row.lastSeenAt = t;
         row.expiresAt = new Date(t.getTime() + SESSION_TTL_MS);
-        await db.userSession.update({ where: { id: row.id }, data: { lastSeenAt: t, expiresAt: row.expiresAt } }).catch(() => {});
+        // Only a session still alive in the database is extended: a cached copy must not revive one ended elsewhere.
+        await db.userSession.updateMany({ where: { id: row.id, expiresAt: { gt: t } }, data: { lastSeenAt: t, expiresAt: row.expiresAt } }).catch(() => {});
       }
       return { kind: "session", user: row.user, sessionId: row.id, tokenHash, expiresAt: row.expiresAt };
     },
     async destroy(tokenHash) {
       cached.delete(tokenHash);
       await db.userSession.deleteMany({ where: { tokenHash } });
-      await opts.cache?.publish(INVALIDATE_CHANNEL, tokenHash).catch((err) => {
-        opts.logger?.warn({ err: String(err) }, "could not broadcast sign-out; other instances forget the session within seconds");
-      });
+      await broadcast(tokenHash);
+    },
+    async forgetUser(userId) {
+      forget(USER_PREFIX + userId);
+      await broadcast(USER_PREFIX + userId);
     },
     async close() {
       closed = true;

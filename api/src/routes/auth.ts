@@ -57,6 +57,7 @@ export const authOperations = [
     checkPassword(body.password, "", "body.password");
     const passwordHash = await hashPassword(body.password, services.passwordCost);
     const user = await services.accounts.resetPassword({ token: body.token, passwordHash, at: services.now() });
+    await services.sessions.forgetUser(user.id);
     return { status: 200, body: await signIn(services, req, res, user) };
   }),
 
@@ -84,6 +85,7 @@ export const authOperations = [
     const name = body.name.trim();
     if (!name) throw invalid("The name must not be blank.", [{ path: "body.name", message: "must not be blank" }]);
     await services.accounts.renameUser({ userId: principal.user.id, name });
+    await services.sessions.forgetUser(principal.user.id);
     return { status: 200, body: await sessionBody(services.accounts, services.config.appSecret, { ...principal, user: { ...principal.user, name } }) };
   }),
 
@@ -92,6 +94,7 @@ export const authOperations = [
     checkPassword(body.newPassword, principal.user.email, "body.newPassword");
     const newPasswordHash = await hashPassword(body.newPassword, services.passwordCost);
     await services.accounts.changePassword({ userId: principal.user.id, currentPassword: body.currentPassword, newPasswordHash, keepSessionId: principal.sessionId });
+    await services.sessions.forgetUser(principal.user.id);
     return { status: 204, body: undefined };
   }),
 ];

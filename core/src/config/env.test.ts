@@ -5,7 +5,7 @@ describe("environment configuration", () => {
   it("starts with nothing configured, on embedded defaults", () => {
     const c = loadConfig({});
     expect(c.env).toBe("development");
-    expect(c.ports).toEqual({ api: 3000, realtime: 3001, dashboard: 3002, worker: 3003 });
+    expect(c.ports).toEqual({ api: 3000, realtime: 3001, dashboard: 3002, worker: 3003, widgetDemo: 3004 });
     expect(c.databaseUrl).toBeUndefined();
     expect(c.redisUrl).toBeUndefined();
     expect(c.openai.apiKey).toBeUndefined();
