@@ -16,6 +16,9 @@ import { createKnowledgeService } from "@frontdesk/core/knowledge/knowledge-serv
 import { createMailer, type Mailer } from "@frontdesk/core/mail/mailer";
 import { systemResolver, type Resolver } from "@frontdesk/core/webhooks/post-webhook";
 import { createTwilioNumbers } from "@frontdesk/core/telephony/twilio-numbers";
+import { createStripe, type Stripe } from "@frontdesk/core/billing/stripe-client";
+import { applyStripeEvent } from "@frontdesk/core/billing/apply-stripe-event";
+import { stripeWebhook } from "./routes/stripe-webhook.ts";
 import { loadSpec, matchOperation, type LoadedSpec } from "./spec/spec.ts";
 import { requestId } from "./http/request-id.ts";
 import { cors } from "./http/cors.ts";
@@ -54,6 +57,8 @@ export interface ApiAppDeps {
   rateLimits?: Partial<RateLimitSettings>;
   loginThrottle?: { maxFailuresPerAccount?: number; maxFailuresPerIp?: number; windowMs?: number };
   passwordCost?: number;
+  /** The Stripe SDK; made from config.stripe when not given. */
+  stripe?: Stripe;
   /** Host name resolution for webhook deliveries (tests stand in for DNS). */
   resolveHost?: Resolver;
   /** node-postgres pool for hot reads; made from config.databaseUrl when not given. */
@@ -95,6 +100,7 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
   const now = () => new Date();
   const mailer = deps.mailer ?? createMailer(config.mail, { logger });
   const drain = createDrain();
+  const stripe = deps.stripe ?? (config.stripe ? createStripe(config.stripe) : undefined);
   const services: ApiServices = {
     tenant: {
       config,
@@ -106,6 +112,10 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
       resolveHost: deps.resolveHost ?? systemResolver,
       allowPrivateWebhookTargets: config.webhooks.allowPrivateTargets,
       twilioNumbers: createTwilioNumbers(config),
+      billing: {
+        policy: config.billing,
+        stripe: stripe && config.stripe ? { stripe, config: config.stripe, returnUrl: `${config.dashboardUrl}/billing` } : undefined,
+      },
     },
     user: {
       config,
@@ -143,6 +153,11 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
   if (deps.tracing ?? Boolean(config.otel.endpoint)) app.use(traceRequests());
   app.use(drain.middleware);
   app.use(requestMetrics(metrics));
+  // Stripe signs the raw body: its webhook comes before the JSON parser and the spec matcher.
+  if (stripe && config.stripe) {
+    const sync = { db, cache, logger, stripe, config: config.stripe, policy: config.billing };
+    app.use(stripeWebhook({ logger, stripe, webhookSecret: config.stripe.webhookSecret, apply: (event) => applyStripeEvent(sync, event) }));
+  }
 
   // Operational routes, outside /v1 and its auth.
   app.get("/openapi.yaml", (_req, res) => void res.type("application/yaml").send(spec.text));
@@ -184,7 +199,7 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
   app.use(rejectMalformedBody());
   app.use(requestValidator(spec));
   if (deps.validateResponses) app.use(responseValidator(spec));
-  mountOperations(app, spec, allOperations, services, runIdempotent);
+  mountOperations(app, spec, allOperations, services, runIdempotent, { viaResJson: deps.validateResponses ?? false });
   app.use(errorHandler(logger));
 
   return {

@@ -11,6 +11,8 @@ import type { Logger } from "@frontdesk/core/observability/logger";
 import type { Mailer } from "@frontdesk/core/mail/mailer";
 import type { Resolver } from "@frontdesk/core/webhooks/post-webhook";
 import type { TwilioNumbers } from "@frontdesk/core/telephony/twilio-numbers";
+import type { BillingDeps } from "@frontdesk/core/billing/start-checkout";
+import type { BillingPolicy } from "@frontdesk/core/billing/effective-plan";
 import type { LoginThrottle } from "@frontdesk/core/auth/login-throttle";
 import type { KnowledgeDocInput, KnowledgeService } from "@frontdesk/core/knowledge/knowledge-service";
 import type { KnowledgeAnswer, KnowledgeHit, KnowledgeQuery } from "@frontdesk/core/knowledge/knowledge-search";
@@ -24,6 +26,7 @@ import type { MailMessage } from "@frontdesk/core/mail/mailer";
 import { normaliseEmail } from "@frontdesk/core/auth/email";
 import { createBusiness, type NewBusiness } from "@frontdesk/core/business/create-business";
 import { acceptInvite, type AcceptInviteInput } from "@frontdesk/core/business/accept-invite";
+import { lookupInvite, type InvitePreview } from "@frontdesk/core/business/lookup-invite";
 import { listMemberships, listUserBusinesses, type MembershipSummary } from "@frontdesk/core/business/user-businesses";
 
 export type KnowledgeApi = Pick<KnowledgeService, "createContent" | "updateContent" | "deleteContent" | "importContents" | "search" | "answer">;
@@ -67,6 +70,8 @@ export interface TenantServices extends CommonServices {
   allowPrivateWebhookTargets: boolean;
   /** Points attached numbers at the relay through Twilio's REST API (when configured). */
   twilioNumbers: TwilioNumbers;
+  /** Plans bought through Stripe; `stripe` undefined when billing is off (no STRIPE_SECRET_KEY). */
+  billing: { policy: BillingPolicy; stripe: BillingDeps | undefined };
 }
 
 /** The acts of a signed-in (or signing-up) user on their own account. */
@@ -88,6 +93,8 @@ export interface Accounts {
   businesses(userId: string, page: { startingAfter?: string; take: number }): Promise<{ business: Business; role: Role }[]>;
   createBusiness(input: NewBusiness): Promise<Business>;
   acceptInvite(input: AcceptInviteInput): Promise<{ businessId: string }>;
+  /** What an invitation token is for (no session needed). */
+  lookupInvite(input: { token: string; at: Date }): Promise<InvitePreview>;
 }
 
 /** Dashboard sessions as handlers use them (auth/session-store.ts keeps them). */
@@ -132,5 +139,6 @@ export function accountsOn(db: Db, defaultPlan?: Plan): Accounts {
     businesses: (userId, page) => listUserBusinesses(db, userId, page),
     createBusiness: (input) => createBusiness(db, { ...(defaultPlan ? { plan: defaultPlan } : {}), ...input }),
     acceptInvite: (input) => acceptInvite(db, input),
+    lookupInvite: (input) => lookupInvite(db, input),
   };
 }

@@ -1,5 +1,5 @@
 // The durable job worker of a process: knowledge indexing, webhook fan-out and delivery,
-// post-call analysis. One composition, reused by `npm run start -w api` (in-process by
+// post-call analysis, billing (grace periods, call minutes metered to Stripe). One composition, reused by `npm run start -w api` (in-process by
 // default), the worker process (`npm run start -w api -- --worker`) and `npm start`.
 import type { AppConfig } from "@frontdesk/core/config/env";
 import type { Db } from "@frontdesk/core/db/client";
@@ -13,6 +13,9 @@ import { SpanStatusCode, trace } from "@opentelemetry/api";
 import { scheduleRetention } from "@frontdesk/core/jobs/retention";
 import type { JobMetrics } from "@frontdesk/core/observability/job-metrics";
 import { analysisJobHandlers } from "@frontdesk/core/calls/analysis/analyse-call-job";
+import { gracePeriodJobHandlers } from "@frontdesk/core/billing/billing-jobs";
+import { meterJobHandlers } from "@frontdesk/core/billing/report-call-usage";
+import { createStripe } from "@frontdesk/core/billing/stripe-client";
 
 export interface WorkerDeps {
   config: AppConfig;
@@ -43,6 +46,9 @@ export function jobHandlers(deps: WorkerDeps): Record<string, JobHandler> {
     ...knowledgeJobHandlers(resolveKnowledgeDeps({ db, cache, config, logger })),
     ...webhooks,
     ...analysisJobHandlers({ db, cache, logger, config }),
+    ...gracePeriodJobHandlers({ db, cache, logger, policy: config.billing }),
+    // The queue, not the SDK, retries meter events (backoff over hours; see record-call-usage.ts).
+    ...meterJobHandlers({ db, logger, stripe: config.stripe ? { client: createStripe(config.stripe, { maxNetworkRetries: 0 }), config: config.stripe } : undefined }),
     ...deps.handlers,
   };
 }

@@ -21,7 +21,7 @@ import { streamEnded } from "./http/stream-ended.ts";
 import { createStreamExits } from "./transports/stream-exits.ts";
 import { callTranscriptFeed } from "./http/call-transcript-feed.ts";
 import { acceptTwilioStream } from "./http/twilio-stream.ts";
-import { acceptBrowserStream, verifyBrowserUpgrade } from "./http/browser-stream.ts";
+import { acceptBrowserStream, checkBrowserUpgrade } from "./http/browser-stream.ts";
 import { isSignedByTwilio, streamUrl } from "./http/twilio-signature.ts";
 import { AGENT_TOOL_REGISTRY } from "./tools/index.ts";
 import type { AgentTool } from "./tools/tool.ts";
@@ -98,6 +98,7 @@ export function createRealtimeServer(deps: RealtimeServerDeps): RealtimeServer {
   const server = createServer(app);
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, skipUTF8Validation: true, maxPayload: 256 * 1024 });
   const twilioStreamUrl = streamUrl(config.publicBaseUrl);
+  const dashboardOrigin = new URL(config.dashboardUrl).origin;
 
   function refuseUpgrade(socket: Duplex, status: number, text: string) {
     socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`);
@@ -121,14 +122,22 @@ export function createRealtimeServer(deps: RealtimeServerDeps): RealtimeServer {
     }
     if (path === "/browser/stream") {
       if (draining) return refuseUpgrade(socket, 503, "Service Unavailable");
-      const upgrade = verifyBrowserUpgrade(config.appSecret, url);
-      if (!upgrade) {
-        metrics.streamRejected("browser_token");
-        return refuseUpgrade(socket, 401, "Unauthorized");
-      }
-      return wss.handleUpgrade(req, socket, head, (ws) => {
-        void acceptBrowserStream(ws, upgrade, { config, db, cache, liveCalls, logger, metrics, tools, runCall: run });
-      });
+      void checkBrowserUpgrade({ cache, dashboardOrigin }, url, req.headers.origin).then(
+        (check) => {
+          if (!check.ok) {
+            metrics.streamRejected(check.reason);
+            return refuseUpgrade(socket, check.status, check.status === 403 ? "Forbidden" : "Unauthorized");
+          }
+          wss.handleUpgrade(req, socket, head, (ws) => {
+            void acceptBrowserStream(ws, check.upgrade, { config, db, cache, liveCalls, logger, metrics, tools, runCall: run });
+          });
+        },
+        (err: unknown) => {
+          logger.warn({ err: String(err) }, "browser stream refused: the ticket could not be checked (cache unavailable)");
+          refuseUpgrade(socket, 503, "Service Unavailable");
+        },
+      );
+      return;
     }
     refuseUpgrade(socket, 404, "Not Found");
   });

@@ -44,6 +44,13 @@ describe("capabilities", () => {
     expect(theirs.body.knowledge).toMatchObject({ ready: true, reason: null, total: 1, indexed: 1 });
   });
 
+  it("without the voice AI, a test call is refused with the reason the checklist gave", async () => {
+    const t = await createTestBusiness(db);
+    const r = await call(api, "POST", "/v1/test-calls", { session: await sessionFor(api, t.owner) });
+    expect(r.status).toBe(409);
+    expect(r.body.code).toBe("voice_ai_not_configured");
+  });
+
   it("needs business:read on a secret key", async () => {
     const t = await createTestBusiness(db);
     const key = await createSecretKey(t.business, ["calls:read"]);

@@ -7,6 +7,8 @@ import { API_KEY_SCOPES } from "@frontdesk/core/auth/api-keys";
 import { call, createSecretKey, createWidgetKey, startApi, type Api } from "./support/api-harness.ts";
 import { createTestBusiness } from "../support/fixtures.ts";
 import { testDb } from "../support/services.ts";
+import { loadSpec } from "../../api/src/spec/spec.ts";
+import { compileRequestValidators } from "../../api/src/http/request-validator.ts";
 
 const SITE = "https://hostile.example";
 let api: Api;
@@ -51,6 +53,12 @@ describe("bad input is a 400 validation_failed", () => {
     expect(edge.status, edge.text).toBe(400);
     expect((edge.body.errors as { path: string }[]).map((e) => e.path).sort()).toEqual(["body.content", "body.title", "body.x"]);
   });
+});
+
+it("every operation's request validator compiles", () => {
+  const spec = loadSpec();
+  const validators = compileRequestValidators(spec);
+  for (const op of spec.operations) expect(() => validators(op.operationId), op.operationId).not.toThrow();
 });
 
 describe("a stalled request body", () => {

@@ -97,6 +97,7 @@ function pathFor(op: SpecOperation, ids: Record<string, string>): string {
 const VALID_BODIES: Record<string, () => Record<string, Json>> = {
   signup: () => ({ email: `fuzz-${randomBytes(5).toString("hex")}@example.test`, password: "a sturdy passphrase 42", name: "Fuzz User" }),
   login: () => ({ email: "nobody@example.test", password: "not the password 1" }),
+  createCheckoutSession: () => ({ plan: "pro" }),
   verifyEmail: () => ({ token: "not-a-real-token" }),
   forgotPassword: () => ({ email: "nobody@example.test" }),
   resetPassword: () => ({ token: "not-a-real-token", password: "a sturdy passphrase 42" }),
@@ -107,6 +108,7 @@ const VALID_BODIES: Record<string, () => Record<string, Json>> = {
   updateMember: () => ({ role: "viewer" }),
   createInvite: () => ({ email: `inv-${randomBytes(5).toString("hex")}@example.test`, role: "viewer" }),
   acceptInvite: () => ({ token: "not-a-real-token" }),
+  lookupInvite: () => ({ token: "not-a-real-token" }),
   attachPhoneNumber: () => ({ e164: uniquePhoneNumber() }),
   updatePhoneNumber: () => ({ label: "Front desk" }),
   createKnowledge: () => ({ title: "Parking", content: "Free parking behind the shop." }),
@@ -272,11 +274,12 @@ describe("generated security checks", () => {
     const valid = bodyFor(op) as Record<string, Json>;
     const mutations = bodyMutations(schema, valid, doc);
     // The business is named explicitly: the fuzzer's createBusiness calls make C's owner a member of several.
-    const anonymous = ["signup", "login", "verifyEmail", "forgotPassword", "resetPassword"];
+    const anonymous = ["signup", "login", "verifyEmail", "forgotPassword", "resetPassword", "lookupInvite"];
     const creds: Credentials = anonymous.includes(op.operationId) ? {} : { session: C.owner, business: C.ids.businessId };
     // The unmutated body gets through, so the mutations below test the handler, not a gate in front of it.
     const baseline = await call(api, op.method.toUpperCase(), pathFor(op, C.ids), { ...creds, body: valid });
-    const refusedOnPurpose = { login: 401, acceptInvite: 404, verifyEmail: 400, resetPassword: 400, changePassword: 400 } as Record<string, number>;
+    // createCheckoutSession: this API runs without Stripe (billing_disabled).
+    const refusedOnPurpose = { login: 401, acceptInvite: 404, lookupInvite: 404, verifyEmail: 400, resetPassword: 400, changePassword: 400, createCheckoutSession: 409 } as Record<string, number>;
     expect(baseline.status, baseline.text.slice(0, 300)).toBe(refusedOnPurpose[op.operationId] ?? (baseline.status < 300 ? baseline.status : 200));
     await inBatches(mutations, async (m) => {
       const r = await call(api, op.method.toUpperCase(), pathFor(op, C.ids), {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { signStreamToken } from "@frontdesk/core/calls/stream-token";
+import { mintTestCallTicket } from "@frontdesk/core/calls/test-call-ticket";
 import { createTestBusiness, uniquePhoneNumber, type TestBusiness } from "../support/fixtures.ts";
 import type { Scenario } from "../stand-ins/openai-realtime.ts";
 import { startCallPath, eventually, type CallPath } from "./harness.ts";
@@ -159,8 +159,8 @@ describe("keypad transfer", () => {
 
   it("a browser test call is 'transferred' by telling the browser, after the hand-off played, with no Twilio request", async () => {
     path.model.setScenario({});
-    const token = signStreamToken(path.config.appSecret, { aud: "browser-stream", businessId: staffed.business.id, userId: "usr_test" });
-    const ws = new WebSocket(`${path.relayUrl.replace("http", "ws")}/browser/stream?token=${encodeURIComponent(token)}`);
+    const { ticket } = await mintTestCallTicket(path.cache, { businessId: staffed.business.id, userId: "usr_test" });
+    const ws = new WebSocket(`${path.relayUrl.replace("http", "ws")}/browser/stream?ticket=${encodeURIComponent(ticket)}`, { origin: new URL(path.config.dashboardUrl).origin });
     const messages: Record<string, unknown>[] = [];
     let marksEchoed = 0;
     ws.on("message", (data: Buffer) => {

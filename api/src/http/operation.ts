@@ -73,13 +73,34 @@ export function streamOperation<K extends OperationId>(operationId: K, handler: 
   return { operationId, kind: "stream", handler };
 }
 
-function send(res: Response, reply: { status: number; body: unknown; headers?: Record<string, string> }) {
-  for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
-  if (reply.status === 204 || reply.body === undefined) res.status(reply.status).end();
-  else res.status(reply.status).json(reply.body);
+/**
+ * The reply, serialized once and written in one go: Express's res.json would stringify, turn
+ * the text into a Buffer, look up the charset, and check freshness for a 304 that
+ * `Cache-Control: no-store` replies never get. Same bytes and headers. With response
+ * validation on (tests), res.json is used, as the validator watches it.
+ */
+function sender(viaResJson: boolean) {
+  return (res: Response, reply: { status: number; body: unknown; headers?: Record<string, string> }) => {
+    if (reply.headers) for (const k in reply.headers) res.setHeader(k, reply.headers[k]!);
+    res.statusCode = reply.status;
+    if (reply.status === 204 || reply.body === undefined) res.end();
+    else if (viaResJson) res.json(reply.body);
+    else {
+      res.setHeader("Content-Type", "application/json; charset=utf-8");
+      res.end(JSON.stringify(reply.body));
+    }
+  };
 }
 
-export function mountOperations(app: Express, spec: LoadedSpec, defs: OperationDef[], services: ApiServices, runIdempotent: IdempotentRunner): void {
+export function mountOperations(
+  app: Express,
+  spec: LoadedSpec,
+  defs: OperationDef[],
+  services: ApiServices,
+  runIdempotent: IdempotentRunner,
+  opts: { viaResJson?: boolean } = {},
+): void {
+  const send = sender(opts.viaResJson ?? false);
   const byId = new Map(defs.map((d) => [d.operationId as string, d]));
   const missing = spec.operations.filter((o) => !byId.has(o.operationId)).map((o) => o.operationId);
   const extra = defs.filter((d) => !spec.byId.has(d.operationId)).map((d) => d.operationId);

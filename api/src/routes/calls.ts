@@ -14,6 +14,8 @@ async function findCall(tenant: Tenant, id: string) {
   return call;
 }
 
+const LIVE_CALLS_SHOWN = 100;
+
 export const callOperations = [
   tenantOperation("listCalls", async ({ tenant, query }) => {
     if (query.from && query.to && new Date(query.from) >= new Date(query.to)) {
@@ -23,6 +25,11 @@ export const callOperations = [
     const rows = await tenant.read.callsPage({ ...query, startingAfter: query.starting_after, limit: limit + 1 });
     if (!rows) throw invalid("`starting_after` names no call of this business.", [{ path: "query.starting_after", message: "unknown call" }]);
     return { status: 200, body: toPage(rows, query, presentCall) };
+  }),
+
+  tenantOperation("listLiveCalls", async ({ tenant }) => {
+    const rows = await tenant.db.callLog.findMany({ where: { status: { in: ["queued", "ringing", "in_progress"] } }, orderBy: { startedAt: "desc" }, take: LIVE_CALLS_SHOWN + 1 });
+    return { status: 200, body: { object: "list" as const, data: rows.slice(0, LIVE_CALLS_SHOWN).map(presentCall), has_more: rows.length > LIVE_CALLS_SHOWN } };
   }),
 
   tenantOperation("getCall", async ({ tenant, params }) => ({ status: 200, body: presentCall(await findCall(tenant, params.callId)) })),

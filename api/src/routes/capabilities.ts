@@ -33,6 +33,7 @@ export const capabilityOperations = [
           ...knowledge,
         },
         browserTestCall: voiceAi.ready ? ready : notReady("Test calls need the voice AI (OPENAI_API_KEY) configured on this frontdesk."),
+        billing: services.billing.stripe ? ready : notReady("Billing is off on this frontdesk (no STRIPE_SECRET_KEY): every business keeps its plan."),
         twilioWebhooks: { voiceUrl: urls.voiceUrl, voiceMethod: "POST" as const, statusCallbackUrl: urls.statusCallbackUrl, statusCallbackMethod: "POST" as const },
       },
     };

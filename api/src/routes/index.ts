@@ -15,8 +15,11 @@ import { widgetKeyOperations } from "./widget-keys.ts";
 import { widgetOperations } from "./widget.ts";
 import { webhookOperations } from "./webhooks.ts";
 import { usageOperations } from "./usage.ts";
+import { billingOperations } from "./billing.ts";
 import { eventOperations } from "./events.ts";
 import { capabilityOperations } from "./capabilities.ts";
+import { testCallOperations } from "./test-calls.ts";
+import { businessExportOperations } from "./business-export.ts";
 
 export const allOperations: OperationDef[] = [
   ...healthOperations,
@@ -34,6 +37,9 @@ export const allOperations: OperationDef[] = [
   ...widgetOperations,
   ...webhookOperations,
   ...usageOperations,
+  ...billingOperations,
   ...eventOperations,
   ...capabilityOperations,
+  ...testCallOperations,
+  ...businessExportOperations,
 ];

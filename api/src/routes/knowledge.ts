@@ -74,6 +74,20 @@ export const knowledgeOperations = [
     return { status: 200, body: { data, mode: answer.mode, degraded: answer.degraded } };
   }),
 
+  tenantOperation("listKnowledgeCategories", async ({ tenant }) => {
+    const groups = await tenant.db.rAGContent.groupBy({ by: ["category", "status"], _count: { _all: true } });
+    const byCategory = new Map<string | null, { category: string | null; count: number; indexed: number }>();
+    for (const g of groups) {
+      const entry = byCategory.get(g.category) ?? { category: g.category, count: 0, indexed: 0 };
+      entry.count += g._count._all;
+      if (g.status === "indexed") entry.indexed += g._count._all;
+      byCategory.set(g.category, entry);
+    }
+    // Named categories by name, the uncategorised last.
+    const data = [...byCategory.values()].sort((a, b) => (a.category === null ? 1 : b.category === null ? -1 : a.category.localeCompare(b.category)));
+    return { status: 200, body: { object: "list" as const, data, has_more: false as const } };
+  }),
+
   tenantOperation("getKnowledgeStatus", async ({ tenant }) => {
     const groups = await tenant.db.rAGContent.groupBy({ by: ["status"], _count: { _all: true }, _max: { indexedAt: true } });
     const count = (s: string) => groups.find((g) => g.status === s)?._count._all ?? 0;

@@ -92,6 +92,11 @@ export const memberOperations = [
     return { status: 200, body: presentInvite(revoked) };
   }),
 
+  userOperation("lookupInvite", async ({ body, services }) => {
+    const invite = await services.accounts.lookupInvite({ token: body.token, at: services.now() });
+    return { status: 200, body: { ...invite, expiresAt: invite.expiresAt.toISOString() } };
+  }),
+
   userOperation("acceptInvite", async ({ principal, body, services }) => {
     if (principal.kind !== "session") throw new Error("acceptInvite without a session");
     await services.accounts.acceptInvite({ token: body.token, user: principal.user, at: services.now() });

@@ -56,6 +56,18 @@ describe.each(caches)("%s cache", (_name, cache) => {
     expect(await cache.ttl(k)).toBe(-1);
   });
 
+  it("take hands a value to exactly one of many concurrent takers, and it is gone after", async () => {
+    const k = key();
+    await cache.set(k, "ticket", 5_000);
+    const taken = await Promise.all(Array.from({ length: 20 }, () => cache.take(k)));
+    expect(taken.filter((v) => v === "ticket")).toHaveLength(1);
+    expect(taken.filter((v) => v === null)).toHaveLength(19);
+    expect(await cache.get(k)).toBeNull();
+    await cache.set(k, "brief", 50);
+    await sleep(100);
+    expect(await cache.take(k)).toBeNull();
+  });
+
   it("setIfAbsent stores only once until the marker expires", async () => {
     const k = key();
     expect(await cache.setIfAbsent(k, "a", 80)).toBe(true);

@@ -13,6 +13,8 @@ export interface Cache {
   del(key: string): Promise<void>;
   /** Deletes every key containing `fragment` (a purged business's keys); returns how many. */
   deleteMatching(fragment: string): Promise<number>;
+  /** Reads and deletes in one step: of concurrent takers, one gets the value (single-use tickets). */
+  take(key: string): Promise<string | null>;
   /** Remaining life in ms: -1 no expiry, -2 missing. */
   ttl(key: string): Promise<number>;
   /** Atomic add; the expiry is set when the counter is created (fixed window). */

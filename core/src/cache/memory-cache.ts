@@ -57,6 +57,11 @@ export function createMemoryCache(prefix = "fd:", now: () => number = Date.now):
       }
       return n;
     },
+    async take(key) {
+      const value = live(k(key))?.value ?? null;
+      store.delete(k(key));
+      return value;
+    },
     async ttl(key) {
       const e = live(k(key));
       if (!e) return -2;

@@ -79,6 +79,9 @@ export function createRedisCache({ url, prefix = "fd:", now = Date.now }: RedisC
       } while (cursor !== "0");
       return n;
     },
+    async take(key) {
+      return client.getdel(key);
+    },
     async ttl(key) {
       return client.pttl(key);
     },

@@ -6,6 +6,7 @@ import type { Db } from "../db/client.ts";
 import { forBusiness } from "../db/tenant.ts";
 import { isTerminal, statusesBefore } from "./call-status.ts";
 import { openCallLog } from "./open-call-log.ts";
+import { recordCallUsage } from "../billing/record-call-usage.ts";
 
 export interface CallStatusUpdate {
   callSid: string;
@@ -49,6 +50,11 @@ export async function applyCallStatus(db: Db, update: CallStatusUpdate): Promise
     });
     if (update.durationSec !== undefined) {
       await scoped.callLog.updateMany({ where: { id: call.id }, data: { durationSec: update.durationSec } });
+      // Twilio's final duration is what the call's minutes are billed on.
+      if (update.status === "completed") {
+        const log = await scoped.callLog.findUniqueOrThrow({ where: { id: call.id }, select: { fromNumber: true } });
+        await recordCallUsage(db, { id: call.id, businessId: call.businessId, fromNumber: log.fromNumber, durationSec: update.durationSec, at });
+      }
     }
   } else {
     await scoped.callLog.updateMany({ where: { id: call.id, status: earlier }, data: { status: update.status } });

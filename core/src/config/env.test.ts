@@ -55,8 +55,13 @@ describe("environment configuration", () => {
   });
 
   it("enables Pinecone and Stripe only when their keys are given", () => {
-    const c = loadConfig({ PINECONE_API_KEY: "pc", PINECONE_INDEX_HOST: "http://127.0.0.1:9", STRIPE_SECRET_KEY: "sk_test_x" });
+    const c = loadConfig({ PINECONE_API_KEY: "pc", PINECONE_INDEX_HOST: "http://127.0.0.1:9", STRIPE_SECRET_KEY: "sk_test_x", STRIPE_WEBHOOK_SECRET: "whsec_x", STRIPE_PRICE_PRO: "price_pro" });
     expect(c.pinecone).toEqual({ apiKey: "pc", indexHost: "http://127.0.0.1:9", controllerUrl: undefined });
-    expect(c.stripe?.secretKey).toBe("sk_test_x");
+    expect(c.stripe).toMatchObject({ secretKey: "sk_test_x", webhookSecret: "whsec_x", prices: { pro: "price_pro", starter: undefined } });
+    expect(loadConfig({}).stripe).toBeUndefined();
+  });
+
+  it("refuses Stripe without its webhook secret, in any environment, naming the variable", () => {
+    expect(() => loadConfig({ STRIPE_SECRET_KEY: "sk_test_x" })).toThrow(/STRIPE_WEBHOOK_SECRET is required when STRIPE_SECRET_KEY is set/);
   });
 });

@@ -78,6 +78,12 @@ const EnvShape = {
   STRIPE_SECRET_KEY: optionalString,
   STRIPE_WEBHOOK_SECRET: optionalString,
   STRIPE_API_BASE_URL: optionalUrl(["http:", "https:"]),
+  STRIPE_PRICE_STARTER: optionalString,
+  STRIPE_PRICE_PRO: optionalString,
+  STRIPE_PRICE_ENTERPRISE: optionalString,
+  STRIPE_PRICE_OVERAGE_MINUTES: optionalString,
+  STRIPE_METER_EVENT_NAME: optionalString.pipe(z.string().default("frontdesk_call_minutes")),
+  BILLING_GRACE_DAYS: int(7, 0, 90),
   KNOWLEDGE_QUERY_EMBEDDING_BUDGET_MS: int(800, 50, 60_000),
   SMTP_URL: optionalUrl(["smtp:", "smtps:"]),
   MAIL_FROM: optionalString.pipe(z.string().default("frontdesk <no-reply@localhost>")),
@@ -105,6 +111,10 @@ const EnvShape = {
 export const EnvSchema = z
   .object(EnvShape)
   .superRefine((env, ctx) => {
+    // Billing on without a way to verify Stripe's webhooks would take forged plan changes.
+    if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) {
+      ctx.addIssue({ code: "custom", path: ["STRIPE_WEBHOOK_SECRET"], message: "is required when STRIPE_SECRET_KEY is set (it verifies Stripe's webhook signatures)" });
+    }
     if (env.NODE_ENV !== "production") return;
     const required: [keyof typeof env, string][] = [
       ["DATABASE_URL", "production needs a real PostgreSQL"],
@@ -133,6 +143,17 @@ export class ConfigError extends Error {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
     this.name = "ConfigError";
   }
+}
+
+export interface StripeConfig {
+  secretKey: string;
+  webhookSecret: string;
+  apiBaseUrl: string | undefined;
+  /** The subscription price of each paid plan (STRIPE_PRICE_*); a plan without one cannot be bought. */
+  prices: { starter: string | undefined; pro: string | undefined; enterprise: string | undefined };
+  /** Metered price of the minutes past a plan's included ones, added to every checkout when set. */
+  overageMinutesPrice: string | undefined;
+  meterEventName: string;
 }
 
 export interface AppConfig {
@@ -169,9 +190,10 @@ export interface AppConfig {
     queryEmbeddingBudgetMs: number;
   };
   pinecone: { apiKey: string; indexHost: string; controllerUrl: string | undefined } | undefined;
-  stripe: { secretKey: string; webhookSecret: string | undefined; apiBaseUrl: string | undefined } | undefined;
+  /** Billing with Stripe; undefined (billing off) without STRIPE_SECRET_KEY. */
+  stripe: StripeConfig | undefined;
   /** The plan a new business starts on (every business's, while billing is off). */
-  billing: { defaultPlan: Env["BILLING_DEFAULT_PLAN"] };
+  billing: { defaultPlan: Env["BILLING_DEFAULT_PLAN"]; graceDays: number };
   limits: { maxCallsPerInstance: number; drainTimeoutMs: number };
   /** Outgoing mail: SMTP when smtpUrl is set, otherwise the console. */
   mail: { smtpUrl: string | undefined; from: string };
@@ -241,9 +263,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
         ? { apiKey: e.PINECONE_API_KEY, indexHost: e.PINECONE_INDEX_HOST, controllerUrl: e.PINECONE_CONTROLLER_URL }
         : undefined,
     stripe: e.STRIPE_SECRET_KEY
-      ? { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiBaseUrl: e.STRIPE_API_BASE_URL }
+      ? {
+          secretKey: e.STRIPE_SECRET_KEY,
+          webhookSecret: e.STRIPE_WEBHOOK_SECRET ?? "",
+          apiBaseUrl: e.STRIPE_API_BASE_URL,
+          prices: { starter: e.STRIPE_PRICE_STARTER, pro: e.STRIPE_PRICE_PRO, enterprise: e.STRIPE_PRICE_ENTERPRISE },
+          overageMinutesPrice: e.STRIPE_PRICE_OVERAGE_MINUTES,
+          meterEventName: e.STRIPE_METER_EVENT_NAME,
+        }
       : undefined,
-    billing: { defaultPlan: e.BILLING_DEFAULT_PLAN },
+    billing: { defaultPlan: e.BILLING_DEFAULT_PLAN, graceDays: e.BILLING_GRACE_DAYS },
     limits: { maxCallsPerInstance: e.MAX_CALLS_PER_INSTANCE, drainTimeoutMs: e.DRAIN_TIMEOUT_MS },
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
     trustProxy: parseTrustProxy(e.TRUST_PROXY),

@@ -17,6 +17,8 @@ export function accessLog<Req extends IncomingMessage, Res extends ServerRespons
   logger: Logger,
   ids: (req: Req, res: Res) => AccessLogIds,
 ): (req: Req, res: Res, next: () => void) => void {
+  // Decided once: below info (tests, benchmarks) the log costs nothing per request.
+  if (!logger.isLevelEnabled("info")) return (_req, _res, next) => next();
   return (req, res, next) => {
     const started = process.hrtime.bigint();
     const path = (req.url ?? "/").split("?")[0]!;

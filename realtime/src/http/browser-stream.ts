@@ -1,12 +1,13 @@
-// WS /browser/stream?token=…[&format=binary]: the dashboard's test call. The token (minted
-// by the API for a signed-in member) is checked before the upgrade; the call is admitted and
-// run on the same session as a phone call.
+// WS /browser/stream?ticket=…[&format=binary]: the dashboard's test call. Before the upgrade
+// the socket's Origin must be the dashboard's (DASHBOARD_URL) and its ticket (minted by the
+// API for a signed-in member, core/calls/test-call-ticket) is spent: one socket per ticket,
+// within its minute. The call is then admitted and run on the same session as a phone call.
 import type WebSocket from "ws";
 import type { AppConfig } from "@frontdesk/core/config/env";
 import type { Cache } from "@frontdesk/core/cache/cache";
 import type { Db } from "@frontdesk/core/db/client";
 import type { Logger } from "@frontdesk/core/observability/logger";
-import { verifyStreamToken, type StreamTokenClaims } from "@frontdesk/core/calls/stream-token";
+import { redeemTestCallTicket, type TestCallTicketClaims } from "@frontdesk/core/calls/test-call-ticket";
 import { admitBrowserCall } from "../admission/admit-browser-call.ts";
 import type { CallContext } from "../admission/call-context.ts";
 import type { LiveCalls } from "../admission/live-calls.ts";
@@ -18,14 +19,26 @@ import type { ModelSocket } from "../model/socket.ts";
 import { prepareModel } from "../model/prepare.ts";
 
 export interface BrowserUpgrade {
-  claims: StreamTokenClaims;
+  claims: Pick<TestCallTicketClaims, "businessId" | "userId">;
   format: BrowserAudioFormat;
 }
 
-export function verifyBrowserUpgrade(appSecret: string, url: string): BrowserUpgrade | null {
+export type BrowserUpgradeCheck = { ok: true; upgrade: BrowserUpgrade } | { ok: false; status: 401 | 403; reason: "origin_not_allowed" | "browser_ticket" };
+
+/**
+ * Checks a browser socket before it is accepted: the Origin first (so a foreign page cannot
+ * even spend a ticket), then the ticket, spent whatever happens next.
+ */
+export async function checkBrowserUpgrade(
+  deps: { cache: Pick<Cache, "take">; dashboardOrigin: string },
+  url: string,
+  origin: string | undefined,
+): Promise<BrowserUpgradeCheck> {
+  if (origin !== deps.dashboardOrigin) return { ok: false, status: 403, reason: "origin_not_allowed" };
   const params = new URL(url, "http://relay").searchParams;
-  const r = verifyStreamToken(appSecret, params.get("token"), "browser-stream");
-  return r.ok ? { claims: r.claims, format: params.get("format") === "binary" ? "binary" : "json" } : null;
+  const claims = await redeemTestCallTicket(deps.cache, params.get("ticket"));
+  if (!claims) return { ok: false, status: 401, reason: "browser_ticket" };
+  return { ok: true, upgrade: { claims, format: params.get("format") === "binary" ? "binary" : "json" } };
 }
 
 export interface BrowserStreamDeps {

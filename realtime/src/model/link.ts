@@ -7,6 +7,7 @@
 // the session can apologise and hang up — the caller is never left in silence.
 import type { Logger } from "@frontdesk/core/observability/logger";
 import type { ModelClose, ModelSocket } from "./socket.ts";
+import { appendFrame } from "./events.ts";
 
 export type ReconnectOutcome = "restored" | "attempt_failed" | "gave_up";
 
@@ -41,7 +42,7 @@ export class ModelLink implements ModelSocket {
   private attempt = 0;
   private timer: NodeJS.Timeout | undefined;
   /** Caller audio not yet known to have reached a working model session. */
-  private gap: string[] = [];
+  private gap: (string | Buffer)[] = [];
   private gapBytes = 0;
   private onMessageFn: ((data: Buffer) => void) | undefined;
   private early: Buffer[] = [];
@@ -72,10 +73,18 @@ export class ModelLink implements ModelSocket {
     return this.state === "live";
   }
 
-  send(message: string): void {
+  sendAudio(b64: Buffer): void {
+    if (this.state === "live" && this.socket.isOpen) return this.socket.sendAudio(b64);
+    if (this.state === "lost" || this.state === "closed") return;
+    const frame = appendFrame(b64);
+    this.keep(frame);
+    if (this.state === "connecting") this.socket.send(frame);
+  }
+
+  send(message: string | Buffer): void {
     if (this.state === "live" && this.socket.isOpen) return this.socket.send(message);
     if (this.state === "lost" || this.state === "closed") return;
-    if (message.startsWith(APPEND)) {
+    if (typeof message === "string" && message.startsWith(APPEND)) {
       this.keep(message);
       if (this.state === "connecting") this.socket.send(message);
       return;
@@ -111,7 +120,7 @@ export class ModelLink implements ModelSocket {
     this.socket.close();
   }
 
-  private keep(message: string) {
+  private keep(message: string | Buffer) {
     this.gap.push(message);
     this.gapBytes += message.length;
     while (this.gapBytes > this.maxGapBytes && this.gap.length > 1) this.gapBytes -= this.gap.shift()!.length;

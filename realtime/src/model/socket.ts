@@ -3,6 +3,7 @@
 // the caller's first words — is queued and sent, in order, the moment it opens.
 import WebSocket from "ws";
 import type { Logger } from "@frontdesk/core/observability/logger";
+import { appendFrame } from "./events.ts";
 
 export interface ModelSocketOptions {
   url: string;
@@ -24,7 +25,10 @@ export interface ModelClose {
 }
 
 export interface ModelSocket {
-  send(message: string): void;
+  /** A client event as JSON text (a Buffer: its UTF-8 bytes, sent as a text frame). */
+  send(message: string | Buffer): void;
+  /** The caller's audio (base64 μ-law, as bytes) as an `input_audio_buffer.append`. */
+  sendAudio(b64: Buffer): void;
   onMessage(fn: (data: Buffer) => void): void;
   onClose(fn: (info: ModelClose) => void): void;
   readonly isOpen: boolean;
@@ -32,6 +36,9 @@ export interface ModelSocket {
   readonly connectMs: number | undefined;
   close(): void;
 }
+
+/** Every client event is JSON, so a Buffer goes as a text frame too. */
+const TEXT = { binary: false } as const;
 
 export function realtimeUrl(base: string, model: string): string {
   const u = new URL(base);
@@ -48,7 +55,7 @@ export function connectModel(opts: ModelSocketOptions): ModelSocket {
     skipUTF8Validation: true,
     handshakeTimeout: opts.connectTimeoutMs ?? 10_000,
   });
-  let queue: string[] = [];
+  let queue: (string | Buffer)[] = [];
   let queuedBytes = 0;
   let overflowLogged = false;
   let onMessage: ((data: Buffer) => void) | undefined;
@@ -64,7 +71,7 @@ export function connectModel(opts: ModelSocketOptions): ModelSocket {
     connectMs = Math.round(performance.now() - createdAt);
     const socket = (ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
     socket?.cork();
-    for (const m of queue) ws.send(m);
+    for (const m of queue) ws.send(m, TEXT);
     socket?.uncork();
     queue = [];
     queuedBytes = 0;
@@ -87,7 +94,7 @@ export function connectModel(opts: ModelSocketOptions): ModelSocket {
 
   return {
     send(message) {
-      if (ws.readyState === WebSocket.OPEN) return ws.send(message);
+      if (ws.readyState === WebSocket.OPEN) return ws.send(message, TEXT);
       if (ws.readyState !== WebSocket.CONNECTING) return;
       if (queuedBytes + message.length > maxQueued) {
         if (!overflowLogged) opts.logger.warn({ queuedBytes }, "model still connecting: dropping audio past the queue limit");
@@ -96,6 +103,9 @@ export function connectModel(opts: ModelSocketOptions): ModelSocket {
       }
       queue.push(message);
       queuedBytes += message.length;
+    },
+    sendAudio(b64) {
+      this.send(appendFrame(b64));
     },
     onMessage(fn) {
       onMessage = fn;

@@ -4,70 +4,19 @@
 // token usage, and ends once with everything the post-call work needs.
 import type { Logger } from "@frontdesk/core/observability/logger";
 import { parseRealtimeUsage, type RealtimeUsage } from "@frontdesk/core/calls/realtime-usage";
-import type { CallTransport, TransportEndReason } from "../transports/transport.ts";
-import type { AgentTool, ToolContext } from "../tools/tool.ts";
-import type { ModelSocket } from "../model/socket.ts";
+import type { TransportEndReason } from "../transports/transport.ts";
 import { BETA_EVENT_NAMES, parseServerEvent, readAudioDelta, type ServerEvent } from "../model/events.ts";
 import { restoreMessages } from "../model/restore.ts";
-import { AgentPlayback, base64Bytes, type ItemHeard, type PlaybackOptions } from "./playback.ts";
+import { AgentPlayback, base64Bytes, type Base64, type ItemHeard } from "./playback.ts";
 import type { TranscriptSink } from "./transcript-recorder.ts";
 import { ToolCalls } from "./tool-calls.ts";
 import { Utterances } from "./utterances.ts";
 import { LeaveAfterPlayback } from "./leave-after-playback.ts";
 import { Holding, HOLDING_PHRASE } from "./holding.ts";
 
-export interface CallIdentity {
-  callId: string;
-  callSid: string;
-  businessId: string;
-}
+import type { CallEnded, CallSessionDeps } from "./call-types.ts";
 
-export interface CallSessionDeps {
-  call: CallIdentity;
-  transport: CallTransport;
-  model: ModelSocket;
-  /** The session.update to send first; omit when it went out as the socket was pre-opened. */
-  sessionUpdate?: Record<string, unknown>;
-  /** The response.create that makes the agent greet the caller. */
-  greeting: Record<string, unknown>;
-  tools: readonly AgentTool[];
-  toolContext: Omit<ToolContext, "signal" | "hangUpAfterPlayback" | "transferAfterPlayback" | "canTransfer">;
-  transcript: TranscriptSink;
-  onUsage?: (usage: RealtimeUsage) => void;
-  /** A keypad digit (DTMF transfer and the like plug in here). */
-  onDtmf?: (digit: string, session: CallSession) => void;
-  logger: Logger;
-  clock?: () => number;
-  playback?: PlaybackOptions;
-  /** How long a tool runs before the agent says a holding phrase (ms; default 1500). */
-  holdingAfterMs?: number;
-  /** How long an after-playback hang-up or transfer waits for the audio at most. */
-  afterPlaybackTimeoutMs?: number;
-  /** What the caller hears from the phone network when the model cannot be reached at all. */
-  apology?: { message: string; thenDial: string | null };
-  metrics?: SessionMetrics;
-}
-
-/** What a session reports as it runs; nothing here may cost more than an increment per frame. */
-export interface SessionMetrics {
-  counts: { framesIn: number; framesOut: number };
-  /** How long agent audio waited in the relay before it was sent to the caller. */
-  agentAudioForwarded(waitedMs: number): void;
-  toolCalled(name: string, latencyMs: number, ok: boolean): void;
-}
-
-export interface CallEnded {
-  call: CallIdentity;
-  endReason: string;
-  answeredAt: Date;
-  endedAt: Date;
-  durationSec: number;
-  transferredTo?: string;
-  bargeIns: number;
-  responses: number;
-  usage: RealtimeUsage;
-  transcriptSegments: number;
-}
+export type { CallIdentity, CallSessionDeps, SessionMetrics, CallEnded } from "./call-types.ts";
 
 const APOLOGY = "I'm sorry, I'm having technical trouble and can't continue this call. Please call back in a few minutes. Goodbye.";
 const TRANSFER_FAILED = "I'm sorry, I couldn't put you through just now. I can take a message and have someone call you back.";
@@ -77,8 +26,6 @@ export function sayExactly(text: string): string {
   return JSON.stringify({ type: "response.create", response: { instructions: `Say exactly this and nothing else: ${text}` } });
 }
 
-const APPEND_PREFIX = '{"type":"input_audio_buffer.append","audio":"';
-const APPEND_SUFFIX = '"}';
 
 export class CallSession {
   readonly answeredAt = new Date();
@@ -192,9 +139,9 @@ export class CallSession {
       counts
         ? (b64) => {
             counts.framesIn++;
-            model.send(APPEND_PREFIX + b64 + APPEND_SUFFIX);
+            model.sendAudio(b64);
           }
-        : (b64) => model.send(APPEND_PREFIX + b64 + APPEND_SUFFIX),
+        : (b64) => model.sendAudio(b64),
     );
     transport.onMarkPlayed((name) => this.playback.onMark(name));
     transport.onDtmf((digit) => {
@@ -382,7 +329,7 @@ export class CallSession {
   }
 
   /** Agent audio: to the caller (unless its response was cut off), and counted for its words. */
-  private onAudioDelta(responseId: string, itemId: string, b64: string) {
+  private onAudioDelta(responseId: string, itemId: string, b64: Base64) {
     const bytes = base64Bytes(b64);
     this.playback.onDelta(responseId, itemId, b64, bytes);
     this.utterances.audioProduced(itemId, bytes);

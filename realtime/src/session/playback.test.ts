@@ -1,9 +1,9 @@
 import { describe, expect, it, vi, afterEach } from "vitest";
-import { AgentPlayback, joinBase64, type ItemHeard } from "./playback.ts";
+import { AgentPlayback, base64Bytes, joinBase64, type Base64, type ItemHeard } from "./playback.ts";
 
 /** n ms of μ-law audio as base64 (8 bytes a ms). */
 const audio = (ms: number, fill = 0x55) => Buffer.alloc(ms * 8, fill).toString("base64");
-const ms = (b64: string) => Buffer.from(b64, "base64").length / 8;
+const ms = (b64: Base64) => Buffer.from(typeof b64 === "string" ? b64 : b64.toString("latin1"), "base64").length / 8;
 
 function setup(opts: ConstructorParameters<typeof AgentPlayback>[1] = {}) {
   let now = 0;
@@ -47,8 +47,9 @@ describe("agent playback", () => {
       expect(sent.filter((s) => "audio" in s)).toHaveLength(i + 1);
       for (const m of marks()) p.onMark(m); // a phone keeping up
     }
-    // ... marking it once a frame more would pass the 100 ms interval: at 80 and 160 ms.
-    expect(marks()).toEqual(["0.1.640", "0.1.1280"]);
+    // ... marking it every 100 ms, each mark riding with a media message.
+    expect(marks()).toEqual(["0.1.800", "0.1.1600"]);
+    expect(sent.filter((s) => "mark" in s).length).toBe(sent.filter((s, i) => "mark" in s && "audio" in (sent[i - 1] ?? {})).length);
   });
 
   it("while the phone has plenty unplayed, holds small deltas until they make a 100 ms chunk (or 100 ms pass)", async () => {
@@ -176,8 +177,13 @@ describe("agent playback", () => {
     const a = Buffer.from([1, 2, 3]);
     const b = Buffer.from([4, 5]);
     const c = Buffer.from([6]);
+    const decode = (j: Base64) => Buffer.from(typeof j === "string" ? j : j.toString("latin1"), "base64");
     for (const parts of [[a, b], [b, c], [a, a, c]]) {
-      expect(Buffer.from(joinBase64(parts.map((x) => x.toString("base64"))), "base64")).toEqual(Buffer.concat(parts));
+      expect(decode(joinBase64(parts.map((x) => x.toString("base64"))))).toEqual(Buffer.concat(parts));
+      // ... and as the bytes of the model's frames, as the relay passes them on.
+      const asBytes = parts.map((x) => Buffer.from(x.toString("base64"), "latin1"));
+      expect(decode(joinBase64(asBytes))).toEqual(Buffer.concat(parts));
+      expect(base64Bytes(asBytes.at(-1)!)).toBe(parts.at(-1)!.length);
     }
   });
 });

@@ -6,8 +6,11 @@
 // each unfinished item got — never more than was sent. Per-item state starts from zero for
 // every item, so the tenth interruption is as exact as the first.
 
+/** Base64 μ-law: a string, or its bytes (a view of the model's frame, passed on without a copy). */
+export type Base64 = string | Buffer;
+
 export interface PlaybackSink {
-  sendAudio(payloadB64: string, mark?: string): void;
+  sendAudio(payloadB64: Base64, mark?: string): void;
   mark(name: string): void;
   clearAudio(): void;
 }
@@ -60,11 +63,12 @@ interface ItemState {
 
 const BYTES_PER_MS = 8;
 
-/** Decoded length of a base64 string. */
-export function base64Bytes(b64: string): number {
+/** Decoded length of base64 text. */
+export function base64Bytes(b64: Base64): number {
   const len = b64.length;
   if (len === 0) return 0;
-  const pad = b64.charCodeAt(len - 1) === 61 ? (b64.charCodeAt(len - 2) === 61 ? 2 : 1) : 0;
+  const at = typeof b64 === "string" ? (i: number) => b64.charCodeAt(i) : (i: number) => b64[i]!;
+  const pad = at(len - 1) === 61 ? (at(len - 2) === 61 ? 2 : 1) : 0;
   return Math.floor((len * 3) / 4) - pad;
 }
 
@@ -74,7 +78,7 @@ export class AgentPlayback {
   private current: ItemState | undefined;
   private epoch = 0;
   private nextNo = 1;
-  private pending: string[] = [];
+  private pending: Base64[] = [];
   private pendingBytes = 0;
   private timer: NodeJS.Timeout | undefined;
   private droppedResponses: string[] = [];
@@ -115,7 +119,7 @@ export class AgentPlayback {
    * One model delta (`bytes`: its decoded length). Returns false when it was dropped (a late
    * delta of an interrupted response).
    */
-  onDelta(responseId: string, itemId: string, b64: string, bytes = base64Bytes(b64)): boolean {
+  onDelta(responseId: string, itemId: string, b64: Base64, bytes = base64Bytes(b64)): boolean {
     if (this.droppedResponses.includes(responseId)) return false;
     let item = this.current;
     if (!item || item.itemId !== itemId) item = this.startItem(responseId, itemId);
@@ -241,22 +245,23 @@ export class AgentPlayback {
   /**
    * Sends a chunk, keeping marks at most `markEveryMs` of audio apart: a chunk that would carry
    * the unmarked audio past that goes after a mark of its own, one longer than that goes in
-   * marked pieces, and a chunk that brings the unmarked audio within a frame of it is marked.
+   * marked pieces, and a chunk that brings the unmarked audio to it is marked (a steady 20 ms
+   * stream: one mark every fifth frame, riding with its media message).
    */
-  private send(item: ItemState, b64: string, bytes: number, now: number, waitedMs: number, forceMark: boolean) {
+  private send(item: ItemState, b64: Base64, bytes: number, now: number, waitedMs: number, forceMark: boolean) {
     item.firstSentAt ??= now;
     if (item.sentBytes > item.markedBytes && item.sentBytes + bytes - item.markedBytes > this.markEveryBytes) this.markItem(item);
     while (bytes > this.markEveryBytes) {
       const chars = (this.pieceBytes / 3) * 4;
       item.sentBytes += this.pieceBytes;
       item.markedBytes = item.sentBytes;
-      this.sink.sendAudio(b64.slice(0, chars), this.markName(item));
+      this.sink.sendAudio(part(b64, 0, chars), this.markName(item));
       this.onChunkSent?.(waitedMs);
-      b64 = b64.slice(chars);
+      b64 = part(b64, chars, b64.length);
       bytes -= this.pieceBytes;
     }
     item.sentBytes += bytes;
-    if (forceMark || item.sentBytes - item.markedBytes >= this.markEveryBytes - this.frameBytes) {
+    if (forceMark || item.sentBytes - item.markedBytes >= this.markEveryBytes) {
       item.markedBytes = item.sentBytes;
       this.sink.sendAudio(b64, this.markName(item));
     } else this.sink.sendAudio(b64);
@@ -319,10 +324,20 @@ export class AgentPlayback {
   }
 }
 
+function part(b64: Base64, start: number, end: number): Base64 {
+  return typeof b64 === "string" ? b64.slice(start, end) : b64.subarray(start, end);
+}
+
 /** Joins base64 chunks; re-encodes only when a chunk before the last carries padding. */
-export function joinBase64(parts: string[]): string {
+export function joinBase64(parts: Base64[]): Base64 {
   if (parts.length === 1) return parts[0]!;
-  const clean = parts.every((p, i) => i === parts.length - 1 || (p.length % 4 === 0 && p.charCodeAt(p.length - 1) !== 61));
-  if (clean) return parts.join("");
-  return Buffer.concat(parts.map((p) => Buffer.from(p, "base64"))).toString("base64");
+  const last = (p: Base64) => (typeof p === "string" ? p.charCodeAt(p.length - 1) : p[p.length - 1]);
+  const clean = parts.every((p, i) => i === parts.length - 1 || (p.length % 4 === 0 && last(p) !== 61));
+  if (parts.every((p) => typeof p === "string")) {
+    if (clean) return (parts as string[]).join("");
+    return Buffer.concat(parts.map((p) => Buffer.from(p as string, "base64"))).toString("base64");
+  }
+  const bytes = parts.map((p) => (typeof p === "string" ? Buffer.from(p, "latin1") : p));
+  if (clean) return Buffer.concat(bytes);
+  return Buffer.from(Buffer.concat(bytes.map((b) => Buffer.from(b.toString("latin1"), "base64"))).toString("base64"), "latin1");
 }

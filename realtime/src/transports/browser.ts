@@ -11,8 +11,8 @@ export class BrowserTransport implements CallTransport {
   readonly kind = "browser" as const;
   /** The browser is told where the caller would have been put through. */
   readonly canTransfer = true;
-  private onAudioFn: ((b64: string) => void) | undefined;
-  private early: string[] = [];
+  private onAudioFn: ((b64: Buffer) => void) | undefined;
+  private early: Buffer[] = [];
   private onMarkFn: ((name: string) => void) | undefined;
   private onDtmfFn: ((digit: string) => void) | undefined;
   private onEndFn: ((reason: TransportEndReason) => void) | undefined;
@@ -22,7 +22,7 @@ export class BrowserTransport implements CallTransport {
     private readonly ws: WebSocket,
     private readonly opts: { logger: Logger; format: BrowserAudioFormat },
   ) {
-    ws.on("message", (data: Buffer, isBinary: boolean) => (isBinary ? this.audio(data.toString("base64")) : this.onText(data)));
+    ws.on("message", (data: Buffer, isBinary: boolean) => (isBinary ? this.audio(Buffer.from(data.toString("base64"), "latin1")) : this.onText(data)));
     ws.on("close", () => this.ended("stream_closed"));
     ws.on("error", (err) => opts.logger.warn({ err: err.message }, "browser stream error"));
   }
@@ -32,8 +32,9 @@ export class BrowserTransport implements CallTransport {
     this.sendJson({ type: "ready", callId: info.callId, format: this.opts.format, sampleRate: 8000, encoding: "mulaw" });
   }
 
-  sendAudio(payloadB64: string, mark?: string): void {
+  sendAudio(payload: string | Buffer, mark?: string): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
+    const payloadB64 = typeof payload === "string" ? payload : payload.toString("latin1");
     if (this.opts.format === "binary") this.ws.send(Buffer.from(payloadB64, "base64"), { binary: true });
     else this.ws.send(`{"type":"audio","audio":"${payloadB64}"}`);
     if (mark !== undefined) this.mark(mark);
@@ -44,7 +45,7 @@ export class BrowserTransport implements CallTransport {
   clearAudio(): void {
     this.sendJson({ type: "clear" });
   }
-  onAudio(fn: (b64: string) => void): void {
+  onAudio(fn: (b64: Buffer) => void): void {
     this.onAudioFn = fn;
     for (const b64 of this.early.splice(0)) fn(b64);
   }
@@ -82,7 +83,7 @@ export class BrowserTransport implements CallTransport {
     if (this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(msg));
   }
 
-  private audio(b64: string) {
+  private audio(b64: Buffer) {
     if (this.onAudioFn) this.onAudioFn(b64);
     else if (this.early.length < 500) this.early.push(b64);
   }
@@ -96,7 +97,7 @@ export class BrowserTransport implements CallTransport {
     }
     switch (msg.type) {
       case "audio":
-        if (typeof msg.audio === "string" && /^[A-Za-z0-9+/]*={0,2}$/.test(msg.audio)) this.audio(msg.audio);
+        if (typeof msg.audio === "string" && /^[A-Za-z0-9+/]*={0,2}$/.test(msg.audio)) this.audio(Buffer.from(msg.audio, "latin1"));
         else this.sendError("audio must be base64 μ-law");
         return;
       case "mark":

@@ -7,12 +7,13 @@ export type TransportEndReason = "caller_hangup" | "stream_closed";
 export interface CallTransport {
   readonly kind: "twilio" | "browser";
   /** Queues agent audio for the caller; `mark` names the position right after it (see mark()). */
-  sendAudio(payloadB64: string, mark?: string): void;
+  sendAudio(payloadB64: string | Buffer, mark?: string): void;
   /** A named position in the outgoing audio; reported through onMarkPlayed once played (or dropped by clearAudio). */
   mark(name: string): void;
   /** Drops every queued, unplayed piece of agent audio (barge-in). */
   clearAudio(): void;
-  onAudio(fn: (payloadB64: string) => void): void;
+  /** The caller's audio: base64 μ-law as bytes (a view of the frame it came in; use it at once or copy it). */
+  onAudio(fn: (payloadB64: Buffer) => void): void;
   onMarkPlayed(fn: (name: string) => void): void;
   onDtmf(fn: (digit: string) => void): void;
   /** Called once when the line ends from the caller's side. */

@@ -7,7 +7,7 @@ import type { Logger } from "@frontdesk/core/observability/logger";
 import { dialTwiml, hangUpTwiml, sayAndEndTwiml, type TwilioCalls } from "@frontdesk/core/telephony/twilio-calls";
 import type { CallTransport, TransportEndReason } from "./transport.ts";
 import type { StreamExits } from "./stream-exits.ts";
-import { startsWith, stringAt } from "../json-scan.ts";
+import { bytesAt, startsWith, stringAt } from "../json-scan.ts";
 
 export interface TwilioStart {
   streamSid: string;
@@ -28,6 +28,9 @@ const NAME = Buffer.from('"name":"');
 const MAX_EARLY_FRAMES = 500;
 
 type Corkable = { cork(): void; uncork(): void };
+const MEDIA_TAIL = Buffer.from('"}}');
+/** Frames we build as bytes are JSON all the same: text frames. */
+const TEXT = { binary: false } as const;
 
 export class TwilioTransport implements CallTransport {
   readonly kind = "twilio" as const;
@@ -36,10 +39,11 @@ export class TwilioTransport implements CallTransport {
   private resolveStart!: (s: TwilioStart) => void;
   private rejectStart!: (e: Error) => void;
   private mediaPrefix = "";
+  private mediaHead = Buffer.alloc(0);
   private markPrefix = "";
   private clearMessage = "";
-  private onAudioFn: ((b64: string) => void) | undefined;
-  private earlyAudio: string[] = [];
+  private onAudioFn: ((b64: Buffer) => void) | undefined;
+  private earlyAudio: Buffer[] = [];
   private onMarkFn: ((name: string) => void) | undefined;
   private onDtmfFn: ((digit: string) => void) | undefined;
   private onEndFn: ((reason: TransportEndReason) => void) | undefined;
@@ -74,15 +78,24 @@ export class TwilioTransport implements CallTransport {
     ws.on("error", (err) => opts.logger.warn({ err: err.message }, "twilio stream error"));
   }
 
-  sendAudio(payloadB64: string, mark?: string): void {
+  sendAudio(payload: string | Buffer, mark?: string): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
-    // Every frame goes to ws as a string (never a Buffer) so its send path stays monomorphic.
-    const frame = this.mediaPrefix + payloadB64 + '"}}';
-    if (mark === undefined || !this.socket) return this.ws.send(frame);
+    const frame = typeof payload === "string" ? this.mediaPrefix + payload + '"}}' : this.mediaFrame(payload);
+    if (mark === undefined || !this.socket) return this.ws.send(frame, TEXT);
     this.socket.cork();
-    this.ws.send(frame);
+    this.ws.send(frame, TEXT);
     this.ws.send(this.markPrefix + mark + '"}}');
     this.socket.uncork();
+  }
+
+  /** A media frame built from the payload's bytes: one allocation, no strings. */
+  private mediaFrame(payload: Buffer): Buffer {
+    const head = this.mediaHead;
+    const frame = Buffer.allocUnsafe(head.length + payload.length + MEDIA_TAIL.length);
+    head.copy(frame, 0);
+    payload.copy(frame, head.length);
+    MEDIA_TAIL.copy(frame, head.length + payload.length);
+    return frame;
   }
   mark(name: string): void {
     this.send(this.markPrefix + name + '"}}');
@@ -90,7 +103,7 @@ export class TwilioTransport implements CallTransport {
   clearAudio(): void {
     this.send(this.clearMessage);
   }
-  onAudio(fn: (b64: string) => void): void {
+  onAudio(fn: (b64: Buffer) => void): void {
     this.onAudioFn = fn;
     const early = this.earlyAudio;
     this.earlyAudio = [];
@@ -169,7 +182,7 @@ export class TwilioTransport implements CallTransport {
 
   private onMessage(data: Buffer) {
     if (startsWith(data, MEDIA_START) || (!startsWith(data, MARK_START) && data.indexOf(MEDIA_EVENT) !== -1)) {
-      const payload = stringAt(data, PAYLOAD);
+      const payload = bytesAt(data, PAYLOAD);
       if (payload !== undefined) return this.onMedia(payload);
     } else if (data.indexOf(MARK_EVENT) !== -1) {
       const name = stringAt(data, NAME);
@@ -185,7 +198,7 @@ export class TwilioTransport implements CallTransport {
       case "start":
         return this.onStart(msg as { streamSid?: string; start?: Record<string, any> });
       case "media":
-        if (typeof msg.media?.payload === "string") this.onMedia(msg.media.payload);
+        if (typeof msg.media?.payload === "string") this.onMedia(Buffer.from(msg.media.payload, "latin1"));
         return;
       case "mark":
         if (typeof msg.mark?.name === "string") this.onMarkFn?.(msg.mark.name);
@@ -201,9 +214,10 @@ export class TwilioTransport implements CallTransport {
     }
   }
 
-  private onMedia(payload: string) {
+  private onMedia(payload: Buffer) {
     if (this.onAudioFn) this.onAudioFn(payload);
-    else if (this.start && this.earlyAudio.length < MAX_EARLY_FRAMES) this.earlyAudio.push(payload);
+    // A copy: the view would keep the socket's whole read buffer alive.
+    else if (this.start && this.earlyAudio.length < MAX_EARLY_FRAMES) this.earlyAudio.push(Buffer.from(payload));
   }
 
   private onStart(msg: { streamSid?: string; start?: Record<string, any> }) {
@@ -215,6 +229,7 @@ export class TwilioTransport implements CallTransport {
     for (const [k, v] of Object.entries(s.customParameters ?? {})) if (typeof v === "string") customParameters[k] = v;
     this.start = { streamSid, callSid: String(s.callSid ?? ""), accountSid: String(s.accountSid ?? ""), customParameters };
     this.mediaPrefix = `{"event":"media","streamSid":"${streamSid}","media":{"payload":"`;
+    this.mediaHead = Buffer.from(this.mediaPrefix);
     this.markPrefix = `{"event":"mark","streamSid":"${streamSid}","mark":{"name":"`;
     this.clearMessage = `{"event":"clear","streamSid":"${streamSid}"}`;
     this.resolveStart(this.start);

@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.ts';
 import type { Client, Options as Options2, TDataShape } from './client/index.ts';
-import type { AcceptInviteData, AcceptInviteErrors, AcceptInviteResponses, AttachPhoneNumberData, AttachPhoneNumberErrors, AttachPhoneNumberResponses, ChangePasswordData, ChangePasswordErrors, ChangePasswordResponses, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateBusinessData, CreateBusinessErrors, CreateBusinessResponses, CreateInviteData, CreateInviteErrors, CreateInviteResponses, CreateKnowledgeData, CreateKnowledgeErrors, CreateKnowledgeResponses, CreateWebhookEndpointData, CreateWebhookEndpointErrors, CreateWebhookEndpointResponses, CreateWidgetKeyData, CreateWidgetKeyErrors, CreateWidgetKeyResponses, CreateWidgetTokenData, CreateWidgetTokenErrors, CreateWidgetTokenResponses, DeleteBusinessData, DeleteBusinessErrors, DeleteBusinessResponses, DeleteKnowledgeData, DeleteKnowledgeErrors, DeleteKnowledgeResponses, DeleteWebhookEndpointData, DeleteWebhookEndpointErrors, DeleteWebhookEndpointResponses, DetachPhoneNumberData, DetachPhoneNumberErrors, DetachPhoneNumberResponses, DismissKnowledgeGapData, DismissKnowledgeGapErrors, DismissKnowledgeGapResponses, DraftKnowledgeFromGapData, DraftKnowledgeFromGapErrors, DraftKnowledgeFromGapResponses, ForgotPasswordData, ForgotPasswordErrors, ForgotPasswordResponses, GetAgentConfigData, GetAgentConfigErrors, GetAgentConfigResponses, GetAgentInstructionsData, GetAgentInstructionsErrors, GetAgentInstructionsResponses, GetAnalyticsData, GetAnalyticsErrors, GetAnalyticsResponses, GetApiKeyData, GetApiKeyErrors, GetApiKeyResponses, GetBusinessData, GetBusinessErrors, GetBusinessResponses, GetCallData, GetCallErrors, GetCallResponses, GetCallTranscriptData, GetCallTranscriptErrors, GetCallTranscriptResponses, GetCapabilitiesData, GetCapabilitiesErrors, GetCapabilitiesResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetKnowledgeData, GetKnowledgeErrors, GetKnowledgeResponses, GetKnowledgeStatusData, GetKnowledgeStatusErrors, GetKnowledgeStatusResponses, GetMeData, GetMeErrors, GetMeResponses, GetPhoneNumberData, GetPhoneNumberErrors, GetPhoneNumberResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GetUsageData, GetUsageErrors, GetUsageResponses, GetWebhookEndpointData, GetWebhookEndpointErrors, GetWebhookEndpointResponses, GetWidgetBusinessData, GetWidgetBusinessErrors, GetWidgetBusinessResponses, GetWidgetKeyData, GetWidgetKeyErrors, GetWidgetKeyResponses, ImportKnowledgeData, ImportKnowledgeErrors, ImportKnowledgeResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListBusinessesData, ListBusinessesErrors, ListBusinessesResponses, ListCallMessagesData, ListCallMessagesErrors, ListCallMessagesResponses, ListCallsData, ListCallsErrors, ListCallsResponses, ListInvitesData, ListInvitesErrors, ListInvitesResponses, ListKnowledgeData, ListKnowledgeErrors, ListKnowledgeGapsData, ListKnowledgeGapsErrors, ListKnowledgeGapsResponses, ListKnowledgeResponses, ListMembersData, ListMembersErrors, ListMembersResponses, ListMessagesData, ListMessagesErrors, ListMessagesResponses, ListPhoneNumbersData, ListPhoneNumbersErrors, ListPhoneNumbersResponses, ListWebhookDeliveriesData, ListWebhookDeliveriesErrors, ListWebhookDeliveriesResponses, ListWebhookEndpointsData, ListWebhookEndpointsErrors, ListWebhookEndpointsResponses, ListWidgetCallsData, ListWidgetCallsErrors, ListWidgetCallsResponses, ListWidgetKeysData, ListWidgetKeysErrors, ListWidgetKeysResponses, ListWidgetKnowledgeData, ListWidgetKnowledgeErrors, ListWidgetKnowledgeResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, PreviewAgentInstructionsData, PreviewAgentInstructionsErrors, PreviewAgentInstructionsResponses, RedeliverWebhookDeliveryData, RedeliverWebhookDeliveryErrors, RedeliverWebhookDeliveryResponses, RemoveMemberData, RemoveMemberErrors, RemoveMemberResponses, ResetPasswordData, ResetPasswordErrors, ResetPasswordResponses, RevokeApiKeyData, RevokeApiKeyErrors, RevokeApiKeyResponses, RevokeInviteData, RevokeInviteErrors, RevokeInviteResponses, RevokeWidgetKeyData, RevokeWidgetKeyErrors, RevokeWidgetKeyResponses, RotateApiKeyData, RotateApiKeyErrors, RotateApiKeyResponses, RotateWebhookSecretData, RotateWebhookSecretErrors, RotateWebhookSecretResponses, SearchKnowledgeData, SearchKnowledgeErrors, SearchKnowledgeResponses, SendWebhookTestData, SendWebhookTestErrors, SendWebhookTestResponses, SignupData, SignupErrors, SignupResponses, StreamCallEventsData, StreamCallEventsErrors, StreamCallEventsResponse, StreamCallEventsResponses, UpdateAgentConfigData, UpdateAgentConfigErrors, UpdateAgentConfigResponses, UpdateBusinessData, UpdateBusinessErrors, UpdateBusinessResponses, UpdateKnowledgeData, UpdateKnowledgeErrors, UpdateKnowledgeResponses, UpdateMeData, UpdateMeErrors, UpdateMemberData, UpdateMemberErrors, UpdateMemberResponses, UpdateMeResponses, UpdateMessageData, UpdateMessageErrors, UpdateMessageResponses, UpdatePhoneNumberData, UpdatePhoneNumberErrors, UpdatePhoneNumberResponses, UpdateWebhookEndpointData, UpdateWebhookEndpointErrors, UpdateWebhookEndpointResponses, UpdateWidgetKeyData, UpdateWidgetKeyErrors, UpdateWidgetKeyResponses, VerifyEmailData, VerifyEmailErrors, VerifyEmailResponses } from './types.gen.ts';
+import type { AcceptInviteData, AcceptInviteErrors, AcceptInviteResponses, AttachPhoneNumberData, AttachPhoneNumberErrors, AttachPhoneNumberResponses, ChangePasswordData, ChangePasswordErrors, ChangePasswordResponses, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateBusinessData, CreateBusinessErrors, CreateBusinessResponses, CreateCheckoutSessionData, CreateCheckoutSessionErrors, CreateCheckoutSessionResponses, CreateInviteData, CreateInviteErrors, CreateInviteResponses, CreateKnowledgeData, CreateKnowledgeErrors, CreateKnowledgeResponses, CreatePortalSessionData, CreatePortalSessionErrors, CreatePortalSessionResponses, CreateTestCallData, CreateTestCallErrors, CreateTestCallResponses, CreateWebhookEndpointData, CreateWebhookEndpointErrors, CreateWebhookEndpointResponses, CreateWidgetKeyData, CreateWidgetKeyErrors, CreateWidgetKeyResponses, CreateWidgetTokenData, CreateWidgetTokenErrors, CreateWidgetTokenResponses, DeleteBusinessData, DeleteBusinessErrors, DeleteBusinessResponses, DeleteKnowledgeData, DeleteKnowledgeErrors, DeleteKnowledgeResponses, DeleteWebhookEndpointData, DeleteWebhookEndpointErrors, DeleteWebhookEndpointResponses, DetachPhoneNumberData, DetachPhoneNumberErrors, DetachPhoneNumberResponses, DismissKnowledgeGapData, DismissKnowledgeGapErrors, DismissKnowledgeGapResponses, DraftKnowledgeFromGapData, DraftKnowledgeFromGapErrors, DraftKnowledgeFromGapResponses, ExportBusinessData, ExportBusinessErrors, ExportBusinessResponses, ForgotPasswordData, ForgotPasswordErrors, ForgotPasswordResponses, GetAgentConfigData, GetAgentConfigErrors, GetAgentConfigResponses, GetAgentInstructionsData, GetAgentInstructionsErrors, GetAgentInstructionsResponses, GetAnalyticsData, GetAnalyticsErrors, GetAnalyticsResponses, GetApiKeyData, GetApiKeyErrors, GetApiKeyResponses, GetBusinessData, GetBusinessErrors, GetBusinessResponses, GetCallData, GetCallErrors, GetCallResponses, GetCallTranscriptData, GetCallTranscriptErrors, GetCallTranscriptResponses, GetCapabilitiesData, GetCapabilitiesErrors, GetCapabilitiesResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetKnowledgeData, GetKnowledgeErrors, GetKnowledgeResponses, GetKnowledgeStatusData, GetKnowledgeStatusErrors, GetKnowledgeStatusResponses, GetMeData, GetMeErrors, GetMeResponses, GetPhoneNumberData, GetPhoneNumberErrors, GetPhoneNumberResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GetSubscriptionData, GetSubscriptionErrors, GetSubscriptionResponses, GetUsageData, GetUsageErrors, GetUsageResponses, GetWebhookEndpointData, GetWebhookEndpointErrors, GetWebhookEndpointResponses, GetWidgetBusinessData, GetWidgetBusinessErrors, GetWidgetBusinessResponses, GetWidgetKeyData, GetWidgetKeyErrors, GetWidgetKeyResponses, ImportKnowledgeData, ImportKnowledgeErrors, ImportKnowledgeResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListBusinessesData, ListBusinessesErrors, ListBusinessesResponses, ListCallMessagesData, ListCallMessagesErrors, ListCallMessagesResponses, ListCallsData, ListCallsErrors, ListCallsResponses, ListInvitesData, ListInvitesErrors, ListInvitesResponses, ListKnowledgeCategoriesData, ListKnowledgeCategoriesErrors, ListKnowledgeCategoriesResponses, ListKnowledgeData, ListKnowledgeErrors, ListKnowledgeGapsData, ListKnowledgeGapsErrors, ListKnowledgeGapsResponses, ListKnowledgeResponses, ListLiveCallsData, ListLiveCallsErrors, ListLiveCallsResponses, ListMembersData, ListMembersErrors, ListMembersResponses, ListMessagesData, ListMessagesErrors, ListMessagesResponses, ListPhoneNumbersData, ListPhoneNumbersErrors, ListPhoneNumbersResponses, ListWebhookDeliveriesData, ListWebhookDeliveriesErrors, ListWebhookDeliveriesResponses, ListWebhookEndpointsData, ListWebhookEndpointsErrors, ListWebhookEndpointsResponses, ListWidgetCallsData, ListWidgetCallsErrors, ListWidgetCallsResponses, ListWidgetKeysData, ListWidgetKeysErrors, ListWidgetKeysResponses, ListWidgetKnowledgeData, ListWidgetKnowledgeErrors, ListWidgetKnowledgeResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, LookupInviteData, LookupInviteErrors, LookupInviteResponses, PreviewAgentInstructionsData, PreviewAgentInstructionsErrors, PreviewAgentInstructionsResponses, RedeliverWebhookDeliveryData, RedeliverWebhookDeliveryErrors, RedeliverWebhookDeliveryResponses, RemoveMemberData, RemoveMemberErrors, RemoveMemberResponses, ResetPasswordData, ResetPasswordErrors, ResetPasswordResponses, RevokeApiKeyData, RevokeApiKeyErrors, RevokeApiKeyResponses, RevokeInviteData, RevokeInviteErrors, RevokeInviteResponses, RevokeWidgetKeyData, RevokeWidgetKeyErrors, RevokeWidgetKeyResponses, RotateApiKeyData, RotateApiKeyErrors, RotateApiKeyResponses, RotateWebhookSecretData, RotateWebhookSecretErrors, RotateWebhookSecretResponses, SearchKnowledgeData, SearchKnowledgeErrors, SearchKnowledgeResponses, SendWebhookTestData, SendWebhookTestErrors, SendWebhookTestResponses, SignupData, SignupErrors, SignupResponses, StreamCallEventsData, StreamCallEventsErrors, StreamCallEventsResponse, StreamCallEventsResponses, UpdateAgentConfigData, UpdateAgentConfigErrors, UpdateAgentConfigResponses, UpdateBusinessData, UpdateBusinessErrors, UpdateBusinessResponses, UpdateKnowledgeData, UpdateKnowledgeErrors, UpdateKnowledgeResponses, UpdateMeData, UpdateMeErrors, UpdateMemberData, UpdateMemberErrors, UpdateMemberResponses, UpdateMeResponses, UpdateMessageData, UpdateMessageErrors, UpdateMessageResponses, UpdatePhoneNumberData, UpdatePhoneNumberErrors, UpdatePhoneNumberResponses, UpdateWebhookEndpointData, UpdateWebhookEndpointErrors, UpdateWebhookEndpointResponses, UpdateWidgetKeyData, UpdateWidgetKeyErrors, UpdateWidgetKeyResponses, VerifyEmailData, VerifyEmailErrors, VerifyEmailResponses } from './types.gen.ts';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -206,6 +206,9 @@ export const createBusiness = <ThrowOnError extends boolean = false>(options: Op
  * Delete a business
  *
  * The business disappears at once; its keys stop working and its numbers stop answering.
+ * Its data is kept for a 30-day grace period (support can restore it), then purged for
+ * good: every row, its knowledge vectors and its cached state. Export it first
+ * (`exportBusiness`) to keep a copy.
  *
  * Dashboard session only: a secret API key gets `403 session_required`.
  *
@@ -242,6 +245,29 @@ export const updateBusiness = <ThrowOnError extends boolean = false>(options: Op
         'Content-Type': 'application/json',
         ...options.headers
     }
+});
+
+/**
+ * Export all of a business's data
+ *
+ * One JSON document with everything the business owns — profile, subscription, members,
+ * invites, numbers, agent configuration, knowledge, calls with transcripts and messages,
+ * API and widget keys (without their secrets), webhook endpoints (without signing
+ * secrets) and deliveries, usage and the audit trail — streamed table by table, so it
+ * starts at once however large the business. Knowledge vectors are left out (they are
+ * recomputed from the text). Each export is recorded in the audit trail.
+ *
+ * Dashboard session only: a secret API key gets `403 session_required`.
+ *
+ */
+export const exportBusiness = <ThrowOnError extends boolean = false>(options: Options<ExportBusinessData, ThrowOnError>) => (options.client ?? client).get<ExportBusinessResponses, ExportBusinessErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'fd_session',
+            type: 'apiKey'
+        }],
+    url: '/v1/businesses/{businessId}/export',
+    ...options
 });
 
 /**
@@ -349,6 +375,24 @@ export const revokeInvite = <ThrowOnError extends boolean = false>(options: Opti
 });
 
 /**
+ * What an invitation token is for, before signing in
+ *
+ * For the accept-invitation page: the business, who invited, the role, the invited email
+ * and until when, without a session. An unknown token answers `404 invite_not_found`;
+ * an accepted, revoked or expired one answers with its `status`. The token travels in the
+ * body, not the URL, so it stays out of logs.
+ *
+ */
+export const lookupInvite = <ThrowOnError extends boolean = false>(options: Options<LookupInviteData, ThrowOnError>) => (options.client ?? client).post<LookupInviteResponses, LookupInviteErrors, ThrowOnError>({
+    url: '/v1/invites/lookup',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
  * Join a business with an invitation token
  *
  * The signed-in user's email must be the one the invitation was sent to.
@@ -382,6 +426,28 @@ export const acceptInvite = <ThrowOnError extends boolean = false>(options: Opti
 export const getCapabilities = <ThrowOnError extends boolean = false>(options?: Options<GetCapabilitiesData, ThrowOnError>) => (options?.client ?? client).get<GetCapabilitiesResponses, GetCapabilitiesErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/capabilities',
+    ...options
+});
+
+/**
+ * A ticket for a test call with the agent from the browser
+ *
+ * Answers a single-use ticket, valid for 60 seconds, and the relay's WebSocket URL with
+ * it (`wss://…/browser/stream?ticket=…`; add `&format=binary` for binary μ-law frames).
+ * The relay lets the socket in only once per ticket, only before it expires, and only
+ * from the dashboard's origin (`DASHBOARD_URL`). Needs the voice AI configured
+ * (`409 voice_ai_not_configured` otherwise; `GET /v1/capabilities` says it beforehand).
+ *
+ * Dashboard session only: a secret API key gets `403 session_required`.
+ *
+ */
+export const createTestCall = <ThrowOnError extends boolean = false>(options?: Options<CreateTestCallData, ThrowOnError>) => (options?.client ?? client).post<CreateTestCallResponses, CreateTestCallErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'fd_session',
+            type: 'apiKey'
+        }],
+    url: '/v1/test-calls',
     ...options
 });
 
@@ -543,6 +609,17 @@ export const dismissKnowledgeGap = <ThrowOnError extends boolean = false>(option
 });
 
 /**
+ * The knowledge base's categories, with how many documents each holds
+ *
+ * Sorted by name; documents without a category are counted under `category` null (last).
+ */
+export const listKnowledgeCategories = <ThrowOnError extends boolean = false>(options?: Options<ListKnowledgeCategoriesData, ThrowOnError>) => (options?.client ?? client).get<ListKnowledgeCategoriesResponses, ListKnowledgeCategoriesErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/knowledge/categories',
+    ...options
+});
+
+/**
  * How much of the knowledge base is indexed
  */
 export const getKnowledgeStatus = <ThrowOnError extends boolean = false>(options?: Options<GetKnowledgeStatusData, ThrowOnError>) => (options?.client ?? client).get<GetKnowledgeStatusResponses, GetKnowledgeStatusErrors, ThrowOnError>({
@@ -640,6 +717,17 @@ export const previewAgentInstructions = <ThrowOnError extends boolean = false>(o
 export const listCalls = <ThrowOnError extends boolean = false>(options?: Options<ListCallsData, ThrowOnError>) => (options?.client ?? client).get<ListCallsResponses, ListCallsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/calls',
+    ...options
+});
+
+/**
+ * The business's calls in progress right now
+ *
+ * Calls ringing or in progress, newest first (at most 100). Follow `GET /v1/events` to see them change.
+ */
+export const listLiveCalls = <ThrowOnError extends boolean = false>(options?: Options<ListLiveCallsData, ThrowOnError>) => (options?.client ?? client).get<ListLiveCallsResponses, ListLiveCallsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/calls/live',
     ...options
 });
 
@@ -1044,6 +1132,65 @@ export const listWebhookDeliveries = <ThrowOnError extends boolean = false>(opti
 export const getUsage = <ThrowOnError extends boolean = false>(options?: Options<GetUsageData, ThrowOnError>) => (options?.client ?? client).get<GetUsageResponses, GetUsageErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/usage',
+    ...options
+});
+
+/**
+ * The business's plan, its Stripe subscription, and whether billing is on
+ *
+ * `billingEnabled` is false when this frontdesk runs without Stripe: every business stays
+ * on its plan and the dashboard hides the upgrade and portal buttons.
+ *
+ * Dashboard session only.
+ *
+ */
+export const getSubscription = <ThrowOnError extends boolean = false>(options?: Options<GetSubscriptionData, ThrowOnError>) => (options?.client ?? client).get<GetSubscriptionResponses, GetSubscriptionErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'fd_session',
+            type: 'apiKey'
+        }],
+    url: '/v1/billing/subscription',
+    ...options
+});
+
+/**
+ * Start buying a plan in Stripe Checkout
+ *
+ * Answers with the Stripe Checkout URL to send the owner to. The plan changes when Stripe
+ * confirms the payment (its webhook), not when the session is created.
+ *
+ * Dashboard session only; `409 billing_disabled` when billing is off.
+ *
+ */
+export const createCheckoutSession = <ThrowOnError extends boolean = false>(options: Options<CreateCheckoutSessionData, ThrowOnError>) => (options.client ?? client).post<CreateCheckoutSessionResponses, CreateCheckoutSessionErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'fd_session',
+            type: 'apiKey'
+        }],
+    url: '/v1/billing/checkout-sessions',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Open the Stripe Customer Portal (payment method, invoices, cancel)
+ *
+ * Dashboard session only; `409 billing_disabled` when billing is off, `409
+ * no_billing_customer` before the business has bought a plan.
+ *
+ */
+export const createPortalSession = <ThrowOnError extends boolean = false>(options?: Options<CreatePortalSessionData, ThrowOnError>) => (options?.client ?? client).post<CreatePortalSessionResponses, CreatePortalSessionErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'fd_session',
+            type: 'apiKey'
+        }],
+    url: '/v1/billing/portal-sessions',
     ...options
 });
 

@@ -47,7 +47,7 @@ export type Problem = {
     /**
      * A stable, machine-readable code; the table in Problem codes gives each one's status.
      */
-    code: 'validation_failed' | 'invalid_json' | 'bad_request' | 'request_aborted' | 'link_invalid' | 'twilio_number_not_found' | 'unauthenticated' | 'invalid_authorization' | 'invalid_api_key' | 'session_expired' | 'invalid_credentials' | 'invalid_widget_token' | 'plan_limit' | 'knowledge_limit_reached' | 'member_limit_reached' | 'forbidden' | 'csrf_failed' | 'insufficient_scope' | 'insufficient_role' | 'session_required' | 'secret_key_not_allowed' | 'publishable_key_not_allowed' | 'widget_not_enabled' | 'origin_not_allowed' | 'invite_email_mismatch' | 'not_found' | 'route_not_found' | 'business_not_found' | 'no_business' | 'invite_not_found' | 'method_not_allowed' | 'not_acceptable' | 'request_timeout' | 'conflict' | 'endpoint_disabled' | 'email_taken' | 'phone_number_taken' | 'already_member' | 'last_owner' | 'invite_already_accepted' | 'key_not_active' | 'idempotency_key_reused' | 'idempotency_key_in_use' | 'payload_too_large' | 'unsupported_media_type' | 'client_error' | 'rate_limited' | 'login_throttled' | 'too_many_streams' | 'internal' | 'unavailable' | 'stream_unavailable' | 'twilio_unavailable';
+    code: 'validation_failed' | 'invalid_json' | 'bad_request' | 'request_aborted' | 'link_invalid' | 'twilio_number_not_found' | 'unauthenticated' | 'invalid_authorization' | 'invalid_api_key' | 'session_expired' | 'invalid_credentials' | 'invalid_widget_token' | 'plan_limit' | 'knowledge_limit_reached' | 'member_limit_reached' | 'forbidden' | 'csrf_failed' | 'insufficient_scope' | 'insufficient_role' | 'session_required' | 'secret_key_not_allowed' | 'publishable_key_not_allowed' | 'widget_not_enabled' | 'origin_not_allowed' | 'invite_email_mismatch' | 'not_found' | 'route_not_found' | 'business_not_found' | 'no_business' | 'invite_not_found' | 'method_not_allowed' | 'not_acceptable' | 'request_timeout' | 'conflict' | 'endpoint_disabled' | 'billing_disabled' | 'no_billing_customer' | 'email_taken' | 'phone_number_taken' | 'already_member' | 'last_owner' | 'invite_already_accepted' | 'key_not_active' | 'idempotency_key_reused' | 'idempotency_key_in_use' | 'payload_too_large' | 'unsupported_media_type' | 'client_error' | 'rate_limited' | 'login_throttled' | 'too_many_streams' | 'internal' | 'unavailable' | 'stream_unavailable' | 'twilio_unavailable' | 'voice_ai_not_configured';
     /**
      * The `Request-Id` of the request.
      */
@@ -270,6 +270,48 @@ export type InviteCreate = {
     role: Role;
 };
 
+export type LiveCallList = {
+    object: 'list';
+    data: Array<Call>;
+    /**
+     * More than 100 calls are live.
+     */
+    has_more: boolean;
+};
+
+export type KnowledgeCategory = {
+    /**
+     * null: documents without a category.
+     */
+    category: string | null;
+    count: number;
+    /**
+     * Of them, indexed (the agent can find them).
+     */
+    indexed: number;
+};
+
+export type KnowledgeCategoryList = {
+    object: 'list';
+    data: Array<KnowledgeCategory>;
+    has_more: false;
+};
+
+export type InvitePreview = {
+    businessName: string;
+    /**
+     * null when a key invited, or the inviter has left.
+     */
+    inviterName: string | null;
+    /**
+     * The address the invitation was sent to; accept it signed in as that address.
+     */
+    email: string;
+    role: Role;
+    status: 'pending' | 'accepted' | 'revoked' | 'expired';
+    expiresAt: Timestamp;
+};
+
 export type InviteAccept = {
     token: string;
 };
@@ -286,6 +328,18 @@ export type PhoneNumber = {
 
 export type PhoneNumberList = ListMeta & {
     data: Array<PhoneNumber>;
+};
+
+export type TestCallTicket = {
+    /**
+     * Single use; good for 60 seconds.
+     */
+    ticket: string;
+    expiresAt: Timestamp;
+    /**
+     * The relay's WebSocket URL with the ticket, to open from the dashboard's page.
+     */
+    url: string;
 };
 
 export type Capability = {
@@ -327,6 +381,13 @@ export type Capabilities = {
      * A test call from the dashboard in the browser can be made (needs the voice AI).
      */
     browserTestCall: Capability;
+    /**
+     * Plans can be bought and managed through Stripe (`STRIPE_SECRET_KEY` is set); when not
+     * ready the dashboard hides its upgrade and portal buttons. Informational: a business
+     * can take calls either way.
+     *
+     */
+    billing: Capability;
     /**
      * What to paste into the Twilio number's settings ("A call comes in" and "Call status changes").
      */
@@ -1068,6 +1129,43 @@ export type Usage = {
     };
 };
 
+export type BillingSubscription = {
+    /**
+     * Whether Stripe is configured; false hides upgrade and portal buttons.
+     */
+    billingEnabled: boolean;
+    plan: Plan;
+    /**
+     * The Stripe subscription's state; null when the business never subscribed.
+     */
+    status: 'active' | 'trialing' | 'past_due' | 'canceled' | 'incomplete' | null;
+    currentPeriodEnd: NullableTimestamp;
+    cancelAtPeriodEnd: boolean;
+    /**
+     * When a payment first failed; the plan holds until `graceEndsAt`.
+     */
+    pastDueSince: NullableTimestamp;
+    /**
+     * When an unpaid subscription falls back to the default plan.
+     */
+    graceEndsAt: NullableTimestamp;
+    /**
+     * Plans with a Stripe price (what Checkout can sell).
+     */
+    purchasablePlans: Array<Plan>;
+};
+
+export type CheckoutSessionCreate = {
+    plan: 'starter' | 'pro' | 'enterprise';
+};
+
+export type BillingRedirect = {
+    /**
+     * Where to send the owner (Stripe Checkout or the Customer Portal).
+     */
+    url: string;
+};
+
 /**
  * One event of the live stream (and the body of a webhook delivery). Its `type` says
  * which event it is, and so the shape of its `data`.
@@ -1282,6 +1380,25 @@ export type WebhookEndpointDisabledEvent = {
 
 export type Health = {
     status: 'ok';
+};
+
+export type BusinessExport = {
+    format: 'frontdesk.business-export.v1';
+    exportedAt: Timestamp;
+    /**
+     * The business's own row.
+     */
+    business: {
+        [key: string]: unknown;
+    };
+    /**
+     * Each table the business owns, by name, as an array of its rows.
+     */
+    tables: {
+        [key: string]: Array<{
+            [key: string]: unknown;
+        }>;
+    };
 };
 
 export type Readiness = {
@@ -1977,6 +2094,56 @@ export type UpdateBusinessResponses = {
 
 export type UpdateBusinessResponse = UpdateBusinessResponses[keyof UpdateBusinessResponses];
 
+export type ExportBusinessData = {
+    body?: never;
+    path: {
+        /**
+         * A business id (`biz_…`).
+         */
+        businessId: Id;
+    };
+    query?: never;
+    url: '/v1/businesses/{businessId}/export';
+};
+
+export type ExportBusinessErrors = {
+    /**
+     * The request is malformed; `errors` lists each problem.
+     */
+    400: Problem;
+    /**
+     * No valid credentials.
+     */
+    401: Problem;
+    /**
+     * The credentials are valid but lack the role, scope or origin this needs.
+     */
+    403: Problem;
+    /**
+     * No such resource in your business.
+     */
+    404: Problem;
+    /**
+     * Rate limited; wait `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * Any other error.
+     */
+    default: Problem;
+};
+
+export type ExportBusinessError = ExportBusinessErrors[keyof ExportBusinessErrors];
+
+export type ExportBusinessResponses = {
+    /**
+     * The export.
+     */
+    200: BusinessExport;
+};
+
+export type ExportBusinessResponse = ExportBusinessResponses[keyof ExportBusinessResponses];
+
 export type ListMembersData = {
     body?: never;
     headers?: {
@@ -2364,6 +2531,43 @@ export type RevokeInviteResponses = {
 
 export type RevokeInviteResponse = RevokeInviteResponses[keyof RevokeInviteResponses];
 
+export type LookupInviteData = {
+    body: InviteAccept;
+    path?: never;
+    query?: never;
+    url: '/v1/invites/lookup';
+};
+
+export type LookupInviteErrors = {
+    /**
+     * The request is malformed; `errors` lists each problem.
+     */
+    400: Problem;
+    /**
+     * No such resource in your business.
+     */
+    404: Problem;
+    /**
+     * Rate limited; wait `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * Any other error.
+     */
+    default: Problem;
+};
+
+export type LookupInviteError = LookupInviteErrors[keyof LookupInviteErrors];
+
+export type LookupInviteResponses = {
+    /**
+     * The invitation.
+     */
+    200: InvitePreview;
+};
+
+export type LookupInviteResponse = LookupInviteResponses[keyof LookupInviteResponses];
+
 export type AcceptInviteData = {
     body: InviteAccept;
     headers?: {
@@ -2471,6 +2675,67 @@ export type GetCapabilitiesResponses = {
 };
 
 export type GetCapabilitiesResponse = GetCapabilitiesResponses[keyof GetCapabilitiesResponses];
+
+export type CreateTestCallData = {
+    body?: never;
+    headers?: {
+        /**
+         * The business a dashboard session acts on. Needed only when the user belongs to more
+         * than one business; a secret key always acts on its own business.
+         *
+         */
+        'Frontdesk-Business'?: Id;
+        /**
+         * The session's `csrfToken`; required when the request is authenticated by the session cookie.
+         */
+        'X-CSRF-Token'?: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/v1/test-calls';
+};
+
+export type CreateTestCallErrors = {
+    /**
+     * The request is malformed; `errors` lists each problem.
+     */
+    400: Problem;
+    /**
+     * No valid credentials.
+     */
+    401: Problem;
+    /**
+     * The credentials are valid but lack the role, scope or origin this needs.
+     */
+    403: Problem;
+    /**
+     * No such resource in your business.
+     */
+    404: Problem;
+    /**
+     * The request conflicts with the current state (or reuses an Idempotency-Key).
+     */
+    409: Problem;
+    /**
+     * Rate limited; wait `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * Any other error.
+     */
+    default: Problem;
+};
+
+export type CreateTestCallError = CreateTestCallErrors[keyof CreateTestCallErrors];
+
+export type CreateTestCallResponses = {
+    /**
+     * The ticket.
+     */
+    201: TestCallTicket;
+};
+
+export type CreateTestCallResponse = CreateTestCallResponses[keyof CreateTestCallResponses];
 
 export type ListPhoneNumbersData = {
     body?: never;
@@ -3277,6 +3542,59 @@ export type DismissKnowledgeGapResponses = {
 
 export type DismissKnowledgeGapResponse = DismissKnowledgeGapResponses[keyof DismissKnowledgeGapResponses];
 
+export type ListKnowledgeCategoriesData = {
+    body?: never;
+    headers?: {
+        /**
+         * The business a dashboard session acts on. Needed only when the user belongs to more
+         * than one business; a secret key always acts on its own business.
+         *
+         */
+        'Frontdesk-Business'?: Id;
+    };
+    path?: never;
+    query?: never;
+    url: '/v1/knowledge/categories';
+};
+
+export type ListKnowledgeCategoriesErrors = {
+    /**
+     * The request is malformed; `errors` lists each problem.
+     */
+    400: Problem;
+    /**
+     * No valid credentials.
+     */
+    401: Problem;
+    /**
+     * The credentials are valid but lack the role, scope or origin this needs.
+     */
+    403: Problem;
+    /**
+     * No such resource in your business.
+     */
+    404: Problem;
+    /**
+     * Rate limited; wait `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * Any other error.
+     */
+    default: Problem;
+};
+
+export type ListKnowledgeCategoriesError = ListKnowledgeCategoriesErrors[keyof ListKnowledgeCategoriesErrors];
+
+export type ListKnowledgeCategoriesResponses = {
+    /**
+     * The categories.
+     */
+    200: KnowledgeCategoryList;
+};
+
+export type ListKnowledgeCategoriesResponse = ListKnowledgeCategoriesResponses[keyof ListKnowledgeCategoriesResponses];
+
 export type GetKnowledgeStatusData = {
     body?: never;
     headers?: {
@@ -3821,6 +4139,59 @@ export type ListCallsResponses = {
 };
 
 export type ListCallsResponse = ListCallsResponses[keyof ListCallsResponses];
+
+export type ListLiveCallsData = {
+    body?: never;
+    headers?: {
+        /**
+         * The business a dashboard session acts on. Needed only when the user belongs to more
+         * than one business; a secret key always acts on its own business.
+         *
+         */
+        'Frontdesk-Business'?: Id;
+    };
+    path?: never;
+    query?: never;
+    url: '/v1/calls/live';
+};
+
+export type ListLiveCallsErrors = {
+    /**
+     * The request is malformed; `errors` lists each problem.
+     */
+    400: Problem;
+    /**
+     * No valid credentials.
+     */
+    401: Problem;
+    /**
+     * The credentials are valid but lack the role, scope or origin this needs.
+     */
+    403: Problem;
+    /**
+     * No such resource in your business.
+     */
+    404: Problem;
+    /**
+     * Rate limited; wait `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * Any other error.
+     */
+    default: Problem;
+};
+
+export type ListLiveCallsError = ListLiveCallsErrors[keyof ListLiveCallsErrors];
+
+export type ListLiveCallsResponses = {
+    /**
+     * The live calls.
+     */
+    200: LiveCallList;
+};
+
+export type ListLiveCallsResponse = ListLiveCallsResponses[keyof ListLiveCallsResponses];
 
 export type GetCallData = {
     body?: never;
@@ -5692,6 +6063,181 @@ export type GetUsageResponses = {
 };
 
 export type GetUsageResponse = GetUsageResponses[keyof GetUsageResponses];
+
+export type GetSubscriptionData = {
+    body?: never;
+    headers?: {
+        /**
+         * The business a dashboard session acts on. Needed only when the user belongs to more
+         * than one business; a secret key always acts on its own business.
+         *
+         */
+        'Frontdesk-Business'?: Id;
+    };
+    path?: never;
+    query?: never;
+    url: '/v1/billing/subscription';
+};
+
+export type GetSubscriptionErrors = {
+    /**
+     * The request is malformed; `errors` lists each problem.
+     */
+    400: Problem;
+    /**
+     * No valid credentials.
+     */
+    401: Problem;
+    /**
+     * The credentials are valid but lack the role, scope or origin this needs.
+     */
+    403: Problem;
+    /**
+     * No such resource in your business.
+     */
+    404: Problem;
+    /**
+     * Rate limited; wait `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * Any other error.
+     */
+    default: Problem;
+};
+
+export type GetSubscriptionError = GetSubscriptionErrors[keyof GetSubscriptionErrors];
+
+export type GetSubscriptionResponses = {
+    /**
+     * The subscription.
+     */
+    200: BillingSubscription;
+};
+
+export type GetSubscriptionResponse = GetSubscriptionResponses[keyof GetSubscriptionResponses];
+
+export type CreateCheckoutSessionData = {
+    body: CheckoutSessionCreate;
+    headers?: {
+        /**
+         * The business a dashboard session acts on. Needed only when the user belongs to more
+         * than one business; a secret key always acts on its own business.
+         *
+         */
+        'Frontdesk-Business'?: Id;
+        /**
+         * The session's `csrfToken`; required when the request is authenticated by the session cookie.
+         */
+        'X-CSRF-Token'?: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/v1/billing/checkout-sessions';
+};
+
+export type CreateCheckoutSessionErrors = {
+    /**
+     * The request is malformed; `errors` lists each problem.
+     */
+    400: Problem;
+    /**
+     * No valid credentials.
+     */
+    401: Problem;
+    /**
+     * The credentials are valid but lack the role, scope or origin this needs.
+     */
+    403: Problem;
+    /**
+     * No such resource in your business.
+     */
+    404: Problem;
+    /**
+     * The request conflicts with the current state (or reuses an Idempotency-Key).
+     */
+    409: Problem;
+    /**
+     * Rate limited; wait `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * Any other error.
+     */
+    default: Problem;
+};
+
+export type CreateCheckoutSessionError = CreateCheckoutSessionErrors[keyof CreateCheckoutSessionErrors];
+
+export type CreateCheckoutSessionResponses = {
+    /**
+     * The Checkout session.
+     */
+    201: BillingRedirect;
+};
+
+export type CreateCheckoutSessionResponse = CreateCheckoutSessionResponses[keyof CreateCheckoutSessionResponses];
+
+export type CreatePortalSessionData = {
+    body?: never;
+    headers?: {
+        /**
+         * The business a dashboard session acts on. Needed only when the user belongs to more
+         * than one business; a secret key always acts on its own business.
+         *
+         */
+        'Frontdesk-Business'?: Id;
+        /**
+         * The session's `csrfToken`; required when the request is authenticated by the session cookie.
+         */
+        'X-CSRF-Token'?: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/v1/billing/portal-sessions';
+};
+
+export type CreatePortalSessionErrors = {
+    /**
+     * The request is malformed; `errors` lists each problem.
+     */
+    400: Problem;
+    /**
+     * No valid credentials.
+     */
+    401: Problem;
+    /**
+     * The credentials are valid but lack the role, scope or origin this needs.
+     */
+    403: Problem;
+    /**
+     * No such resource in your business.
+     */
+    404: Problem;
+    /**
+     * The request conflicts with the current state (or reuses an Idempotency-Key).
+     */
+    409: Problem;
+    /**
+     * Rate limited; wait `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * Any other error.
+     */
+    default: Problem;
+};
+
+export type CreatePortalSessionError = CreatePortalSessionErrors[keyof CreatePortalSessionErrors];
+
+export type CreatePortalSessionResponses = {
+    /**
+     * The portal session.
+     */
+    201: BillingRedirect;
+};
+
+export type CreatePortalSessionResponse = CreatePortalSessionResponses[keyof CreatePortalSessionResponses];
 
 export type StreamCallEventsData = {
     body?: never;

@@ -18,8 +18,11 @@ export interface PgvectorOptions {
   exactScanMaxChunksLowShare?: number;
 }
 
+/** hnsw.ef_search unless told otherwise. */
+export const DEFAULT_EF_SEARCH = 200;
+
 export function createPgvectorStore(db: Db, opts: PgvectorOptions = {}): VectorStore {
-  const efSearch = String(opts.efSearch ?? 100);
+  const efSearch = String(opts.efSearch ?? DEFAULT_EF_SEARCH);
   const exactScanMaxChunks = opts.exactScanMaxChunks ?? 2000;
   const minShareForIndex = opts.minShareForIndex ?? 0.1;
   const exactScanMaxChunksLowShare = opts.exactScanMaxChunksLowShare ?? 20_000;
