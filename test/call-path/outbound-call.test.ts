@@ -123,6 +123,26 @@ describe("POST /v1/calls", () => {
     expect(path.rest!.requests.filter((q) => q.path.endsWith("/Calls.json") && q.params.To === caller)).toHaveLength(1);
   });
 
+  it("refuses outside the business's opening hours and past the plan's concurrent calls", async () => {
+    const days = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+    const otherDay = days[(new Date().getUTCDay() + 3) % 7]!;
+    const closed = await createTestBusiness(path.db, { hours: { [otherDay]: [["09:00", "17:00"]] }, agent: { outboundCallingCodes: ["1"] } });
+    const closedKey = (await createSecretKey(closed.business, ["calls:write"])).key;
+    const r = await call(api, "POST", "/v1/calls", { key: closedKey, body: { to: uniquePhoneNumber() } });
+    expect(r.status).toBe(409);
+    expect(r.body.code).toBe("outside_business_hours");
+
+    const busy = await createTestBusiness(path.db, { plan: "free", agent: { outboundCallingCodes: ["1"] } });
+    const busyKey = (await createSecretKey(busy.business, ["calls:write"])).key;
+    for (const status of ["ringing", "in_progress"] as const) {
+      await path.db.callLog.create({ data: { businessId: busy.business.id, callSid: `pending-${status}-${busy.business.id}`, fromNumber: uniquePhoneNumber(), toNumber: busy.phone.e164, status } });
+    }
+    const full = await call(api, "POST", "/v1/calls", { key: busyKey, body: { to: uniquePhoneNumber() } });
+    expect(full.status).toBe(402);
+    expect(full.body.code).toBe("concurrent_call_limit");
+    expect(full.body.detail).toContain("2 calls at once");
+  });
+
   it("needs calls:write on a secret key", async () => {
     const readOnly = (await createSecretKey(biz.business, ["calls:read"])).key;
     const r = await call(api, "POST", "/v1/calls", { key: readOnly, body: { to: uniquePhoneNumber() } });
