@@ -19,6 +19,7 @@ import { createTwilioNumbers } from "@frontdesk/core/telephony/twilio-numbers";
 import { createStripe, type Stripe } from "@frontdesk/core/billing/stripe-client";
 import { applyStripeEvent } from "@frontdesk/core/billing/apply-stripe-event";
 import { stripeWebhook } from "./routes/stripe-webhook.ts";
+import { createTwilioDialer } from "@frontdesk/core/telephony/twilio-dial";
 import { loadSpec, matchOperation, type LoadedSpec } from "./spec/spec.ts";
 import { requestId } from "./http/request-id.ts";
 import { cors } from "./http/cors.ts";
@@ -116,6 +117,7 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
         policy: config.billing,
         stripe: stripe && config.stripe ? { stripe, config: config.stripe, returnUrl: `${config.dashboardUrl}/billing` } : undefined,
       },
+      twilioDialer: createTwilioDialer(config),
     },
     user: {
       config,

@@ -13,6 +13,7 @@ import type { Resolver } from "@frontdesk/core/webhooks/post-webhook";
 import type { TwilioNumbers } from "@frontdesk/core/telephony/twilio-numbers";
 import type { BillingDeps } from "@frontdesk/core/billing/start-checkout";
 import type { BillingPolicy } from "@frontdesk/core/billing/effective-plan";
+import type { TwilioDialer } from "@frontdesk/core/telephony/twilio-dial";
 import type { LoginThrottle } from "@frontdesk/core/auth/login-throttle";
 import type { KnowledgeDocInput, KnowledgeService } from "@frontdesk/core/knowledge/knowledge-service";
 import type { KnowledgeAnswer, KnowledgeHit, KnowledgeQuery } from "@frontdesk/core/knowledge/knowledge-search";
@@ -72,6 +73,8 @@ export interface TenantServices extends CommonServices {
   twilioNumbers: TwilioNumbers;
   /** Plans bought through Stripe; `stripe` undefined when billing is off (no STRIPE_SECRET_KEY). */
   billing: { policy: BillingPolicy; stripe: BillingDeps | undefined };
+  /** Places outbound calls through Twilio's REST API (when configured). */
+  twilioDialer: TwilioDialer;
 }
 
 /** The acts of a signed-in (or signing-up) user on their own account. */

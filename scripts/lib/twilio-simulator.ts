@@ -81,6 +81,11 @@ export interface CallOptions {
   tokenOverride?: string;
   /** Open the stream but send no `start` yet. */
   holdStart?: boolean;
+  /**
+   * An outbound call the REST API placed, answered by the person called: Twilio then requests
+   * the call's own webhook URL (as created) with Direction=outbound-api, From = the business.
+   */
+  outbound?: { url: string };
 }
 
 export type TraceEvent =
@@ -112,15 +117,15 @@ export class TwilioSimulator {
     return { status: res.status, contentType: res.headers.get("content-type") ?? "", body: await res.text() };
   }
 
-  voiceParams(o: { callSid: string; from: string; to: string; status?: string }): Record<string, string> {
+  voiceParams(o: { callSid: string; from: string; to: string; status?: string; direction?: string }): Record<string, string> {
     return {
       AccountSid: this.accountSid, ApiVersion: "2010-04-01", CallSid: o.callSid, CallStatus: o.status ?? "ringing",
-      Called: o.to, Caller: o.from, Direction: "inbound", From: o.from, To: o.to, FromCountry: "US", ToCountry: "US",
+      Called: o.to, Caller: o.from, Direction: o.direction ?? "inbound", From: o.from, To: o.to, FromCountry: "US", ToCountry: "US",
     };
   }
 
-  async postVoice(o: { callSid: string; from: string; to: string }, opts: { forge?: boolean; signature?: string | null } = {}) {
-    const r = await this.post("/twilio/voice", this.voiceParams(o), opts);
+  async postVoice(o: { callSid: string; from: string; to: string; direction?: string; path?: string }, opts: { forge?: boolean; signature?: string | null } = {}) {
+    const r = await this.post(o.path ?? "/twilio/voice", this.voiceParams(o), opts);
     return { ...r, twiml: r.status === 200 ? parseTwiml(r.body) : null };
   }
 
@@ -134,7 +139,11 @@ export class TwilioSimulator {
   async call(o: CallOptions): Promise<PhoneCall> {
     const callSid = o.callSid ?? sid("CA");
     const from = o.from ?? "+15557654321";
-    const voice = await this.postVoice({ callSid, from, to: o.to }, { forge: o.forgeSignature });
+    const outbound = o.outbound ? new URL(o.outbound.url) : undefined;
+    const voice = await this.postVoice(
+      { callSid, from, to: o.to, ...(outbound ? { direction: "outbound-api", status: "in-progress", path: outbound.pathname + outbound.search } : {}) },
+      { forge: o.forgeSignature },
+    );
     const call = new PhoneCall(this, callSid, voice.status, voice.twiml, o);
     this.calls.set(callSid, call);
     if (voice.twiml?.stream) await call.openStream();

@@ -278,8 +278,8 @@ describe("generated security checks", () => {
     const creds: Credentials = anonymous.includes(op.operationId) ? {} : { session: C.owner, business: C.ids.businessId };
     // The unmutated body gets through, so the mutations below test the handler, not a gate in front of it.
     const baseline = await call(api, op.method.toUpperCase(), pathFor(op, C.ids), { ...creds, body: valid });
-    // createCheckoutSession: this API runs without Stripe (billing_disabled).
-    const refusedOnPurpose = { login: 401, acceptInvite: 404, lookupInvite: 404, verifyEmail: 400, resetPassword: 400, changePassword: 400, createCheckoutSession: 409 } as Record<string, number>;
+    // createCheckoutSession: this API runs without Stripe (billing_disabled); createCall: nor Twilio (twilio_not_configured).
+    const refusedOnPurpose = { login: 401, acceptInvite: 404, lookupInvite: 404, verifyEmail: 400, resetPassword: 400, changePassword: 400, createCheckoutSession: 409, createCall: 409 } as Record<string, number>;
     expect(baseline.status, baseline.text.slice(0, 300)).toBe(refusedOnPurpose[op.operationId] ?? (baseline.status < 300 ? baseline.status : 200));
     await inBatches(mutations, async (m) => {
       const r = await call(api, op.method.toUpperCase(), pathFor(op, C.ids), {

@@ -1,4 +1,5 @@
-// A local server standing in for the part of Twilio's REST API we call: fetching and updating a
+// A local server standing in for the part of Twilio's REST API we call: placing an outbound
+// call (`POST .../Calls.json` with From, To, Url, StatusCallback), fetching and updating a
 // live call (`POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}.json` with `Status=completed`
 // or `Twiml=...`), and finding and updating the account's numbers (`GET .../IncomingPhoneNumbers.json
 // ?PhoneNumber=`, `POST .../IncomingPhoneNumbers/{PN…}.json` with VoiceUrl, StatusCallback…). It checks HTTP basic auth like Twilio, answers with Twilio's call resource and
@@ -36,6 +37,9 @@ export interface StandInCall {
   endedAt: Date | undefined;
   /** The last TwiML the call was redirected to (a transfer's `<Dial>`). */
   twiml: string | undefined;
+  /** An outbound call's voice webhook and status callback, as created. */
+  url?: string;
+  statusCallback?: string;
 }
 
 /** A number the stand-in account owns, with the webhooks Twilio would call for it. */
@@ -71,6 +75,8 @@ export interface TwilioRestStandIn {
   addCall(sid?: string, init?: Partial<Pick<StandInCall, "from" | "to" | "status">>): StandInCall;
   /** The next `count` call requests fail with this HTTP status (an outage, a 429). */
   failNext(count: number, status?: 429 | 500 | 503): void;
+  /** Called after an outbound call is created and answered with 201 (a test can then "answer" it). */
+  onCallCreated(listener: (call: StandInCall) => void): () => void;
   /** Called after each successful call update (the Twilio simulator can end its stream). */
   onCallUpdated(listener: (call: StandInCall, params: Record<string, string>) => void): () => void;
   /** Resolves with the first request (already seen or future) that matches. */
@@ -88,6 +94,8 @@ export interface TwilioRestStandInOptions {
   acceptUnknownCalls?: boolean;
 }
 
+const CALLS_PATH = /^\/2010-04-01\/Accounts\/([^/]+)\/Calls\.json$/;
+const E164 = /^\+[1-9]\d{6,14}$/;
 const CALL_PATH = /^\/2010-04-01\/Accounts\/([^/]+)\/Calls\/([^/]+)\.json$/;
 const NUMBERS_PATH = /^\/2010-04-01\/Accounts\/([^/]+)\/IncomingPhoneNumbers\.json$/;
 const NUMBER_PATH = /^\/2010-04-01\/Accounts\/([^/]+)\/IncomingPhoneNumbers\/([^/]+)\.json$/;
@@ -157,6 +165,7 @@ export async function startTwilioRestStandIn(opts: TwilioRestStandInOptions = {}
     }
     return undefined;
   }
+  const createListeners = new Set<(call: StandInCall) => void>();
   const updateListeners = new Set<(call: StandInCall, params: Record<string, string>) => void>();
   const waiters = new Set<{ match: (r: TwilioRestRequest) => boolean; resolve: (r: TwilioRestRequest) => void }>();
   const failures: number[] = [];
@@ -282,7 +291,7 @@ export async function startTwilioRestStandIn(opts: TwilioRestStandInOptions = {}
     const atHr = performance.now();
     const path = new URL(req.url ?? "/", "http://stand-in").pathname;
     const match = CALL_PATH.exec(path);
-    const params = req.method === "POST" ? await readForm(req).catch(() => ({})) : {};
+    const params: Record<string, string> = req.method === "POST" ? await readForm(req).catch(() => ({})) : {};
     const record: TwilioRestRequest = {
       at,
       atHr,
@@ -315,6 +324,22 @@ export async function startTwilioRestStandIn(opts: TwilioRestStandInOptions = {}
       if (failed !== undefined) return answer(failed, errorBody(failed, failed === 429 ? 20429 : 20500, "Service Unavailable"));
       const answered = answerNumbers(req.method ?? "GET", path, new URL(req.url ?? "/", "http://stand-in").searchParams, params);
       return answered ? answer(answered.status, answered.body) : notFound();
+    }
+    const create = CALLS_PATH.exec(path);
+    if (create && create[1] === accountSid && req.method === "POST") {
+      const failed = failures.shift();
+      if (failed !== undefined) return answer(failed, errorBody(failed, failed === 429 ? 20429 : 20500, "Service Unavailable"));
+      // Twilio's checks, in its words: a dialable To and From, and somewhere to get TwiML.
+      if (!E164.test(params.To ?? "")) return answer(400, errorBody(400, 21211, `Invalid 'To' Phone Number: ${params.To ?? ""}`));
+      if (!E164.test(params.From ?? "")) return answer(400, errorBody(400, 21212, `Invalid From Number (caller ID): ${params.From ?? ""}`));
+      if (!params.Url && !params.Twiml) return answer(400, errorBody(400, 21205, "Url parameter is required."));
+      const call = addCall(newCallSid(), { from: params.From, to: params.To, status: "queued" });
+      call.direction = "outbound-api";
+      call.url = params.Url;
+      call.statusCallback = params.StatusCallback;
+      answer(201, callResource(call));
+      for (const listener of createListeners) listener(call);
+      return;
     }
     if (!match || match[1] !== accountSid) return notFound();
     if (req.method !== "POST" && req.method !== "GET") {
@@ -351,6 +376,10 @@ export async function startTwilioRestStandIn(opts: TwilioRestStandInOptions = {}
     addCall,
     failNext(count, status = 503) {
       for (let i = 0; i < count; i++) failures.push(status);
+    },
+    onCallCreated(listener) {
+      createListeners.add(listener);
+      return () => createListeners.delete(listener);
     },
     onCallUpdated(listener) {
       updateListeners.add(listener);

@@ -760,7 +760,25 @@ export interface paths {
         /** The business's calls, newest first */
         get: operations["listCalls"];
         put?: never;
-        post?: never;
+        /**
+         * Place an outbound call
+         * @description Dials `to` (or, for `callbackOf`, the caller of that call or the callback number of that
+         *     message) from one of the business's active numbers through Twilio; when the person
+         *     answers, the agent talks to them with the business's configuration plus this call's
+         *     `purpose`, `instructions` and `variables`. The call is then like any other (transcript,
+         *     analysis, events) with direction `outbound`; it starts `queued`.
+         *
+         *     Refused: a destination whose country calling code is not in the agent configuration's
+         *     `outboundCallingCodes` (`403 destination_not_allowed`), a number on its `doNotCall` list
+         *     (`403 do_not_call`), outside the business's opening hours (`409 outside_business_hours`),
+         *     with no active number to call from (`409 no_active_number`), with the plan's concurrent
+         *     calls already in progress (`402 concurrent_call_limit`). Without Twilio credentials on
+         *     this frontdesk the answer is `409 twilio_not_configured` (checked first: asking again
+         *     will not help until the operator sets them); Twilio unreachable is
+         *     `503 twilio_unavailable` and Twilio refusing the call `409 twilio_call_rejected`
+         *     (nothing is dialled and no call is kept in any of these cases).
+         */
+        post: operations["createCall"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1465,7 +1483,7 @@ export interface components {
              * @description A stable, machine-readable code; the table in Problem codes gives each one's status.
              * @enum {string}
              */
-            code: "validation_failed" | "invalid_json" | "bad_request" | "request_aborted" | "link_invalid" | "twilio_number_not_found" | "unauthenticated" | "invalid_authorization" | "invalid_api_key" | "session_expired" | "invalid_credentials" | "invalid_widget_token" | "plan_limit" | "knowledge_limit_reached" | "member_limit_reached" | "forbidden" | "csrf_failed" | "insufficient_scope" | "insufficient_role" | "session_required" | "secret_key_not_allowed" | "publishable_key_not_allowed" | "widget_not_enabled" | "origin_not_allowed" | "invite_email_mismatch" | "not_found" | "route_not_found" | "business_not_found" | "no_business" | "invite_not_found" | "method_not_allowed" | "not_acceptable" | "request_timeout" | "conflict" | "endpoint_disabled" | "billing_disabled" | "no_billing_customer" | "email_taken" | "phone_number_taken" | "already_member" | "last_owner" | "invite_already_accepted" | "key_not_active" | "idempotency_key_reused" | "idempotency_key_in_use" | "payload_too_large" | "unsupported_media_type" | "client_error" | "rate_limited" | "login_throttled" | "too_many_streams" | "internal" | "unavailable" | "stream_unavailable" | "twilio_unavailable" | "voice_ai_not_configured";
+            code: "validation_failed" | "invalid_json" | "bad_request" | "request_aborted" | "link_invalid" | "twilio_number_not_found" | "destination_not_allowed" | "do_not_call" | "outside_business_hours" | "no_active_number" | "concurrent_call_limit" | "twilio_call_rejected" | "twilio_not_configured" | "unauthenticated" | "invalid_authorization" | "invalid_api_key" | "session_expired" | "invalid_credentials" | "invalid_widget_token" | "plan_limit" | "knowledge_limit_reached" | "member_limit_reached" | "forbidden" | "csrf_failed" | "insufficient_scope" | "insufficient_role" | "session_required" | "secret_key_not_allowed" | "publishable_key_not_allowed" | "widget_not_enabled" | "origin_not_allowed" | "invite_email_mismatch" | "not_found" | "route_not_found" | "business_not_found" | "no_business" | "invite_not_found" | "method_not_allowed" | "not_acceptable" | "request_timeout" | "conflict" | "endpoint_disabled" | "billing_disabled" | "no_billing_customer" | "email_taken" | "phone_number_taken" | "already_member" | "last_owner" | "invite_already_accepted" | "key_not_active" | "idempotency_key_reused" | "idempotency_key_in_use" | "payload_too_large" | "unsupported_media_type" | "client_error" | "rate_limited" | "login_throttled" | "too_many_streams" | "internal" | "unavailable" | "stream_unavailable" | "twilio_unavailable" | "voice_ai_not_configured";
             /** @description The `Request-Id` of the request. */
             request_id: string;
             /** @description For validation problems, one entry per bad field. */
@@ -1888,6 +1906,10 @@ export interface components {
             afterHours: "answer" | "closed";
             closedMessage: string;
             enabledTools: components["schemas"]["AgentTool"][];
+            /** @description Country calling codes outbound calls may go to, e.g. `1` or `44` (none by default, so no outbound call goes anywhere until the business chooses). */
+            outboundCallingCodes: string[];
+            /** @description Numbers outbound calls never dial. */
+            doNotCall: components["schemas"]["E164"][];
         };
         /** @description Any subset of the settings. */
         AgentConfigPatch: {
@@ -1909,6 +1931,8 @@ export interface components {
             afterHours?: "answer" | "closed";
             closedMessage?: string;
             enabledTools?: components["schemas"]["AgentTool"][];
+            outboundCallingCodes?: string[];
+            doNotCall?: components["schemas"]["E164"][];
         };
         /** @enum {string} */
         CallStatus: "queued" | "ringing" | "in_progress" | "completed" | "busy" | "failed" | "no_answer" | "canceled";
@@ -1952,6 +1976,25 @@ export interface components {
             outputAudioTokens: number;
             /** @description What the call cost in AI usage, in millionths of a US dollar (1000000 = $1). */
             costUsdMicros: number;
+        };
+        /** @description Give `to`, or `callbackOf` to call back the caller of a call or a message. */
+        CallCreate: {
+            to?: components["schemas"]["E164"];
+            /** @description One of the business's active numbers (default: the number the call being returned came in on, else the first active number). */
+            from?: components["schemas"]["E164"];
+            /** @description Call back the caller of this call (`callId`) or the callback number of this message (`messageId`). */
+            callbackOf?: {
+                callId?: string;
+                messageId?: string;
+            };
+            /** @description Why the agent is calling, in a few words, e.g. `confirm tomorrow's appointment`. */
+            purpose?: string;
+            /** @description What the agent should do on this call, on top of the business's prompt. */
+            instructions?: string;
+            /** @description Facts the agent may use, e.g. `name`, `appointmentTime`. */
+            variables?: {
+                [key: string]: string;
+            };
         };
         CallList: components["schemas"]["ListMeta"] & {
             data: components["schemas"]["Call"][];
@@ -4483,6 +4526,52 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    createCall: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The business a dashboard session acts on. Needed only when the user belongs to more
+                 *     than one business; a secret key always acts on its own business.
+                 */
+                "Frontdesk-Business"?: components["parameters"]["Business"];
+                /** @description Makes a retried POST safe; see Conventions. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description The session's `csrfToken`; required when the request is authenticated by the session cookie. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CallCreate"];
+            };
+        };
+        responses: {
+            /** @description The call, queued at Twilio. */
+            201: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Call"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PlanLimit"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };

@@ -1,9 +1,11 @@
-// Calls (newest first, filtered by date, status, sentiment and text), one call, its transcript
-// and the messages the agent took.
+// Calls (newest first, filtered by date, status, sentiment and text), placing an outbound call,
+// one call, its transcript and the messages the agent took.
 import { tenantOperation } from "../http/operation.ts";
 import { ApiError, invalid } from "../http/api-error.ts";
 import { DEFAULT_PAGE_SIZE, pageArgs, toPage } from "../http/pagination.ts";
 import type { Tenant } from "../http/context.ts";
+import { placeOutboundCall } from "@frontdesk/core/calls/place-outbound-call";
+import { twilioWebhookUrls } from "@frontdesk/core/telephony/webhook-urls";
 import { presentCall, presentMessage, presentSegment } from "./present.ts";
 
 const callNotFound = () => new ApiError("not_found", "not_found", { userMessage: "Call not found." });
@@ -30,6 +32,13 @@ export const callOperations = [
   tenantOperation("listLiveCalls", async ({ tenant }) => {
     const rows = await tenant.db.callLog.findMany({ where: { status: { in: ["queued", "ringing", "in_progress"] } }, orderBy: { startedAt: "desc" }, take: LIVE_CALLS_SHOWN + 1 });
     return { status: 200, body: { object: "list" as const, data: rows.slice(0, LIVE_CALLS_SHOWN).map(presentCall), has_more: rows.length > LIVE_CALLS_SHOWN } };
+  }),
+
+  tenantOperation("createCall", async ({ tenant, body, services }) => {
+    const row = await placeOutboundCall(tenant.db, tenant.business, body, {
+      dialer: services.twilioDialer, webhooks: twilioWebhookUrls(services.config), now: services.now(),
+    });
+    return { status: 201, body: presentCall(row) };
   }),
 
   tenantOperation("getCall", async ({ tenant, params }) => ({ status: 200, body: presentCall(await findCall(tenant, params.callId)) })),

@@ -31,6 +31,10 @@ export const AgentConfigSchema = z.object({
   afterHours: z.enum(["answer", "closed"]).default("answer"),
   closedMessage: z.string().min(1).max(500).default("Thanks for calling {business}. We are closed right now. Please call again during our opening hours."),
   enabledTools: z.array(z.enum(AGENT_TOOLS)).default([...AGENT_TOOLS]),
+  /** Country calling codes outbound calls may dial ("1", "44"); none until the business chooses (toll fraud). */
+  outboundCallingCodes: z.array(z.string().regex(/^[1-9]\d{0,2}$/, "must be a country calling code such as 1 or 44")).max(50).default([]),
+  /** Numbers outbound calls never dial. */
+  doNotCall: z.array(e164).max(5000).default([]),
 });
 
 export type AgentConfig = z.infer<typeof AgentConfigSchema>;

@@ -97,3 +97,40 @@ export function buildInstructions(business: BusinessProfile, agent: Pick<AgentCo
   if (agent.prompt.trim()) lines.push("", "Instructions from the business:", agent.prompt.trim());
   return lines.join("\n");
 }
+
+/** An outbound call's own brief (POST /v1/calls), stored on the call. */
+export interface CallBrief {
+  purpose: string | null;
+  instructions: string | null;
+  /** Facts the business gave for this call: name, appointmentTime, ... */
+  variables: Record<string, string>;
+}
+
+/** Reads a call row's brief columns (malformed stored variables read as none). */
+export function callBrief(row: { purpose: string | null; instructions: string | null; variables: unknown }): CallBrief {
+  const vars = row.variables && typeof row.variables === "object" && !Array.isArray(row.variables) ? (row.variables as Record<string, unknown>) : {};
+  const variables = Object.fromEntries(Object.entries(vars).filter((e): e is [string, string] => typeof e[1] === "string"));
+  return { purpose: row.purpose, instructions: row.instructions, variables };
+}
+
+/**
+ * The agent configuration for an outbound call: the business's own, with a greeting that says
+ * who is calling and the call's brief after the business's prompt, so the built-in instructions
+ * (tools, phone manner) stay as they are.
+ */
+export function layerCallBrief<A extends Pick<AgentConfig, "prompt" | "greeting">>(agent: A, brief: CallBrief): A {
+  const name = brief.variables.name?.trim();
+  const facts = Object.entries(brief.variables).map(([k, v]) => `${k}: ${v}`).join("; ");
+  const lines = [
+    "This is an outbound call: you placed it on behalf of the business; the person you are talking to did not call you.",
+    "Say why you are calling right after the greeting, and end the call politely if they are not interested or it is the wrong person.",
+  ];
+  if (brief.purpose) lines.push(`Purpose of this call: ${brief.purpose}`);
+  if (facts) lines.push(`Details the business gave for this call: ${facts}`);
+  if (brief.instructions?.trim()) lines.push("Instructions for this call:", brief.instructions.trim());
+  return {
+    ...agent,
+    greeting: `Hello${name ? ` ${name}` : ""}, this is {business} calling.`,
+    prompt: [agent.prompt.trim(), lines.join("\n")].filter(Boolean).join("\n\n"),
+  };
+}

@@ -99,7 +99,7 @@ function notConfigured(): TwilioCalls {
   };
 }
 
-function explain(
+export function explain(
   err: unknown,
   ctx: { action: string; callSid: string; accountSid: string; where: string },
 ): TwilioCallError {

@@ -4,7 +4,7 @@ import type { Plan } from "@prisma/client";
 import type { Db } from "@frontdesk/core/db/client";
 import { forBusiness } from "@frontdesk/core/db/tenant";
 import { readAgentConfig, type AgentConfig } from "@frontdesk/core/agent/agent-config";
-import { businessProfile, type BusinessProfile } from "@frontdesk/core/agent/instructions";
+import { businessProfile, callBrief, layerCallBrief, type BusinessProfile } from "@frontdesk/core/agent/instructions";
 
 export { businessProfile };
 
@@ -12,7 +12,7 @@ export interface CallContext {
   callId: string;
   callSid: string;
   businessId: string;
-  direction: "inbound" | "web";
+  direction: "inbound" | "outbound" | "web";
   fromNumber: string;
   toNumber: string;
   plan: Plan;
@@ -29,11 +29,12 @@ export async function loadCallContext(db: Db, businessId: string, callId: string
     callId: call.id,
     callSid: call.callSid,
     businessId,
-    direction: call.direction === "web" ? "web" : "inbound",
+    direction: call.direction,
     fromNumber: call.fromNumber,
     toNumber: call.toNumber,
     plan: call.business.plan,
     business: businessProfile(call.business),
-    agent: await readAgentConfig(scoped),
+    // An outbound call's agent carries the call's brief (as admitOutboundCall gave it).
+    agent: call.direction === "outbound" ? layerCallBrief(await readAgentConfig(scoped), callBrief(call)) : await readAgentConfig(scoped),
   };
 }

@@ -6,6 +6,7 @@ import type { AppConfig } from "@frontdesk/core/config/env";
 import type { Logger } from "@frontdesk/core/observability/logger";
 import { signStreamToken } from "@frontdesk/core/calls/stream-token";
 import { admitCall, type AdmissionDeps } from "../admission/admit-call.ts";
+import { admitOutboundCall } from "../admission/admit-outbound-call.ts";
 import type { CallContext } from "../admission/call-context.ts";
 import type { RelayMetrics } from "../metrics.ts";
 import type { ModelSocket } from "../model/socket.ts";
@@ -37,7 +38,11 @@ export function voiceWebhook(deps: VoiceWebhookDeps) {
     if (!CALL_SID.test(callSid) || !toNumber) return twiml(sayAndEndTwiml(TROUBLE));
     const log = deps.logger.child({ callSid });
     try {
-      const admission = await admitCall(deps, { callSid, toNumber, fromNumber: String(params.From ?? "").trim() });
+      // An outbound call placed through the API names its call in the (signed) webhook URL.
+      const outboundCallId = String(params.Direction ?? "").startsWith("outbound") && typeof req.query.callId === "string" ? req.query.callId : null;
+      const admission = outboundCallId
+        ? await admitOutboundCall(deps, { callSid, callId: outboundCallId, toNumber })
+        : await admitCall(deps, { callSid, toNumber, fromNumber: String(params.From ?? "").trim() });
       if (admission.kind === "refuse") {
         deps.metrics.refused(admission.reason);
         log.info({ reason: admission.reason, callId: admission.callId }, "call refused");

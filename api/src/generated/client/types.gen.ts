@@ -47,7 +47,7 @@ export type Problem = {
     /**
      * A stable, machine-readable code; the table in Problem codes gives each one's status.
      */
-    code: 'validation_failed' | 'invalid_json' | 'bad_request' | 'request_aborted' | 'link_invalid' | 'twilio_number_not_found' | 'unauthenticated' | 'invalid_authorization' | 'invalid_api_key' | 'session_expired' | 'invalid_credentials' | 'invalid_widget_token' | 'plan_limit' | 'knowledge_limit_reached' | 'member_limit_reached' | 'forbidden' | 'csrf_failed' | 'insufficient_scope' | 'insufficient_role' | 'session_required' | 'secret_key_not_allowed' | 'publishable_key_not_allowed' | 'widget_not_enabled' | 'origin_not_allowed' | 'invite_email_mismatch' | 'not_found' | 'route_not_found' | 'business_not_found' | 'no_business' | 'invite_not_found' | 'method_not_allowed' | 'not_acceptable' | 'request_timeout' | 'conflict' | 'endpoint_disabled' | 'billing_disabled' | 'no_billing_customer' | 'email_taken' | 'phone_number_taken' | 'already_member' | 'last_owner' | 'invite_already_accepted' | 'key_not_active' | 'idempotency_key_reused' | 'idempotency_key_in_use' | 'payload_too_large' | 'unsupported_media_type' | 'client_error' | 'rate_limited' | 'login_throttled' | 'too_many_streams' | 'internal' | 'unavailable' | 'stream_unavailable' | 'twilio_unavailable' | 'voice_ai_not_configured';
+    code: 'validation_failed' | 'invalid_json' | 'bad_request' | 'request_aborted' | 'link_invalid' | 'twilio_number_not_found' | 'destination_not_allowed' | 'do_not_call' | 'outside_business_hours' | 'no_active_number' | 'concurrent_call_limit' | 'twilio_call_rejected' | 'twilio_not_configured' | 'unauthenticated' | 'invalid_authorization' | 'invalid_api_key' | 'session_expired' | 'invalid_credentials' | 'invalid_widget_token' | 'plan_limit' | 'knowledge_limit_reached' | 'member_limit_reached' | 'forbidden' | 'csrf_failed' | 'insufficient_scope' | 'insufficient_role' | 'session_required' | 'secret_key_not_allowed' | 'publishable_key_not_allowed' | 'widget_not_enabled' | 'origin_not_allowed' | 'invite_email_mismatch' | 'not_found' | 'route_not_found' | 'business_not_found' | 'no_business' | 'invite_not_found' | 'method_not_allowed' | 'not_acceptable' | 'request_timeout' | 'conflict' | 'endpoint_disabled' | 'billing_disabled' | 'no_billing_customer' | 'email_taken' | 'phone_number_taken' | 'already_member' | 'last_owner' | 'invite_already_accepted' | 'key_not_active' | 'idempotency_key_reused' | 'idempotency_key_in_use' | 'payload_too_large' | 'unsupported_media_type' | 'client_error' | 'rate_limited' | 'login_throttled' | 'too_many_streams' | 'internal' | 'unavailable' | 'stream_unavailable' | 'twilio_unavailable' | 'voice_ai_not_configured';
     /**
      * The `Request-Id` of the request.
      */
@@ -609,6 +609,14 @@ export type AgentConfig = {
     afterHours: 'answer' | 'closed';
     closedMessage: string;
     enabledTools: Array<AgentTool>;
+    /**
+     * Country calling codes outbound calls may go to, e.g. `1` or `44` (none by default, so no outbound call goes anywhere until the business chooses).
+     */
+    outboundCallingCodes: Array<string>;
+    /**
+     * Numbers outbound calls never dial.
+     */
+    doNotCall: Array<E164>;
 };
 
 /**
@@ -630,6 +638,8 @@ export type AgentConfigPatch = {
     afterHours?: 'answer' | 'closed';
     closedMessage?: string;
     enabledTools?: Array<AgentTool>;
+    outboundCallingCodes?: Array<string>;
+    doNotCall?: Array<E164>;
 };
 
 export type CallStatus = 'queued' | 'ringing' | 'in_progress' | 'completed' | 'busy' | 'failed' | 'no_answer' | 'canceled';
@@ -691,6 +701,38 @@ export type Call = {
      * What the call cost in AI usage, in millionths of a US dollar (1000000 = $1).
      */
     costUsdMicros: number;
+};
+
+/**
+ * Give `to`, or `callbackOf` to call back the caller of a call or a message.
+ */
+export type CallCreate = {
+    to?: E164;
+    /**
+     * One of the business's active numbers (default: the number the call being returned came in on, else the first active number).
+     */
+    from?: E164;
+    /**
+     * Call back the caller of this call (`callId`) or the callback number of this message (`messageId`).
+     */
+    callbackOf?: {
+        callId?: string;
+        messageId?: string;
+    };
+    /**
+     * Why the agent is calling, in a few words, e.g. `confirm tomorrow's appointment`.
+     */
+    purpose?: string;
+    /**
+     * What the agent should do on this call, on top of the business's prompt.
+     */
+    instructions?: string;
+    /**
+     * Facts the agent may use, e.g. `name`, `appointmentTime`.
+     */
+    variables?: {
+        [key: string]: string;
+    };
 };
 
 export type CallList = ListMeta & {
@@ -4139,6 +4181,75 @@ export type ListCallsResponses = {
 };
 
 export type ListCallsResponse = ListCallsResponses[keyof ListCallsResponses];
+
+export type CreateCallData = {
+    body: CallCreate;
+    headers?: {
+        /**
+         * The business a dashboard session acts on. Needed only when the user belongs to more
+         * than one business; a secret key always acts on its own business.
+         *
+         */
+        'Frontdesk-Business'?: Id;
+        /**
+         * Makes a retried POST safe; see Conventions.
+         */
+        'Idempotency-Key'?: string;
+        /**
+         * The session's `csrfToken`; required when the request is authenticated by the session cookie.
+         */
+        'X-CSRF-Token'?: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/v1/calls';
+};
+
+export type CreateCallErrors = {
+    /**
+     * The request is malformed; `errors` lists each problem.
+     */
+    400: Problem;
+    /**
+     * No valid credentials.
+     */
+    401: Problem;
+    /**
+     * The business's plan does not allow more.
+     */
+    402: Problem;
+    /**
+     * The credentials are valid but lack the role, scope or origin this needs.
+     */
+    403: Problem;
+    /**
+     * No such resource in your business.
+     */
+    404: Problem;
+    /**
+     * The request conflicts with the current state (or reuses an Idempotency-Key).
+     */
+    409: Problem;
+    /**
+     * Rate limited; wait `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * Any other error.
+     */
+    default: Problem;
+};
+
+export type CreateCallError = CreateCallErrors[keyof CreateCallErrors];
+
+export type CreateCallResponses = {
+    /**
+     * The call, queued at Twilio.
+     */
+    201: Call;
+};
+
+export type CreateCallResponse = CreateCallResponses[keyof CreateCallResponses];
 
 export type ListLiveCallsData = {
     body?: never;
