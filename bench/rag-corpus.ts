@@ -2,6 +2,7 @@
 // a Zipf distribution (a few words everywhere, most words rare, like real text), from a
 // vocabulary of real business words plus made-up ones, each document about one of 300 topics
 // with words of its own; and callers' questions about a topic. Deterministic for a seed.
+import { seededRandom } from "./bench-db.ts";
 
 const BUSINESS_WORDS = `appointment booking cancel reschedule deposit refund invoice receipt payment card cash insurance
   claim coverage price quote estimate discount coupon membership subscription renewal warranty repair replacement
@@ -21,16 +22,6 @@ const BUSINESS_WORDS = `appointment booking cancel reschedule deposit refund inv
 const STOP = ["the", "and", "of", "to", "a", "for", "with", "on", "in", "is", "we", "your", "our", "at", "by"];
 const SYLLABLES = "ka lo ri men tor vel sa pen dra qui bes nor fal tin gro ush ame lid por kev zan mor".split(" ");
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface Corpus {
   /** Fresh documents for a business (each about 1,200 tokens: 3-4 chunks). */
@@ -40,7 +31,7 @@ export interface Corpus {
 }
 
 export function createCorpus(seed: number): Corpus {
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const vocabulary = [...BUSINESS_WORDS];
   const seen = new Set(vocabulary);
   while (vocabulary.length < 6000) {
@@ -112,7 +103,7 @@ export function createCorpus(seed: number): Corpus {
       });
     },
     questions(count, questionSeed = 99) {
-      const rnd = mulberry32(questionSeed);
+      const rnd = seededRandom(questionSeed);
       const forms = [(w: string[]) => `Do you offer ${w.join(" ")}?`, (w: string[]) => `How much is ${w.join(" ")}?`, (w: string[]) => `What about ${w.join(" and ")}`, (w: string[]) => `${w.join(" ")} on the weekend?`];
       return Array.from({ length: count }, () => {
         const topic = topics[Math.floor(rnd() * topics.length)]!;

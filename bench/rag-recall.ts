@@ -11,6 +11,7 @@
 import { spawnSync } from "node:child_process";
 import { cpus, loadavg } from "node:os";
 import pg from "pg";
+import { admin, ADMIN_URL, withDb } from "./bench-db.ts";
 import { createDb, type Db } from "@frontdesk/core/db/client";
 import { chunkContent } from "@frontdesk/core/knowledge/chunking/chunk-content";
 import { embedText } from "@frontdesk/core/knowledge/embedders/local-embedder";
@@ -20,27 +21,11 @@ import { clusteredVectors, exactTopK, recallAt } from "./rag-vectors.ts";
 
 const CHUNKS = Number(process.env.RAG_RECALL_CHUNKS ?? 20_000);
 const QUERIES = Number(process.env.RAG_RECALL_QUERIES ?? 50);
-const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const HNSW_INDEX =
   process.env.RAG_RECALL_INDEX ??
   `CREATE INDEX "KnowledgeChunk_embedding_idx" ON "KnowledgeChunk" USING hnsw ("embedding" vector_cosine_ops) WITH (m = 32, ef_construction = 128)`;
 const EF_SEARCHES = [40, 100, DEFAULT_EF_SEARCH, 400].filter((v, i, a) => a.indexOf(v) === i).sort((a, b) => a - b);
 
-function withDb(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = "/" + name;
-  return u.toString();
-}
-
-async function admin(sql: string): Promise<void> {
-  const c = new pg.Client({ connectionString: ADMIN_URL });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
 
 /** Writes chunks with their vectors straight into KnowledgeChunk, spread over businesses. */
 async function load(client: pg.Client, corpus: string, vectors: Float32Array[], businesses: string[], mainShare: number): Promise<string[]> {

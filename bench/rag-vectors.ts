@@ -1,17 +1,8 @@
 // Vectors with known neighbours, for measuring HNSW recall (bench:rag-recall and the recall
 // test): unit vectors scattered around random centres, exact top-k by brute force, and recall
 // that counts ties with the k-th neighbour as found.
+import { seededRandom } from "./bench-db.ts";
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gaussian(random: () => number): number {
   return Math.sqrt(-2 * Math.log(random() || 1e-12)) * Math.cos(2 * Math.PI * random());
@@ -31,7 +22,7 @@ function unit(v: Float32Array): Float32Array {
  */
 export function clusteredVectors(opts: { count: number; clusters: number; seed: number; dimensions?: number; spread?: number }): Float32Array[] {
   const d = opts.dimensions ?? 1536;
-  const random = mulberry32(opts.seed);
+  const random = seededRandom(opts.seed);
   const centres = Array.from({ length: opts.clusters }, () => unit(Float32Array.from({ length: d }, () => gaussian(random))));
   // Noise of norm ~ sigma * sqrt(d) around a unit centre: cosine ~ 1 / sqrt(1 + sigma^2 d).
   const spread = opts.spread ?? 0.75;

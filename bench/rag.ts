@@ -12,6 +12,7 @@ import { spawnSync } from "node:child_process";
 import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import pg from "pg";
+import { admin, ADMIN_URL, withDb } from "./bench-db.ts";
 import { createDb, type Db } from "@frontdesk/core/db/client";
 import { createMemoryCache } from "@frontdesk/core/cache/memory-cache";
 import { createLogger } from "@frontdesk/core/observability/logger";
@@ -29,26 +30,10 @@ const MAIN_CHUNKS = Number(process.env.RAG_BENCH_CHUNKS ?? 100_000);
 const NOISE_BUSINESSES = 10;
 const NOISE_CHUNKS = Number(process.env.RAG_BENCH_NOISE_CHUNKS ?? Math.max(200, Math.round(MAIN_CHUNKS / 100)));
 const QUERIES = Number(process.env.RAG_BENCH_QUERIES ?? 300);
-const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 // As the migrations build it (hnsw_graph_for_recall).
 const HNSW_INDEX = `CREATE INDEX "KnowledgeChunk_embedding_idx" ON "KnowledgeChunk" USING hnsw ("embedding" vector_cosine_ops) WITH (m = 32, ef_construction = 128)`;
 const logger = createLogger("bench-rag", "warn");
 
-function withDb(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = "/" + name;
-  return u.toString();
-}
-
-async function admin(sql: string): Promise<void> {
-  const c = new pg.Client({ connectionString: ADMIN_URL });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
