@@ -17,7 +17,7 @@ for (const [name, entry] of Object.entries(WIDGET_ENTRIES)) {
     configFile: false,
     root: WIDGETS_DIR,
     logLevel: "warn",
-    plugins: [svelte({ configFile: false, compilerOptions: { customElement: true } })],
+    plugins: [svelte({ configFile: false, compilerOptions: { runes: true, discloseVersion: false } })],
     build: {
       outDir: DIST_DIR,
       emptyOutDir: false,

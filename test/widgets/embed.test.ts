@@ -199,6 +199,8 @@ describe.skipIf(chromiumMissing)("embedded widgets in Chromium", () => {
         const refused = page.locator(`${tag} [data-state=origin-refused]`);
         await refused.waitFor(WAIT);
         expect(await refused.innerText()).toMatch(/not allowed on this website/);
+        // Nothing to search or page through: no search field, no (disabled) pager.
+        expect(await page.locator(`${tag} input, ${tag} nav, ${tag} button`).count(), tag).toBe(0);
       }
       await page.screenshot({ path: ARTIFACTS + "origin-refused.png", fullPage: true });
     } finally {
@@ -216,6 +218,7 @@ describe.skipIf(chromiumMissing)("embedded widgets in Chromium", () => {
     try {
       await page.goto(site.origin + "/", WAIT);
       await page.locator("#bad [data-state=bad-key]").waitFor(WAIT);
+      expect(await page.locator("#bad input").count()).toBe(0);
       const offline = page.locator("#down [data-state=offline]");
       await offline.waitFor(WAIT);
       expect(await offline.getByRole("button").innerText()).toBe("Try again");

@@ -1,2 +1,7 @@
 // Entry of widgets/dist/knowledge.js: defines <frontdesk-knowledge>.
-import "./Knowledge.svelte";
+import Knowledge from "./Knowledge.svelte";
+import { defineWidget } from "./shared/element.svelte.ts";
+import base from "./shared/base.css?inline";
+import own from "./knowledge.css?inline";
+
+defineWidget("frontdesk-knowledge", Knowledge, base + own, { key: "key", "api-base": "apiBase", locale: "locale" });
