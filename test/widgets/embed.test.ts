@@ -199,6 +199,8 @@ describe.skipIf(chromiumMissing)("embedded widgets in Chromium", () => {
         const refused = page.locator(`${tag} [data-state=origin-refused]`);
         await refused.waitFor(WAIT);
         expect(await refused.innerText()).toMatch(/not allowed on this website/);
+        // It names the exact origin the site owner has to allow.
+        expect(await refused.innerText()).toContain(elsewhere.origin);
         // Nothing to search or page through: no search field, no (disabled) pager.
         expect(await page.locator(`${tag} input, ${tag} nav, ${tag} button`).count(), tag).toBe(0);
       }
