@@ -28,7 +28,7 @@ function filesUnder(dir: string): string[] {
 
 export function sourceHash(): string {
   const hash = createHash("sha256");
-  const files = [...filesUnder(join(WIDGETS_DIR, "src")), join(WIDGETS_DIR, "build.ts"), join(WIDGETS_DIR, "package.json")].sort();
+  const files = [...filesUnder(join(WIDGETS_DIR, "src")), ...["build.ts", "bundle.ts", "package.json"].map((f) => join(WIDGETS_DIR, f))].sort();
   for (const f of files) hash.update(relative(WIDGETS_DIR, f)).update("\0").update(readFileSync(f)).update("\0");
   return hash.digest("hex");
 }

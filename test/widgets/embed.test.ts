@@ -228,6 +228,11 @@ describe.skipIf(chromiumMissing)("embedded widgets in Chromium", () => {
       expect(await background()).toBe("rgb(255, 255, 255)");
       await page.locator("#down").evaluate((el) => el.setAttribute("theme", "dark"));
       await expect.poll(background, WAIT).toBe("rgb(13, 17, 23)");
+      // Every attribute is also an element property.
+      await page.locator("#down").evaluate((el) => void ((el as HTMLElement & { locale: string }).locale = "es"));
+      await expect.poll(() => offline.getByRole("button").innerText(), WAIT).toBe("Reintentar");
+      await page.locator("#down").evaluate((el) => void ((el as HTMLElement & { theme: string }).theme = "light"));
+      await expect.poll(background, WAIT).toBe("rgb(255, 255, 255)");
       await page.screenshot({ path: ARTIFACTS + "bad-key-and-offline.png", fullPage: true });
     } finally {
       await page.close();

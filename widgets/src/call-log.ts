@@ -1,4 +1,5 @@
-// Entry of widgets/dist/call-log.js: defines <frontdesk-call-log>.
+// Entry of widgets/dist/call-log.js: defines <frontdesk-call-log>. (`theme` is read by the
+// stylesheet alone; it is listed so that `element.theme = "dark"` works like the attribute.)
 import CallLog from "./CallLog.svelte";
 import { defineWidget } from "./shared/element.svelte.ts";
 import base from "./shared/base.css?inline";
@@ -8,6 +9,6 @@ defineWidget(
   "frontdesk-call-log",
   CallLog,
   base + own,
-  { key: "key", "api-base": "apiBase", locale: "locale", token: "token", "page-size": "pageSize", refresh: "refresh" },
+  { key: "key", "api-base": "apiBase", locale: "locale", theme: "theme", token: "token", "page-size": "pageSize", refresh: "refresh" },
   ["getToken"],
 );
