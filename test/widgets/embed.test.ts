@@ -192,6 +192,35 @@ describe.skipIf(chromiumMissing)("embedded widgets in Chromium", () => {
     }
   }, 180_000);
 
+  it("a widget a page makes in script works, stays as it is when moved, and draws again when added back", async () => {
+    site.setPage(`<!doctype html><html><head><meta charset="utf-8"><script src="${api.url}/widgets/v1/knowledge.js" async></script></head>
+      <body><div id="a"></div><div id="b"></div></body></html>`);
+    const page = await browser.newPage();
+    try {
+      await page.goto(site.origin + "/", WAIT);
+      await page.evaluate(async (key) => {
+        await customElements.whenDefined("frontdesk-knowledge");
+        const el = document.createElement("frontdesk-knowledge");
+        document.querySelector("#a")!.append(el);
+        el.setAttribute("key", key);
+      }, widgetKey.key);
+      const items = page.locator("frontdesk-knowledge .results li");
+      await expect.poll(() => items.count(), WAIT).toBe(3);
+      await page.evaluate(() => document.querySelector("#b")!.append(document.querySelector("frontdesk-knowledge")!));
+      expect(await items.count()).toBe(3);
+      await page.evaluate(async () => {
+        const el = document.querySelector("frontdesk-knowledge")!;
+        el.remove();
+        await new Promise((r) => setTimeout(r, 50));
+        document.body.append(el);
+      });
+      await expect.poll(() => items.count(), WAIT).toBe(3);
+      expect(await page.locator("frontdesk-knowledge section").count()).toBe(1);
+    } finally {
+      await page.close();
+    }
+  }, 120_000);
+
   it("a page on an origin the key does not allow shows the refusal, not 'offline'", async () => {
     const page = await open(elsewhere);
     try {

@@ -20,7 +20,11 @@ export function defineWidget(tag: string, component: Component<any>, css: string
     attributeChangedCallback(name: string, _old: string | null, value: string | null) {
       this.props[attributes[name]!] = value ?? undefined;
     }
-    connectedCallback() {
+    async connectedCallback() {
+      // A page that builds the element in script sets its attributes right after adding it:
+      // wait for them, so the widget does not first show "bad key" for a missing key.
+      await Promise.resolve();
+      if (!this.isConnected) return;
       // A property the page set before the script arrived (an "upgrade") hides our accessor.
       for (const p of [...Object.values(attributes), ...properties]) {
         if (Object.hasOwn(this, p)) {
