@@ -192,6 +192,35 @@ describe.skipIf(chromiumMissing)("embedded widgets in Chromium", () => {
     }
   }, 180_000);
 
+  it("a widget a page makes in script works, stays as it is when moved, and draws again when added back", async () => {
+    site.setPage(`<!doctype html><html><head><meta charset="utf-8"><script src="${api.url}/widgets/v1/knowledge.js" async></script></head>
+      <body><div id="a"></div><div id="b"></div></body></html>`);
+    const page = await browser.newPage();
+    try {
+      await page.goto(site.origin + "/", WAIT);
+      await page.evaluate(async (key) => {
+        await customElements.whenDefined("frontdesk-knowledge");
+        const el = document.createElement("frontdesk-knowledge");
+        document.querySelector("#a")!.append(el);
+        el.setAttribute("key", key);
+      }, widgetKey.key);
+      const items = page.locator("frontdesk-knowledge .results li");
+      await expect.poll(() => items.count(), WAIT).toBe(3);
+      await page.evaluate(() => document.querySelector("#b")!.append(document.querySelector("frontdesk-knowledge")!));
+      expect(await items.count()).toBe(3);
+      await page.evaluate(async () => {
+        const el = document.querySelector("frontdesk-knowledge")!;
+        el.remove();
+        await new Promise((r) => setTimeout(r, 50));
+        document.body.append(el);
+      });
+      await expect.poll(() => items.count(), WAIT).toBe(3);
+      expect(await page.locator("frontdesk-knowledge section").count()).toBe(1);
+    } finally {
+      await page.close();
+    }
+  }, 120_000);
+
   it("a page on an origin the key does not allow shows the refusal, not 'offline'", async () => {
     const page = await open(elsewhere);
     try {
@@ -199,6 +228,10 @@ describe.skipIf(chromiumMissing)("embedded widgets in Chromium", () => {
         const refused = page.locator(`${tag} [data-state=origin-refused]`);
         await refused.waitFor(WAIT);
         expect(await refused.innerText()).toMatch(/not allowed on this website/);
+        // It names the exact origin the site owner has to allow.
+        expect(await refused.innerText()).toContain(elsewhere.origin);
+        // Nothing to search or page through: no search field, no (disabled) pager.
+        expect(await page.locator(`${tag} input, ${tag} nav, ${tag} button`).count(), tag).toBe(0);
       }
       await page.screenshot({ path: ARTIFACTS + "origin-refused.png", fullPage: true });
     } finally {
@@ -216,6 +249,7 @@ describe.skipIf(chromiumMissing)("embedded widgets in Chromium", () => {
     try {
       await page.goto(site.origin + "/", WAIT);
       await page.locator("#bad [data-state=bad-key]").waitFor(WAIT);
+      expect(await page.locator("#bad input").count()).toBe(0);
       const offline = page.locator("#down [data-state=offline]");
       await offline.waitFor(WAIT);
       expect(await offline.getByRole("button").innerText()).toBe("Try again");
@@ -223,6 +257,11 @@ describe.skipIf(chromiumMissing)("embedded widgets in Chromium", () => {
       expect(await background()).toBe("rgb(255, 255, 255)");
       await page.locator("#down").evaluate((el) => el.setAttribute("theme", "dark"));
       await expect.poll(background, WAIT).toBe("rgb(13, 17, 23)");
+      // Every attribute is also an element property.
+      await page.locator("#down").evaluate((el) => void ((el as HTMLElement & { locale: string }).locale = "es"));
+      await expect.poll(() => offline.getByRole("button").innerText(), WAIT).toBe("Reintentar");
+      await page.locator("#down").evaluate((el) => void ((el as HTMLElement & { theme: string }).theme = "light"));
+      await expect.poll(background, WAIT).toBe("rgb(255, 255, 255)");
       await page.screenshot({ path: ARTIFACTS + "bad-key-and-offline.png", fullPage: true });
     } finally {
       await page.close();

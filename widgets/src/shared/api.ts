@@ -45,3 +45,6 @@ export async function widgetGet<T>(base: string, key: string | undefined, path: 
   if (res.status === 401 || res.status === 403) return { ok: false, state: "bad-key" };
   return { ok: false, state: "failed" };
 }
+
+/** The key or the page's origin was refused: nothing the visitor can do, so the widget shows only that. */
+export const refused = (s: Failure | string): boolean => typeof s === "object" && (s.state === "bad-key" || s.state === "origin-refused");

@@ -1,22 +1,56 @@
 // The widgets' words in English and Spanish; `locale` picks one (anything else is English).
+// Each widget's words are a table of their own, so a script carries only the words it shows.
 
-const en = {
+type Table<T> = { en: T; es: T };
+
+const statusEn = {
+  loading: "Loading…",
+  offline: "Can’t reach the server. Check your connection.",
+  retry: "Try again",
+  badKey: "This widget’s key is not valid. The site owner should check the key attribute.",
+  originRefused: (origin: string) => `This widget is not allowed on this website. The site owner should add ${origin} to the key’s allowed origins.`,
+  rateLimited: (s: number) => `Too many requests right now. Trying again in ${s} s.`,
+  failed: "Something went wrong. Please try again later.",
+  tokenInvalid: "The access token is not valid or has expired; showing calls without caller details.",
+};
+/** The words of Status.svelte, which both widgets show. */
+export type StatusStrings = typeof statusEn;
+const statusEs: StatusStrings = {
+  loading: "Cargando…",
+  offline: "No se puede contactar con el servidor. Revisa tu conexión.",
+  retry: "Reintentar",
+  badKey: "La clave de este widget no es válida. El propietario del sitio debe revisar el atributo key.",
+  originRefused: (origin) => `Este widget no está permitido en este sitio web. El propietario debe añadir ${origin} a los orígenes permitidos de la clave.`,
+  rateLimited: (s) => `Demasiadas solicitudes ahora mismo. Se reintentará en ${s} s.`,
+  failed: "Algo salió mal. Inténtalo más tarde.",
+  tokenInvalid: "El token de acceso no es válido o ha caducado; se muestran las llamadas sin datos del llamante.",
+};
+
+const knowledgeEn = {
   search: "Search our answers",
   searchPlaceholder: "Ask a question…",
   all: "All",
   categories: "Categories",
-  loading: "Loading…",
   results: (n: number) => (n === 1 ? "1 answer" : `${n} answers`),
   noResults: (q: string) => (q ? `No answers for “${q}”.` : "No answers yet."),
   callUs: "Call us",
   stillQuestions: "Still have a question?",
-  offline: "Can’t reach the server. Check your connection.",
-  retry: "Try again",
-  badKey: "This widget’s key is not valid. The site owner should check the key attribute.",
-  originRefused: "This widget is not allowed on this website. The site owner should add this address to the key’s allowed origins.",
-  rateLimited: (s: number) => `Too many requests right now. Trying again in ${s} s.`,
-  failed: "Something went wrong. Please try again later.",
-  tokenInvalid: "The access token is not valid or has expired; showing calls without caller details.",
+};
+export const knowledgeStrings: Table<typeof knowledgeEn> = {
+  en: knowledgeEn,
+  es: {
+    search: "Buscar en nuestras respuestas",
+    searchPlaceholder: "Haz una pregunta…",
+    all: "Todas",
+    categories: "Categorías",
+    results: (n) => (n === 1 ? "1 respuesta" : `${n} respuestas`),
+    noResults: (q) => (q ? `No hay respuestas para «${q}».` : "Aún no hay respuestas."),
+    callUs: "Llámanos",
+    stillQuestions: "¿Sigues con dudas?",
+  },
+};
+
+const callLogEn = {
   calls: "Recent calls",
   noCalls: "No calls yet.",
   time: "Time",
@@ -33,43 +67,29 @@ const en = {
   sentiments: { positive: "Positive", neutral: "Neutral", negative: "Negative" } as Record<string, string>,
   none: "—",
 };
-
-export type Strings = typeof en;
-
-const es: Strings = {
-  search: "Buscar en nuestras respuestas",
-  searchPlaceholder: "Haz una pregunta…",
-  all: "Todas",
-  categories: "Categorías",
-  loading: "Cargando…",
-  results: (n) => (n === 1 ? "1 respuesta" : `${n} respuestas`),
-  noResults: (q) => (q ? `No hay respuestas para «${q}».` : "Aún no hay respuestas."),
-  callUs: "Llámanos",
-  stillQuestions: "¿Sigues con dudas?",
-  offline: "No se puede contactar con el servidor. Revisa tu conexión.",
-  retry: "Reintentar",
-  badKey: "La clave de este widget no es válida. El propietario del sitio debe revisar el atributo key.",
-  originRefused: "Este widget no está permitido en este sitio web. El propietario debe añadir esta dirección a los orígenes permitidos de la clave.",
-  rateLimited: (s) => `Demasiadas solicitudes ahora mismo. Se reintentará en ${s} s.`,
-  failed: "Algo salió mal. Inténtalo más tarde.",
-  tokenInvalid: "El token de acceso no es válido o ha caducado; se muestran las llamadas sin datos del llamante.",
-  calls: "Llamadas recientes",
-  noCalls: "Aún no hay llamadas.",
-  time: "Hora",
-  duration: "Duración",
-  outcome: "Resultado",
-  sentiment: "Sentimiento",
-  caller: "Llamante",
-  summary: "Resumen",
-  newer: "Más recientes",
-  older: "Anteriores",
-  page: (n) => `Página ${n}`,
-  updated: "Actualizado",
-  outcomes: { resolved: "Resuelta", message_taken: "Mensaje tomado", transferred: "Transferida", abandoned: "Abandonada", other: "Otro" },
-  sentiments: { positive: "Positivo", neutral: "Neutral", negative: "Negativo" },
-  none: "—",
+export const callLogStrings: Table<typeof callLogEn> = {
+  en: callLogEn,
+  es: {
+    calls: "Llamadas recientes",
+    noCalls: "Aún no hay llamadas.",
+    time: "Hora",
+    duration: "Duración",
+    outcome: "Resultado",
+    sentiment: "Sentimiento",
+    caller: "Llamante",
+    summary: "Resumen",
+    newer: "Más recientes",
+    older: "Anteriores",
+    page: (n) => `Página ${n}`,
+    updated: "Actualizado",
+    outcomes: { resolved: "Resuelta", message_taken: "Mensaje tomado", transferred: "Transferida", abandoned: "Abandonada", other: "Otro" },
+    sentiments: { positive: "Positivo", neutral: "Neutral", negative: "Negativo" },
+    none: "—",
+  },
 };
 
-export function stringsFor(locale: string | undefined): Strings {
-  return locale?.toLowerCase().startsWith("es") ? es : en;
+/** A widget's words, with the status words, in the page's chosen language. */
+export function stringsFor<T>(locale: string | undefined, table: Table<T>): T & StatusStrings {
+  const es = !!locale?.toLowerCase().startsWith("es");
+  return { ...(es ? statusEs : statusEn), ...table[es ? "es" : "en"] };
 }
