@@ -218,4 +218,16 @@ describe.skipIf(!hasChromium)("a newcomer's journey (Chromium at /usr/bin/chromi
     await noA11yProblems("test-call-ended");
     expect(b.errors).toEqual([]);
   });
+
+  it("a test call when the relay cannot be reached says so, and can be tried again", async () => {
+    const { page } = b;
+    await path.relay.close();
+    await page.reload();
+    await page.getByRole("button", { name: "Start test call" }).click();
+    await expect.poll(() => page.getByRole("alert").textContent().catch(() => ""), { timeout: 15_000 }).toMatch(/voice relay \(127\.0\.0\.1:\d+\) could not be reached/);
+    expect(await page.getByRole("button", { name: "Start test call" }).isEnabled()).toBe(true);
+    await screenshot(page, "journey-test-call-unreachable");
+    // The browser reports the failed socket itself; nothing else may go wrong.
+    expect(b.errors.filter((e) => !/WebSocket connection to '.*' failed/.test(e))).toEqual([]);
+  });
 });

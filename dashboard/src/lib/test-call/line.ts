@@ -141,7 +141,7 @@ export async function openLine(url: string, mic: MediaStream, audio: AudioContex
     source.disconnect();
     capture.disconnect();
     for (const t of mic.getTracks()) t.stop();
-    void audio.close();
+    if (audio.state !== "closed") audio.close().catch(() => {});
     if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.close(1000);
     on.ended(e);
   }
