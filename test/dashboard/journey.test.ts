@@ -36,6 +36,9 @@ let worker: JobWorker | undefined;
 let stripe: StripeStandIn;
 let cache: Cache;
 
+/** Chromium flags: the microphone is allowed without asking and plays `wav` (looped). */
+const fakeMicrophone = (wav: string) => ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", `--use-file-for-fake-audio-capture=${wav}`, "--autoplay-policy=no-user-gesture-required"];
+
 /** The API process's job worker (indexing, analysis), for this business only: test files share the database. */
 async function runJobs(): Promise<void> {
   if (!worker) {
@@ -70,7 +73,7 @@ describe.skipIf(!hasChromium)("a newcomer's journey (Chromium at /usr/bin/chromi
     dash = await startDashboard({ port, apiUrl: api.url });
     b = await openBrowser({
       baseURL: dash.url,
-      extraArgs: ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", `--use-file-for-fake-audio-capture=${fakeCallerWav()}`, "--autoplay-policy=no-user-gesture-required"],
+      extraArgs: fakeMicrophone(fakeCallerWav()),
     });
   }, 300_000);
   afterAll(async () => {
@@ -217,6 +220,33 @@ describe.skipIf(!hasChromium)("a newcomer's journey (Chromium at /usr/bin/chromi
     expect(call).toMatchObject({ direction: "web", endReason: "caller_hangup" });
     await noA11yProblems("test-call-ended");
     expect(b.errors).toEqual([]);
+  });
+
+  it("barge-in: talking over the agent cuts it off where the browser had played it (marks echoed after playback)", async () => {
+    // A caller who talks every two seconds, so the agent is interrupted mid-sentence.
+    const talker = await openBrowser({ baseURL: dash.url, extraArgs: fakeMicrophone(fakeCallerWav({ quietMs: 1500, speechMs: 500, afterMs: 0 })) });
+    try {
+      const { page } = talker;
+      await page.goto("/login");
+      await page.getByLabel("Email").fill(email);
+      await page.getByLabel("Password").fill(PASSWORD);
+      await page.getByRole("button", { name: "Log in" }).click();
+      await page.waitForURL((u) => u.pathname === "/");
+      await page.goto("/agent/test-call");
+      const n = path.model.connections.length + 1;
+      await page.getByRole("button", { name: "Start test call" }).click();
+      const model = await path.model.connection(n);
+      // The model's audio arrives about four times faster than it is spoken: the relay knows
+      // how much was heard only from the marks the page echoes as it plays. Echoed at once, the
+      // cut would be at the end of what was sent; never echoed, at its start.
+      await model.waitFor(() => model.truncations.some((t) => t.audioEndMs > 200 && t.audioEndMs < t.producedMs - 200), 30_000, "a barge-in mid-sentence");
+      for (const t of model.truncations) expect(t.audioEndMs).toBeLessThanOrEqual(t.producedMs);
+      await page.getByRole("button", { name: "Hang up" }).click();
+      await expect.poll(() => page.getByRole("status").first().textContent()).toContain("Call ended");
+      expect(talker.errors).toEqual([]);
+    } finally {
+      await talker.close();
+    }
   });
 
   it("a test call when the relay cannot be reached says so, and can be tried again", async () => {
