@@ -12,7 +12,7 @@ import { gzipSync } from "node:zlib";
 import { loadavg } from "node:os";
 import { DASHBOARD_DIR, ensureDashboardBuilt } from "../scripts/lib/dashboard-build.ts";
 
-const MAIN_PAGES = ["/", "/onboarding", "/calls", "/calls/[id]", "/messages", "/knowledge", "/knowledge/[id]", "/agent", "/developers", "/widgets", "/team", "/settings", "/billing", "/account", "/login", "/signup"];
+const MAIN_PAGES = ["/", "/onboarding", "/calls", "/calls/[id]", "/messages", "/knowledge", "/knowledge/[id]", "/agent", "/agent/test-call", "/developers", "/widgets", "/team", "/settings", "/billing", "/account", "/login", "/signup"];
 const SERVER = join(DASHBOARD_DIR, ".svelte-kit/output/server");
 const CLIENT = join(DASHBOARD_DIR, "build/client");
 

@@ -19,6 +19,7 @@ let b: BrowserSession;
 let biz: TestBusiness;
 let callId: string;
 let docId: string;
+const RINGING_FROM = "+15005550006";
 
 describe.skipIf(!hasChromium)("dashboard pages (Chromium at /usr/bin/chromium)", { timeout: 180_000 }, () => {
   beforeAll(async () => {
@@ -37,6 +38,10 @@ describe.skipIf(!hasChromium)("dashboard pages (Chromium at /usr/bin/chromium)",
     await testDb().user.update({ where: { id: biz.owner.id }, data: { passwordHash: await hashPassword(PASSWORD, 4) } });
     const calls = await seedCalls(biz.business, biz.phone.e164, { count: 12, withTranscript: true, spacingMs: 5 * 3_600_000 });
     callId = calls.find((c) => c.outcome === "message_taken")!.id;
+    // A call still ringing: live, though not yet in progress.
+    await forBusiness(testDb(), biz.business.id).callLog.create({
+      data: { businessId: biz.business.id, callSid: `CA${biz.business.id}ringing`, fromNumber: RINGING_FROM, toNumber: biz.phone.e164, status: "ringing", startedAt: new Date() },
+    });
     docId = (await forBusiness(testDb(), biz.business.id).rAGContent.findFirstOrThrow({ where: { title: "Parking" } })).id;
     b = await openBrowser({ baseURL: dash.url });
     await b.page.goto("/login");
@@ -61,6 +66,7 @@ describe.skipIf(!hasChromium)("dashboard pages (Chromium at /usr/bin/chromium)",
     ["/knowledge/new", "New knowledge document", "Content (Markdown)", "knowledge-new"],
     [`/knowledge/${docId}`, "Parking", "Mill Lane", "knowledge-edit"],
     ["/agent", "Agent", "Greeting", "agent"],
+    ["/agent/test-call", "Talk to your agent", "OPENAI_API_KEY", "test-call"],
     ["/settings", "Settings", biz.phone.e164, "settings"],
     ["/developers", "Developers", "Secret API keys", "developers"],
     ["/widgets", "Widgets", "New publishable key", "widgets"],
@@ -86,6 +92,35 @@ describe.skipIf(!hasChromium)("dashboard pages (Chromium at /usr/bin/chromium)",
     expect(problems).toEqual([]);
     expect(b.errors).toEqual([]);
   }, 240_000);
+
+  it("overview: the live calls are the API's (listLiveCalls), a ringing one included", async () => {
+    await b.page.setViewportSize({ width: 1280, height: 900 });
+    await b.page.goto("/");
+    expect(await b.page.textContent("#live")).toContain(`${RINGING_FROM} — ringing`);
+  });
+
+  it("knowledge: documents are grouped by the API's categories, each with its count", async () => {
+    await b.page.goto("/knowledge");
+    const headings = await b.page.locator("section.category h2").allTextContents();
+    expect(headings.map((h) => h.replace(/\s+/g, " ").trim())).toEqual([
+      expect.stringMatching(/^Practical 2 documents, \d indexed$/),
+      expect.stringMatching(/^Prices 1 document, \d indexed$/),
+    ]);
+  });
+
+  it("billing: without Stripe on this frontdesk no upgrade or portal button is offered", async () => {
+    await b.page.goto("/billing");
+    expect(await b.page.textContent("main")).toContain("its operator has not set up billing");
+    expect(await b.page.getByRole("button", { name: /Switch to|Manage billing/ }).count()).toBe(0);
+  });
+
+  it("test call: without the voice AI the button is disabled and says why", async () => {
+    await b.page.goto("/agent");
+    await b.page.getByRole("link", { name: "Talk to your agent" }).click();
+    await b.page.waitForURL(/\/agent\/test-call$/);
+    expect(await b.page.getByRole("button", { name: "Start test call" }).isDisabled()).toBe(true);
+    expect(await b.page.textContent("#why")).toContain("OPENAI_API_KEY");
+  });
 
   it("the API's validation error shows next to the field it concerns", async () => {
     await b.page.setViewportSize({ width: 1280, height: 900 });

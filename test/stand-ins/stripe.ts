@@ -92,6 +92,15 @@ export async function startStripeStandIn(opts: { secretKey?: string; webhookSecr
       return status;
     };
     if (stand.outage === "down") return (error(res, 503, "api_error", "Stripe is unavailable (stand-in outage)"), 503);
+    // The pages Stripe hosts for the customer (Checkout, the Customer Portal): a browser opens
+    // them without an API key.
+    const hosted = req.method === "GET" ? /^\/(pay|portal)\/([\w-]+)$/.exec(path) : null;
+    if (hosted) {
+      const known = hosted[1] === "portal" || checkoutSessions.has(hosted[2]!);
+      const title = hosted[1] === "pay" ? "Stripe Checkout" : "Stripe Customer Portal";
+      res.writeHead(known ? 200 : 404, { "content-type": "text/html" }).end(`<!doctype html><html lang="en"><link rel="icon" href="data:,"><title>${title}</title><h1>${title}</h1><p>${hosted[2]}</p></html>`);
+      return known ? 200 : 404;
+    }
     if (req.headers.authorization !== `Bearer ${secretKey}`) return (error(res, 401, "invalid_request_error", "Invalid API Key provided"), 401);
 
     if (req.method === "POST" && path === "/v1/customers") {

@@ -21,7 +21,7 @@ export const load: PageServerLoad = async (event) => {
     stats(weekStart(today)),
     stats(daysBefore(today, range - 1)),
     get<Schemas["Usage"]>(event, "/v1/usage"),
-    get<Schemas["CallList"]>(event, "/v1/calls?status=in_progress&limit=20"),
+    get<Schemas["LiveCallList"]>(event, "/v1/calls/live"),
     get<Schemas["CallList"]>(event, "/v1/calls?limit=8"),
   ]);
   return { business, range, ranges: RANGES, today: todayStats, week, ranged, usage, live: live.data, latest: latest.data };

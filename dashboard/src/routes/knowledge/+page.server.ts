@@ -6,17 +6,16 @@ import { refused, saved } from "$lib/server/forms";
 import type { Schemas } from "$lib/types";
 
 export const load: PageServerLoad = async (event) => {
-  const [list, status, gaps] = await Promise.all([
+  const [list, categories, status, gaps] = await Promise.all([
     get<Schemas["KnowledgeList"]>(event, "/v1/knowledge?limit=100"),
+    get<Schemas["KnowledgeCategoryList"]>(event, "/v1/knowledge/categories"),
     get<Schemas["KnowledgeIndexStatus"]>(event, "/v1/knowledge/status"),
     get<Schemas["KnowledgeGapList"]>(event, "/v1/knowledge/gaps?sort=frequent&limit=20"),
   ]);
-  const byCategory = new Map<string, Schemas["KnowledgeItem"][]>();
-  for (const item of list.data) {
-    const c = item.category ?? "Uncategorised";
-    byCategory.set(c, [...(byCategory.get(c) ?? []), item]);
-  }
-  return { categories: [...byCategory.entries()].sort(([a], [b]) => a.localeCompare(b)), status, more: list.has_more, gaps: gaps.data };
+  // The API's categories (sorted, uncategorised last) with their counts; under each, its
+  // documents among the newest 100.
+  const groups = categories.data.map((c) => ({ ...c, items: list.data.filter((item) => (item.category ?? null) === c.category) }));
+  return { groups, status, more: list.has_more, gaps: gaps.data };
 };
 
 const FORMATS: Record<string, "json" | "markdown" | "csv"> = { json: "json", md: "markdown", markdown: "markdown", csv: "csv", txt: "markdown" };

@@ -6,19 +6,19 @@ import { api, get } from "$lib/server/api";
 import { currentMembership, pickBusiness } from "$lib/server/business";
 import { formValues, refused, saved } from "$lib/server/forms";
 import { hoursFromForm } from "$lib/hours";
-import { TIME_ZONES } from "$lib/server/timezones";
+import { timeZoneChoices } from "$lib/server/timezones";
 import type { Schemas } from "$lib/types";
 
 export const load: PageServerLoad = async (event) => {
   const m = currentMembership(event);
-  if (!m || event.url.searchParams.has("new")) return { business: null, timeZones: TIME_ZONES };
+  if (!m || event.url.searchParams.has("new")) return { business: null, timeZones: timeZoneChoices() };
   const [business, numbers, capabilities, agent] = await Promise.all([
     get<Schemas["Business"]>(event, `/v1/businesses/${m.businessId}`),
     get<Schemas["PhoneNumberList"]>(event, "/v1/phone-numbers"),
     get<Schemas["Capabilities"]>(event, "/v1/capabilities"),
     get<Schemas["AgentConfig"]>(event, "/v1/agent-config"),
   ]);
-  return { business, numbers: numbers.data, capabilities, knowledge: capabilities.knowledge, agent, timeZones: TIME_ZONES };
+  return { business, numbers: numbers.data, capabilities, knowledge: capabilities.knowledge, agent, timeZones: timeZoneChoices(business.timezone) };
 };
 
 function businessId(event: RequestEvent): string {

@@ -5,7 +5,7 @@ import { api, get } from "$lib/server/api";
 import { currentMembership } from "$lib/server/business";
 import { formValues, refused, saved } from "$lib/server/forms";
 import { hoursFromForm } from "$lib/hours";
-import { TIME_ZONES } from "$lib/server/timezones";
+import { timeZoneChoices } from "$lib/server/timezones";
 import { BUSINESS_COOKIE } from "$lib/server/upstream";
 import type { Schemas } from "$lib/types";
 
@@ -15,7 +15,7 @@ export const load: PageServerLoad = async (event) => {
     get<Schemas["Business"]>(event, `/v1/businesses/${m.businessId}`),
     get<Schemas["PhoneNumberList"]>(event, "/v1/phone-numbers?limit=100"),
   ]);
-  return { business, numbers: numbers.data, role: m.role, timeZones: TIME_ZONES };
+  return { business, numbers: numbers.data, role: m.role, timeZones: timeZoneChoices(business.timezone) };
 };
 
 const orNull = (s: string | undefined) => (s && s.trim() ? s.trim() : null);
