@@ -95,6 +95,8 @@ export interface TwilioRestStandIn {
   recordings: Map<string, StandInRecording>;
   /** Ends a recording as Twilio does when its call ends: completed, with a duration and audio. */
   completeRecording(sid: string, durationSec: number, audio?: Buffer): StandInRecording;
+  /** A finished recording of a call made earlier (seed data for tests that only read it). */
+  addRecording(callSid: string, durationSec?: number): StandInRecording;
   /** Gives the account a number (E.164), its webhooks unset. */
   addNumber(phoneNumber: string): StandInNumber;
   /** Registers a live call (in progress unless told otherwise). */
@@ -489,6 +491,12 @@ export async function startTwilioRestStandIn(opts: TwilioRestStandInOptions = {}
       rec.status = "completed";
       rec.durationSec = durationSec;
       rec.audio = audio ?? fakeMp3(sid);
+      return rec;
+    },
+    addRecording(callSid, durationSec = 30) {
+      const sid = "RE" + randomBytes(16).toString("hex");
+      const rec: StandInRecording = { sid, callSid, status: "completed", durationSec, statusCallback: undefined, statusCallbackEvents: [], channels: "dual", audio: fakeMp3(sid) };
+      recordings.set(sid, rec);
       return rec;
     },
     addNumber,
