@@ -29,7 +29,7 @@ const en = {
   older: "Older",
   page: (n: number) => `Page ${n}`,
   updated: "Updated",
-  outcomes: { resolved: "Resolved", message_taken: "Message taken", transferred: "Transferred", abandoned: "Abandoned", other: "Other" } as Record<string, string>,
+  outcomes: { resolved: "Resolved", message_taken: "Message taken", transferred: "Transferred", abandoned: "Abandoned", voicemail: "Voicemail left", other: "Other" } as Record<string, string>,
   sentiments: { positive: "Positive", neutral: "Neutral", negative: "Negative" } as Record<string, string>,
   none: "—",
 };
@@ -65,7 +65,7 @@ const es: Strings = {
   older: "Anteriores",
   page: (n) => `Página ${n}`,
   updated: "Actualizado",
-  outcomes: { resolved: "Resuelta", message_taken: "Mensaje tomado", transferred: "Transferida", abandoned: "Abandonada", other: "Otro" },
+  outcomes: { resolved: "Resuelta", message_taken: "Mensaje tomado", transferred: "Transferida", abandoned: "Abandonada", voicemail: "Buzón de voz", other: "Otro" },
   sentiments: { positive: "Positivo", neutral: "Neutral", negative: "Negativo" },
   none: "—",
 };
