@@ -20,6 +20,7 @@ import { createStripe, type Stripe } from "@frontdesk/core/billing/stripe-client
 import { applyStripeEvent } from "@frontdesk/core/billing/apply-stripe-event";
 import { stripeWebhook } from "./routes/stripe-webhook.ts";
 import { createTwilioDialer } from "@frontdesk/core/telephony/twilio-dial";
+import { createTwilioRecordings } from "@frontdesk/core/telephony/twilio-recordings";
 import { loadSpec, matchOperation, type LoadedSpec } from "./spec/spec.ts";
 import { requestId } from "./http/request-id.ts";
 import { cors } from "./http/cors.ts";
@@ -118,6 +119,7 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
         stripe: stripe && config.stripe ? { stripe, config: config.stripe, returnUrl: `${config.dashboardUrl}/billing` } : undefined,
       },
       twilioDialer: createTwilioDialer(config),
+      twilioRecordings: createTwilioRecordings(config),
     },
     user: {
       config,

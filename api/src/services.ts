@@ -14,6 +14,7 @@ import type { TwilioNumbers } from "@frontdesk/core/telephony/twilio-numbers";
 import type { BillingDeps } from "@frontdesk/core/billing/start-checkout";
 import type { BillingPolicy } from "@frontdesk/core/billing/effective-plan";
 import type { TwilioDialer } from "@frontdesk/core/telephony/twilio-dial";
+import type { TwilioRecordings } from "@frontdesk/core/telephony/twilio-recordings";
 import type { LoginThrottle } from "@frontdesk/core/auth/login-throttle";
 import type { KnowledgeDocInput, KnowledgeService } from "@frontdesk/core/knowledge/knowledge-service";
 import type { KnowledgeAnswer, KnowledgeHit, KnowledgeQuery } from "@frontdesk/core/knowledge/knowledge-search";
@@ -75,6 +76,8 @@ export interface TenantServices extends CommonServices {
   billing: { policy: BillingPolicy; stripe: BillingDeps | undefined };
   /** Places outbound calls through Twilio's REST API (when configured). */
   twilioDialer: TwilioDialer;
+  /** Reads and deletes call recordings at Twilio (when configured). */
+  twilioRecordings: TwilioRecordings;
 }
 
 /** The acts of a signed-in (or signing-up) user on their own account. */

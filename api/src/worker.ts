@@ -11,6 +11,7 @@ import { resolveKnowledgeDeps } from "@frontdesk/core/knowledge/knowledge-deps";
 import { deliverOnce, webhookJobHandlers, WEBHOOK_DELIVER_JOB } from "@frontdesk/core/webhooks/webhook-jobs";
 import { SpanStatusCode, trace } from "@opentelemetry/api";
 import { scheduleRetention } from "@frontdesk/core/jobs/retention";
+import { createTwilioRecordings } from "@frontdesk/core/telephony/twilio-recordings";
 import type { JobMetrics } from "@frontdesk/core/observability/job-metrics";
 import { analysisJobHandlers } from "@frontdesk/core/calls/analysis/analyse-call-job";
 import { gracePeriodJobHandlers } from "@frontdesk/core/billing/billing-jobs";
@@ -83,6 +84,7 @@ export function startRetention(deps: Pick<WorkerDeps, "config" | "db" | "cache" 
     store,
     logger: deps.logger.child({ component: "retention" }),
     policy: { deletedBusinessGraceMs: deps.config.deletedBusinessGraceMs },
+    recordings: createTwilioRecordings(deps.config),
   });
 }
 

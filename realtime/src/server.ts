@@ -26,7 +26,11 @@ import { isSignedByTwilio, streamUrl } from "./http/twilio-signature.ts";
 import { AGENT_TOOL_REGISTRY } from "./tools/index.ts";
 import type { AgentTool } from "./tools/tool.ts";
 import { createTwilioCalls } from "@frontdesk/core/telephony/twilio-calls";
-import { STATUS_CALLBACK_PATH, VOICE_WEBHOOK_PATH } from "@frontdesk/core/telephony/webhook-urls";
+import { AMD_CALLBACK_PATH, RECORDING_STATUS_PATH, STATUS_CALLBACK_PATH, VOICE_WEBHOOK_PATH, twilioWebhookUrls } from "@frontdesk/core/telephony/webhook-urls";
+import { createTwilioRecordings } from "@frontdesk/core/telephony/twilio-recordings";
+import { createCallControl } from "./admission/call-control.ts";
+import { answeringMachineCallback } from "./http/answering-machine-callback.ts";
+import { recordingStatusCallback } from "./http/recording-status.ts";
 import { prepareModel } from "./model/prepare.ts";
 import { runCall, type CallHooks, type CallTimings } from "./session/run-call.ts";
 
@@ -61,7 +65,9 @@ export function createRealtimeServer(deps: RealtimeServerDeps): RealtimeServer {
   const liveCalls = new LiveCalls(config.limits.maxCallsPerInstance, cache);
   const metrics = createRelayMetrics(() => liveCalls.liveCount);
   const rest = createTwilioCalls(config);
+  const recordings = createTwilioRecordings(config);
   const exits = createStreamExits(cache);
+  const control = createCallControl({ cache, liveCalls, logger });
   let draining = false;
 
   const callDeps = { config, db, cache, logger, knowledge: deps.knowledge, liveCalls, tools, metrics, hooks, timings: deps.timings };
@@ -84,6 +90,8 @@ export function createRealtimeServer(deps: RealtimeServerDeps): RealtimeServer {
   );
   app.post(STATUS_CALLBACK_PATH, form, statusCallback({ config, db, cache, liveCalls, logger }));
   app.post("/twilio/stream-ended", form, streamEnded({ config, exits, logger }));
+  app.post(AMD_CALLBACK_PATH, form, answeringMachineCallback({ config, db, control, rest, logger }));
+  app.post(RECORDING_STATUS_PATH, form, recordingStatusCallback({ config, db, logger }));
   // For `npm run call`: a simulated caller's view of the transcript (never in production).
   if (config.env !== "production") app.get("/simulator/calls/:callSid/events", callTranscriptFeed({ config, db, cache }));
   app.use(healthRoutes({ db, cache, registry: metrics.registry, draining: () => draining, metricsToken: config.metricsToken }));
@@ -118,7 +126,10 @@ export function createRealtimeServer(deps: RealtimeServerDeps): RealtimeServer {
         return refuseUpgrade(socket, 403, "Forbidden");
       }
       return wss.handleUpgrade(req, socket, head, (ws) => {
-        void acceptTwilioStream(ws, { appSecret: config.appSecret, db, liveCalls, logger, metrics, rest, exits, runCall: run });
+        void acceptTwilioStream(ws, {
+          appSecret: config.appSecret, db, liveCalls, logger, metrics, rest, exits, runCall: run,
+          recordings: { client: recordings, statusCallback: twilioWebhookUrls(config).recordingStatusUrl },
+        });
       });
     }
     if (path === "/browser/stream") {
@@ -168,6 +179,7 @@ export function createRealtimeServer(deps: RealtimeServerDeps): RealtimeServer {
     async close() {
       draining = true;
       await liveCalls.endAll("shutdown");
+      await control.close();
       for (const ws of wss.clients) ws.terminate();
       wss.close();
       server.closeAllConnections();

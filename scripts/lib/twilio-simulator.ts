@@ -135,6 +135,21 @@ export class TwilioSimulator {
     return this.post("/twilio/status", params, opts);
   }
 
+  /**
+   * Posts one of Twilio's callbacks to the absolute URL it was given (under PUBLIC_BASE_URL),
+   * signed over that URL as Twilio signs it: the answering-machine verdict (AsyncAmdStatusCallback)
+   * or a recording's status (RecordingStatusCallback).
+   */
+  async postCallback(url: string, params: Record<string, string>, opts: { forge?: boolean; signature?: string | null } = {}) {
+    if (!url.startsWith(this.opts.publicBaseUrl)) throw new Error(`${url} is not under ${this.opts.publicBaseUrl}`);
+    return this.post(url.slice(this.opts.publicBaseUrl.length), { AccountSid: this.accountSid, ApiVersion: "2010-04-01", ...params }, opts);
+  }
+
+  /** Twilio's asynchronous answering-machine verdict on an outbound call. */
+  postAnsweredBy(url: string, o: { callSid: string; answeredBy: string; detectionMs?: number }, opts: { forge?: boolean; signature?: string | null } = {}) {
+    return this.postCallback(url, { CallSid: o.callSid, AnsweredBy: o.answeredBy, MachineDetectionDuration: String(o.detectionMs ?? 4200) }, opts);
+  }
+
   /** Dials: voice webhook, then (if the TwiML connects a stream) the media stream. */
   async call(o: CallOptions): Promise<PhoneCall> {
     const callSid = o.callSid ?? sid("CA");

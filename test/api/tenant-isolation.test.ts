@@ -14,7 +14,8 @@ import { acceptedSchemes, loadSpec, type SpecOperation } from "../../api/src/spe
 import { addMember, call, createSecretKey, createWidgetKey, sessionFor, startApi, type Api, type Credentials } from "./support/api-harness.ts";
 import { seedCalls } from "./support/call-data.ts";
 import { createTestBusiness, type TestBusiness } from "../support/fixtures.ts";
-import { testDb } from "../support/services.ts";
+import { testConfig, testDb } from "../support/services.ts";
+import { startTwilioRestStandIn, type TwilioRestStandIn } from "../stand-ins/twilio-rest.ts";
 
 const spec = loadSpec();
 const db = testDb();
@@ -34,6 +35,8 @@ interface Seeded {
 }
 
 let api: Api;
+/** Twilio's REST API, where each business's recording is kept (getCallRecording streams it from here). */
+let twilioRest: TwilioRestStandIn;
 let A: Seeded;
 let B: Seeded;
 
@@ -59,6 +62,9 @@ async function seedBusiness(name: string, offsetMs: number): Promise<Seeded> {
     data: { businessId: t.business.id, endpointId: endpoint.id, eventId: `evt_${marker}`, eventType: "call.ended", payload: { marker }, status: "succeeded", attempts: 1 },
   });
   const message = await scoped.callMessage.findFirstOrThrow();
+  const recordedCall = await scoped.callLog.findFirstOrThrow({ where: { id: message.callId } });
+  const recording = twilioRest.addRecording(recordedCall.callSid);
+  await scoped.callLog.update({ where: { id: recordedCall.id }, data: { recordingSid: recording.sid, recordingStatus: "completed", recordingDurationSec: 30 } });
   // A call still going on, for the live list.
   const liveStart = new Date(Date.now() - offsetMs - 60_000);
   calls.push(
@@ -86,7 +92,7 @@ async function seedBusiness(name: string, offsetMs: number): Promise<Seeded> {
     webhookEndpointId: endpoint.id,
     gapId: gap.id,
   };
-  const secrets = new Set([viewer.id, viewer.email]);
+  const secrets = new Set([viewer.id, viewer.email, recording.sid]);
   return { marker, t, calls, documents: docs.length, owner: await sessionFor(api, t.owner), widgetKey: widget.key, ids, secrets };
 }
 
@@ -100,7 +106,8 @@ async function everyIdOf(s: Seeded): Promise<Set<string>> {
 }
 
 beforeAll(async () => {
-  api = await startApi();
+  twilioRest = await startTwilioRestStandIn();
+  api = await startApi({ config: testConfig({ TWILIO_ACCOUNT_SID: twilioRest.accountSid, TWILIO_AUTH_TOKEN: twilioRest.authToken, TWILIO_API_BASE_URL: twilioRest.url }) });
   A = await seedBusiness("Ambra", 0);
   B = await seedBusiness("Borea", 1_800_000);
   A.secrets = await everyIdOf(A);
@@ -108,6 +115,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await api.close();
+  await twilioRest?.close();
 });
 
 const reads = spec.operations.filter((op) => op.method === "get" && acceptedSchemes(op).size > 0);

@@ -1,15 +1,18 @@
 // Outbound calls end to end: POST /v1/calls on the API asks Twilio's REST API (the stand-in,
 // through the real SDK) to dial; the person answers (the simulator requests the webhook URL
 // the call was created with); the agent greets them by name and talks with the call's brief;
-// the transcript is kept on an `outbound` call. And the refusals: a country the business does
-// not call, a do-not-call number, a call of another business to call back.
+// the transcript is kept on an `outbound` call. Twilio's asynchronous answering-machine
+// detection then says who answered: a person (the agent talks on) or a machine whose greeting
+// has ended (the agent leaves the voicemail message and hangs up: outcome voicemail). And the
+// refusals: a country the business does not call, a do-not-call number, a call of another
+// business to call back.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, createSecretKey, startApi, type Api } from "../api/support/api-harness.ts";
 import { createTestBusiness, uniquePhoneNumber, type TestBusiness } from "../support/fixtures.ts";
 import { testConfig } from "../support/services.ts";
 import type { StandInCall } from "../stand-ins/twilio-rest.ts";
 import { PUBLIC_BASE_URL, startCallPath, type CallPath } from "./harness.ts";
-import { greetingHeard, transcriptWith } from "./call-steps.ts";
+import { endedCall, greetingHeard, transcriptWith } from "./call-steps.ts";
 
 const ANSWER = "Great, we'll see you tomorrow at 3 pm then. Goodbye!";
 
@@ -53,6 +56,8 @@ describe("POST /v1/calls", () => {
     expect(create.authorized).toBe(true);
     expect(create.params).toMatchObject({ From: biz.phone.e164, To: to, Method: "POST", StatusCallback: `${PUBLIC_BASE_URL}/twilio/status` });
     expect(create.params.Url).toBe(`${PUBLIC_BASE_URL}/twilio/voice?callId=${r.body.id}`);
+    // Asynchronous detection that waits for a machine's greeting to end: the agent is connected at once.
+    expect(create.params).toMatchObject({ MachineDetection: "DetectMessageEnd", AsyncAmd: "true", AsyncAmdStatusCallback: `${PUBLIC_BASE_URL}/twilio/amd`, AsyncAmdStatusCallbackMethod: "POST" });
 
     // The person picks up: Twilio asks the call's webhook what to do, and the stream opens.
     const n = path.model.connections.length + 1;
@@ -65,6 +70,9 @@ describe("POST /v1/calls", () => {
     expect(session!.session.instructions).toContain("name: Jordan; appointmentTime: tomorrow at 3 pm");
     expect(session!.session.instructions).toContain("Ask them to confirm or move it.");
     expect(JSON.stringify(model.receivedOfType("response.create")[0])).toContain("Hello Jordan, this is Bright Smile Dental calling.");
+    // Twilio's verdict: a person. The agent talks on.
+    const verdict = await path.twilio.postAnsweredBy(twilioCall.asyncAmdStatusCallback!, { callSid: twilioCall.sid, answeredBy: "human" });
+    expect(verdict.status).toBe(204);
     phone.say(900, 800);
 
     const segments = await transcriptWith(path.db, twilioCall.sid, (s) => s.role === "agent" && s.text === ANSWER, 10_000);
@@ -73,8 +81,72 @@ describe("POST /v1/calls", () => {
     const row = await path.db.callLog.findUniqueOrThrow({ where: { callSid: twilioCall.sid } });
     expect(row).toMatchObject({ id: r.body.id, businessId: biz.business.id, direction: "outbound", fromNumber: biz.phone.e164, toNumber: to, purpose: "confirm tomorrow's cleaning appointment" });
     expect(row.answeredAt).not.toBeNull();
+    expect(row.answeredBy).toBe("human");
+    expect(row.outcome).toBeNull();
+    expect(path.rest!.requests.some((q) => q.callSid === twilioCall.sid && q.params.Status === "completed")).toBe(false);
     phone.close();
   }, 30_000);
+
+  it("an answering machine: once its greeting ends the agent leaves the voicemail message, hangs up, and the call's outcome is voicemail", async () => {
+    const vm = await createTestBusiness(path.db, {
+      name: "Harbor Vets",
+      agent: { outboundCallingCodes: ["1"], voicemailMessage: "Hi {name}, this is {business} about {pet}'s check-up. Please call us back. Goodbye." },
+    });
+    const vmKey = (await createSecretKey(vm.business, ["calls:write", "calls:read"])).key;
+    path.model.setScenario({ callerTurns: [], reply: () => ({ say: "Sorry, could you repeat that?" }) });
+    const to = uniquePhoneNumber();
+    const created = nextCreated();
+    const r = await call(api, "POST", "/v1/calls", { key: vmKey, body: { to, purpose: "check-up reminder", variables: { name: "Sam", pet: "Rex" } } });
+    expect(r.status, r.text).toBe(201);
+    const twilioCall = await created;
+    const n = path.model.connections.length + 1;
+    const phone = await path.twilio.call({ callSid: twilioCall.sid, from: vm.phone.e164, to, outbound: { url: twilioCall.url! }, speed: 4 });
+    const model = await path.model.connection(n);
+    await greetingHeard(phone, model);
+    // The machine's greeting plays, then the beep: Twilio's verdict comes.
+    phone.say(1500, 600);
+    const verdict = await path.twilio.postAnsweredBy(twilioCall.asyncAmdStatusCallback!, { callSid: twilioCall.sid, answeredBy: "machine_end_beep" });
+    expect(verdict.status).toBe(204);
+
+    const voicemail = "Hi Sam, this is Harbor Vets about Rex's check-up. Please call us back. Goodbye.";
+    const hangUp = await path.rest!.waitForRequest((q) => q.callSid === twilioCall.sid && q.params.Status === "completed", 15_000);
+    expect(hangUp.status).toBe(200);
+    const ended = await endedCall(path.db, twilioCall.sid);
+    expect(ended.endReason).toBe("voicemail");
+    const spoken = ended.segments.filter((s) => s.role === "agent").map((s) => s.text);
+    expect(spoken.at(-1)).toBe(voicemail);
+    // Hung up only once the whole message had played into the mailbox.
+    expect(phone.restUpdates.at(-1)?.queuedBytes).toBe(0);
+
+    const shown = await call(api, "GET", `/v1/calls/${r.body.id}`, { key: vmKey });
+    expect(shown.body).toMatchObject({ outcome: "voicemail", answeredBy: "machine_end_beep", endReason: "voicemail", direction: "outbound" });
+    const listed = await call(api, "GET", "/v1/calls?outcome=voicemail", { key: vmKey });
+    expect(listed.status).toBe(200);
+    expect(listed.body.data.map((c: { id: string }) => c.id)).toEqual([r.body.id]);
+    phone.close();
+  }, 40_000);
+
+  it("a fax is hung up on; an unsigned or forged verdict is refused with 403 and changes nothing", async () => {
+    const to = uniquePhoneNumber();
+    const created = nextCreated();
+    const r = await call(api, "POST", "/v1/calls", { key, body: { to } });
+    expect(r.status, r.text).toBe(201);
+    const twilioCall = await created;
+    const amdUrl = twilioCall.asyncAmdStatusCallback!;
+    const forged = await path.twilio.postAnsweredBy(amdUrl, { callSid: twilioCall.sid, answeredBy: "machine_end_beep" }, { forge: true });
+    expect(forged.status).toBe(403);
+    const unsigned = await path.twilio.postAnsweredBy(amdUrl, { callSid: twilioCall.sid, answeredBy: "machine_end_beep" }, { signature: null });
+    expect(unsigned.status).toBe(403);
+    const nonsense = await path.twilio.postAnsweredBy(amdUrl, { callSid: twilioCall.sid, answeredBy: "a robot" });
+    expect(nonsense.status).toBe(400);
+    const before = await path.db.callLog.findUniqueOrThrow({ where: { id: r.body.id } });
+    expect(before).toMatchObject({ answeredBy: null, outcome: null });
+
+    const fax = await path.twilio.postAnsweredBy(amdUrl, { callSid: twilioCall.sid, answeredBy: "fax" });
+    expect(fax.status).toBe(204);
+    await path.rest!.waitForRequest((q) => q.callSid === twilioCall.sid && q.params.Status === "completed");
+    expect((await path.db.callLog.findUniqueOrThrow({ where: { id: r.body.id } })).answeredBy).toBe("fax");
+  });
 
   it("an Idempotency-Key replays the first answer and dials once", async () => {
     const to = uniquePhoneNumber();

@@ -1,5 +1,8 @@
 // A local server standing in for the part of Twilio's REST API we call: placing an outbound
-// call (`POST .../Calls.json` with From, To, Url, StatusCallback), fetching and updating a
+// call (`POST .../Calls.json` with From, To, Url, StatusCallback and the answering-machine
+// detection parameters MachineDetection, AsyncAmd, AsyncAmdStatusCallback), recording a live
+// call (`POST .../Calls/{CallSid}/Recordings.json`), reading a recording's audio (`GET
+// .../Recordings/{RE…}.mp3`) and deleting it (`DELETE .../Recordings/{RE…}.json`), fetching and updating a
 // live call (`POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}.json` with `Status=completed`
 // or `Twiml=...`), and finding and updating the account's numbers (`GET .../IncomingPhoneNumbers.json
 // ?PhoneNumber=`, `POST .../IncomingPhoneNumbers/{PN…}.json` with VoiceUrl, StatusCallback…). It checks HTTP basic auth like Twilio, answers with Twilio's call resource and
@@ -40,6 +43,25 @@ export interface StandInCall {
   /** An outbound call's voice webhook and status callback, as created. */
   url?: string;
   statusCallback?: string;
+  /** An outbound call's answering-machine detection, as created. */
+  machineDetection?: string;
+  asyncAmd?: string;
+  asyncAmdStatusCallback?: string;
+}
+
+export type StandInRecordingStatus = "in-progress" | "completed" | "absent" | "failed" | "deleted";
+
+/** A recording the stand-in made of a call, with the audio it serves for it. */
+export interface StandInRecording {
+  sid: string;
+  callSid: string;
+  status: StandInRecordingStatus;
+  durationSec: number | null;
+  statusCallback: string | undefined;
+  statusCallbackEvents: string[];
+  channels: string;
+  /** What `GET .../Recordings/{sid}.mp3` answers with. */
+  audio: Buffer;
 }
 
 /** A number the stand-in account owns, with the webhooks Twilio would call for it. */
@@ -69,6 +91,12 @@ export interface TwilioRestStandIn {
   calls: Map<string, StandInCall>;
   /** The account's numbers, by SID. */
   numbers: Map<string, StandInNumber>;
+  /** Recordings made through the API (deleted ones stay, with status `deleted`), by SID. */
+  recordings: Map<string, StandInRecording>;
+  /** Ends a recording as Twilio does when its call ends: completed, with a duration and audio. */
+  completeRecording(sid: string, durationSec: number, audio?: Buffer): StandInRecording;
+  /** A finished recording of a call made earlier (seed data for tests that only read it). */
+  addRecording(callSid: string, durationSec?: number): StandInRecording;
   /** Gives the account a number (E.164), its webhooks unset. */
   addNumber(phoneNumber: string): StandInNumber;
   /** Registers a live call (in progress unless told otherwise). */
@@ -100,6 +128,12 @@ const CALL_PATH = /^\/2010-04-01\/Accounts\/([^/]+)\/Calls\/([^/]+)\.json$/;
 const NUMBERS_PATH = /^\/2010-04-01\/Accounts\/([^/]+)\/IncomingPhoneNumbers\.json$/;
 const NUMBER_PATH = /^\/2010-04-01\/Accounts\/([^/]+)\/IncomingPhoneNumbers\/([^/]+)\.json$/;
 const CALL_SID = /^CA[0-9a-f]{32}$/;
+const CALL_RECORDINGS_PATH = /^\/2010-04-01\/Accounts\/([^/]+)\/Calls\/([^/]+)\/Recordings\.json$/;
+const RECORDING_PATH = /^\/2010-04-01\/Accounts\/([^/]+)\/Recordings\/(RE[0-9a-f]{32})\.(json|mp3|wav)$/;
+/** A few bytes that start like an MP3 file (an ID3 tag), then a marker naming the recording. */
+export function fakeMp3(label: string): Buffer {
+  return Buffer.concat([Buffer.from("ID3\x04\x00\x00\x00\x00\x00\x00", "latin1"), Buffer.from(`recording ${label}`), Buffer.alloc(2048, 0xff)]);
+}
 /** Twilio's documented cap on the Twiml parameter. */
 const MAX_TWIML_CHARS = 4000;
 
@@ -114,6 +148,63 @@ export async function startTwilioRestStandIn(opts: TwilioRestStandInOptions = {}
   const requests: TwilioRestRequest[] = [];
   const calls = new Map<string, StandInCall>();
   const numbers = new Map<string, StandInNumber>();
+  const recordings = new Map<string, StandInRecording>();
+
+  function recordingResource(r: StandInRecording) {
+    const now = new Date().toUTCString().replace("GMT", "+0000");
+    return {
+      sid: r.sid,
+      account_sid: accountSid,
+      api_version: "2010-04-01",
+      call_sid: r.callSid,
+      conference_sid: null,
+      date_created: now,
+      date_updated: now,
+      start_time: now,
+      duration: r.durationSec === null ? "-1" : String(r.durationSec),
+      price: null,
+      price_unit: "USD",
+      status: r.status,
+      channels: r.channels === "dual" ? 2 : 1,
+      source: "StartCallRecordingAPI",
+      error_code: null,
+      track: "both",
+      encryption_details: null,
+      uri: `/2010-04-01/Accounts/${accountSid}/Recordings/${r.sid}.json`,
+    };
+  }
+
+  /** Recordings: create on a live call, read its audio, delete it. */
+  function answerRecordings(method: string, path: string, params: Record<string, string>): { status: number; body: unknown; audio?: Buffer } | undefined {
+    const create = CALL_RECORDINGS_PATH.exec(path);
+    if (create && create[1] === accountSid && method === "POST") {
+      let call = calls.get(create[2]!);
+      if (!call && acceptUnknownCalls && CALL_SID.test(create[2]!)) call = addCall(create[2]!);
+      if (!call) return { status: 404, body: errorBody(404, 20404, `The requested resource ${path} was not found`) };
+      if (call.status !== "in-progress") return { status: 400, body: errorBody(400, 21220, "Call is not in-progress. Cannot create a recording.") };
+      const rec: StandInRecording = {
+        sid: "RE" + randomBytes(16).toString("hex"), callSid: call.sid, status: "in-progress", durationSec: null,
+        statusCallback: params.RecordingStatusCallback, statusCallbackEvents: (params.RecordingStatusCallbackEvent ?? "completed").split(/[ ,]+/).filter(Boolean),
+        channels: params.RecordingChannels ?? "mono", audio: Buffer.alloc(0),
+      };
+      recordings.set(rec.sid, rec);
+      return { status: 201, body: recordingResource(rec) };
+    }
+    const one = RECORDING_PATH.exec(path);
+    if (!one || one[1] !== accountSid) return undefined;
+    const rec = recordings.get(one[2]!);
+    if (!rec || rec.status === "deleted") return { status: 404, body: errorBody(404, 20404, `The requested resource ${path} was not found`) };
+    if (method === "DELETE" && one[3] === "json") {
+      rec.status = "deleted";
+      return { status: 204, body: undefined };
+    }
+    if (method === "GET" && one[3] === "json") return { status: 200, body: recordingResource(rec) };
+    if (method === "GET") {
+      if (rec.status !== "completed") return { status: 404, body: errorBody(404, 20404, "The recording is not available yet") };
+      return { status: 200, body: undefined, audio: rec.audio };
+    }
+    return { status: 405, body: errorBody(405, 20004, "Method not allowed") };
+  }
 
   function addNumber(phoneNumber: string): StandInNumber {
     const number = { sid: "PN" + randomBytes(16).toString("hex"), phoneNumber, voiceUrl: "", voiceMethod: "POST", statusCallback: "", statusCallbackMethod: "POST" };
@@ -303,7 +394,7 @@ export async function startTwilioRestStandIn(opts: TwilioRestStandInOptions = {}
       authorized: authorized(req),
       status: 0,
     };
-    const answer = (status: number, body: unknown, headers?: Record<string, string>) => {
+    const answer = (status: number, body: unknown, headers?: Record<string, string>, audio?: Buffer) => {
       record.status = status;
       requests.push(record);
       for (const w of waiters) {
@@ -312,13 +403,25 @@ export async function startTwilioRestStandIn(opts: TwilioRestStandInOptions = {}
           w.resolve(record);
         }
       }
-      send(res, status, body, headers);
+      if (audio) {
+        res.writeHead(status, { "content-type": "audio/mpeg", "content-length": String(audio.length) });
+        res.end(audio);
+      } else if (status === 204) {
+        res.writeHead(204);
+        res.end();
+      } else send(res, status, body, headers);
     };
 
     if (!record.authorized) {
       return answer(401, errorBody(401, 20003, "Authenticate"), { "www-authenticate": 'Basic realm="Twilio API"' });
     }
     const notFound = () => answer(404, errorBody(404, 20404, `The requested resource ${path} was not found`));
+    if (CALL_RECORDINGS_PATH.test(path) || RECORDING_PATH.test(path)) {
+      const failed = failures.shift();
+      if (failed !== undefined) return answer(failed, errorBody(failed, failed === 429 ? 20429 : 20500, "Service Unavailable"));
+      const answered = answerRecordings(req.method ?? "GET", path, params);
+      return answered ? answer(answered.status, answered.body, undefined, answered.audio) : notFound();
+    }
     if (NUMBERS_PATH.test(path) || NUMBER_PATH.test(path)) {
       const failed = failures.shift();
       if (failed !== undefined) return answer(failed, errorBody(failed, failed === 429 ? 20429 : 20500, "Service Unavailable"));
@@ -333,10 +436,19 @@ export async function startTwilioRestStandIn(opts: TwilioRestStandInOptions = {}
       if (!E164.test(params.To ?? "")) return answer(400, errorBody(400, 21211, `Invalid 'To' Phone Number: ${params.To ?? ""}`));
       if (!E164.test(params.From ?? "")) return answer(400, errorBody(400, 21212, `Invalid From Number (caller ID): ${params.From ?? ""}`));
       if (!params.Url && !params.Twiml) return answer(400, errorBody(400, 21205, "Url parameter is required."));
+      if (params.MachineDetection !== undefined && params.MachineDetection !== "Enable" && params.MachineDetection !== "DetectMessageEnd") {
+        return answer(400, errorBody(400, 20001, `Invalid parameter: MachineDetection must be Enable or DetectMessageEnd, got '${params.MachineDetection}'`));
+      }
+      if (params.AsyncAmd !== undefined && params.AsyncAmd !== "true" && params.AsyncAmd !== "false") {
+        return answer(400, errorBody(400, 20001, `Invalid parameter: AsyncAmd must be true or false, got '${params.AsyncAmd}'`));
+      }
       const call = addCall(newCallSid(), { from: params.From, to: params.To, status: "queued" });
       call.direction = "outbound-api";
       call.url = params.Url;
       call.statusCallback = params.StatusCallback;
+      call.machineDetection = params.MachineDetection;
+      call.asyncAmd = params.AsyncAmd;
+      call.asyncAmdStatusCallback = params.AsyncAmdStatusCallback;
       answer(201, callResource(call));
       for (const listener of createListeners) listener(call);
       return;
@@ -372,6 +484,21 @@ export async function startTwilioRestStandIn(opts: TwilioRestStandInOptions = {}
     requests,
     calls,
     numbers,
+    recordings,
+    completeRecording(sid, durationSec, audio) {
+      const rec = recordings.get(sid);
+      if (!rec) throw new Error(`the stand-in made no recording ${sid}`);
+      rec.status = "completed";
+      rec.durationSec = durationSec;
+      rec.audio = audio ?? fakeMp3(sid);
+      return rec;
+    },
+    addRecording(callSid, durationSec = 30) {
+      const sid = "RE" + randomBytes(16).toString("hex");
+      const rec: StandInRecording = { sid, callSid, status: "completed", durationSec, statusCallback: undefined, statusCallbackEvents: [], channels: "dual", audio: fakeMp3(sid) };
+      recordings.set(sid, rec);
+      return rec;
+    },
     addNumber,
     addCall,
     failNext(count, status = 503) {

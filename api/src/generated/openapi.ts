@@ -819,6 +819,37 @@ export interface paths {
         get: operations["getCall"];
         put?: never;
         post?: never;
+        /**
+         * Delete a call
+         * @description Deletes the call with its transcript and messages, and its recording at Twilio first (if
+         *     Twilio cannot be reached the answer is `503 twilio_unavailable` and nothing is deleted).
+         *     A call still in progress cannot be deleted (`409 call_in_progress`).
+         */
+        delete: operations["deleteCall"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/calls/{callId}/recording": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A call id (`call_…`). */
+                callId: components["parameters"]["CallId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The call's recording (audio)
+         * @description Streams the call's recording (MP3) from Twilio with this frontdesk's credentials; no
+         *     Twilio URL is ever handed out. `404 recording_not_found` when the call has no finished
+         *     recording (not recorded, still in progress, or deleted).
+         */
+        get: operations["getCallRecording"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1483,7 +1514,7 @@ export interface components {
              * @description A stable, machine-readable code; the table in Problem codes gives each one's status.
              * @enum {string}
              */
-            code: "validation_failed" | "invalid_json" | "bad_request" | "request_aborted" | "link_invalid" | "twilio_number_not_found" | "destination_not_allowed" | "do_not_call" | "outside_business_hours" | "no_active_number" | "concurrent_call_limit" | "twilio_call_rejected" | "twilio_not_configured" | "unauthenticated" | "invalid_authorization" | "invalid_api_key" | "session_expired" | "invalid_credentials" | "invalid_widget_token" | "plan_limit" | "knowledge_limit_reached" | "member_limit_reached" | "forbidden" | "csrf_failed" | "insufficient_scope" | "insufficient_role" | "session_required" | "secret_key_not_allowed" | "publishable_key_not_allowed" | "widget_not_enabled" | "origin_not_allowed" | "invite_email_mismatch" | "not_found" | "route_not_found" | "business_not_found" | "no_business" | "invite_not_found" | "method_not_allowed" | "not_acceptable" | "request_timeout" | "conflict" | "endpoint_disabled" | "billing_disabled" | "no_billing_customer" | "email_taken" | "phone_number_taken" | "already_member" | "last_owner" | "invite_already_accepted" | "key_not_active" | "idempotency_key_reused" | "idempotency_key_in_use" | "payload_too_large" | "unsupported_media_type" | "client_error" | "rate_limited" | "login_throttled" | "too_many_streams" | "internal" | "unavailable" | "stream_unavailable" | "twilio_unavailable" | "voice_ai_not_configured";
+            code: "validation_failed" | "invalid_json" | "bad_request" | "request_aborted" | "link_invalid" | "twilio_number_not_found" | "destination_not_allowed" | "do_not_call" | "outside_business_hours" | "no_active_number" | "concurrent_call_limit" | "twilio_call_rejected" | "twilio_not_configured" | "recording_not_found" | "call_in_progress" | "unauthenticated" | "invalid_authorization" | "invalid_api_key" | "session_expired" | "invalid_credentials" | "invalid_widget_token" | "plan_limit" | "knowledge_limit_reached" | "member_limit_reached" | "forbidden" | "csrf_failed" | "insufficient_scope" | "insufficient_role" | "session_required" | "secret_key_not_allowed" | "publishable_key_not_allowed" | "widget_not_enabled" | "origin_not_allowed" | "invite_email_mismatch" | "not_found" | "route_not_found" | "business_not_found" | "no_business" | "invite_not_found" | "method_not_allowed" | "not_acceptable" | "request_timeout" | "conflict" | "endpoint_disabled" | "billing_disabled" | "no_billing_customer" | "email_taken" | "phone_number_taken" | "already_member" | "last_owner" | "invite_already_accepted" | "key_not_active" | "idempotency_key_reused" | "idempotency_key_in_use" | "payload_too_large" | "unsupported_media_type" | "client_error" | "rate_limited" | "login_throttled" | "too_many_streams" | "internal" | "unavailable" | "stream_unavailable" | "twilio_unavailable" | "voice_ai_not_configured";
             /** @description The `Request-Id` of the request. */
             request_id: string;
             /** @description For validation problems, one entry per bad field. */
@@ -1910,6 +1941,18 @@ export interface components {
             outboundCallingCodes: string[];
             /** @description Numbers outbound calls never dial. */
             doNotCall: components["schemas"]["E164"][];
+            /**
+             * @description Left on an answering machine an outbound call reaches, once its greeting has ended
+             *     (then the agent hangs up); `{business}` becomes the business name and `{name}`-style
+             *     placeholders the call's `variables`. A call's own `voicemailMessage` replaces it.
+             */
+            voicemailMessage: string;
+            /** @description Record calls through Twilio (off by default); the consent message is played first. */
+            recordCalls: boolean;
+            /** @description Played before anything is recorded when `recordCalls` is on; `{business}` becomes the business name. */
+            recordingConsentMessage: string;
+            /** @description Recordings are deleted at Twilio this many days after the call. */
+            recordingRetentionDays: number;
         };
         /** @description Any subset of the settings. */
         AgentConfigPatch: {
@@ -1933,13 +1976,20 @@ export interface components {
             enabledTools?: components["schemas"]["AgentTool"][];
             outboundCallingCodes?: string[];
             doNotCall?: components["schemas"]["E164"][];
+            voicemailMessage?: string;
+            recordCalls?: boolean;
+            recordingConsentMessage?: string;
+            recordingRetentionDays?: number;
         };
         /** @enum {string} */
         CallStatus: "queued" | "ringing" | "in_progress" | "completed" | "busy" | "failed" | "no_answer" | "canceled";
         /** @enum {string} */
         Sentiment: "positive" | "neutral" | "negative";
-        /** @enum {string} */
-        CallOutcome: "resolved" | "message_taken" | "transferred" | "abandoned";
+        /**
+         * @description `voicemail`: an outbound call reached an answering machine and the agent left the voicemail message.
+         * @enum {string}
+         */
+        CallOutcome: "resolved" | "message_taken" | "transferred" | "abandoned" | "voicemail";
         /** @enum {string} */
         CallDirection: "inbound" | "outbound" | "web";
         Call: {
@@ -1976,6 +2026,23 @@ export interface components {
             outputAudioTokens: number;
             /** @description What the call cost in AI usage, in millionths of a US dollar (1000000 = $1). */
             costUsdMicros: number;
+            /**
+             * @description An outbound call's answering-machine verdict from Twilio: `human`, `machine_end_beep`,
+             *     `machine_end_silence`, `machine_end_other` (the agent left the voicemail message),
+             *     `fax` (hung up) or `unknown` (the agent talked on); null before the verdict and on
+             *     other calls.
+             */
+            answeredBy: string | null;
+            /** @description The call's recording (when the business records calls); fetch its audio with `getCallRecording`. */
+            recording: components["schemas"]["CallRecording"] | null;
+        };
+        CallRecording: {
+            /**
+             * @description Twilio's recording status; `deleted` once deleted (retention, or on request).
+             * @enum {string}
+             */
+            status: "in-progress" | "completed" | "absent" | "failed" | "deleted";
+            durationSec: number | null;
         };
         /** @description Give `to`, or `callbackOf` to call back the caller of a call or a message. */
         CallCreate: {
@@ -1995,6 +2062,11 @@ export interface components {
             variables?: {
                 [key: string]: string;
             };
+            /**
+             * @description Left on an answering machine instead of the agent configuration's `voicemailMessage`;
+             *     `{business}` becomes the business name and `{name}`-style placeholders the `variables`.
+             */
+            voicemailMessage?: string;
         };
         CallList: components["schemas"]["ListMeta"] & {
             data: components["schemas"]["Call"][];
@@ -2110,6 +2182,7 @@ export interface components {
                 message_taken: number;
                 transferred: number;
                 abandoned: number;
+                voicemail: number;
                 unknown: number;
             };
             topTopics: {
@@ -4639,6 +4712,83 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Call"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    deleteCall: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The business a dashboard session acts on. Needed only when the user belongs to more
+                 *     than one business; a secret key always acts on its own business.
+                 */
+                "Frontdesk-Business"?: components["parameters"]["Business"];
+                /** @description The session's `csrfToken`; required when the request is authenticated by the session cookie. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description A call id (`call_…`). */
+                callId: components["parameters"]["CallId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getCallRecording: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The business a dashboard session acts on. Needed only when the user belongs to more
+                 *     than one business; a secret key always acts on its own business.
+                 */
+                "Frontdesk-Business"?: components["parameters"]["Business"];
+            };
+            path: {
+                /** @description A call id (`call_…`). */
+                callId: components["parameters"]["CallId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The recording's audio. */
+            200: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "audio/mpeg": string;
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -24,11 +24,13 @@ export type CallRow = Pick<
   | "id" | "callSid" | "direction" | "fromNumber" | "toNumber" | "status" | "startedAt" | "answeredAt" | "endedAt"
   | "durationSec" | "endReason" | "transferredTo" | "summary" | "sentiment" | "sentimentScore" | "outcome" | "topics" | "analysisStatus"
   | "inputTokens" | "inputAudioTokens" | "outputTokens" | "outputAudioTokens" | "costUsdMicros"
+  | "answeredBy" | "recordingSid" | "recordingStatus" | "recordingDurationSec"
 >;
 
 const COLUMNS = `c.id, c."callSid", c.direction, c."fromNumber", c."toNumber", c.status, c."startedAt", c."answeredAt", c."endedAt",
   c."durationSec", c."endReason", c."transferredTo", c.summary, c.sentiment, c."sentimentScore", c.outcome, c.topics, c."analysisStatus",
-  c."inputTokens", c."inputAudioTokens", c."outputTokens", c."outputAudioTokens", c."costUsdMicros"`;
+  c."inputTokens", c."inputAudioTokens", c."outputTokens", c."outputAudioTokens", c."costUsdMicros",
+  c."answeredBy", c."recordingSid", c."recordingStatus", c."recordingDurationSec"`;
 
 // CallStatus values are stored as Twilio spells them (in-progress); the API uses in_progress.
 const toDbStatus = (s: string) => s.replace("_", "-");

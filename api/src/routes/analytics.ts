@@ -69,6 +69,7 @@ export const analyticsOperations = [
           message_taken: countOf((g) => g.outcome, "message_taken"),
           transferred: countOf((g) => g.outcome, "transferred"),
           abandoned: countOf((g) => g.outcome, "abandoned"),
+          voicemail: countOf((g) => g.outcome, "voicemail"),
           unknown: countOf((g) => g.outcome, null),
         },
         topTopics,

@@ -1,6 +1,10 @@
 // Calls (newest first, filtered by date, status, sentiment and text), placing an outbound call,
 // one call, its transcript and the messages the agent took.
-import { tenantOperation } from "../http/operation.ts";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { ReadableStream as WebReadableStream } from "node:stream/web";
+import { streamOperation, tenantOperation } from "../http/operation.ts";
+import { TwilioCallError } from "@frontdesk/core/telephony/twilio-calls";
 import { ApiError, invalid } from "../http/api-error.ts";
 import { DEFAULT_PAGE_SIZE, pageArgs, toPage } from "../http/pagination.ts";
 import type { Tenant } from "../http/context.ts";
@@ -17,6 +21,15 @@ async function findCall(tenant: Tenant, id: string) {
 }
 
 const LIVE_CALLS_SHOWN = 100;
+
+/** Twilio could not do what the recording needed: nothing changed on our side. */
+function recordingProblem(err: unknown): unknown {
+  if (!(err instanceof TwilioCallError)) return err;
+  if (err.kind === "not_configured") {
+    return new ApiError("conflict", "twilio_not_configured", { message: err.message, userMessage: "The recording is kept at Twilio and this frontdesk has no Twilio credentials (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN)." });
+  }
+  return new ApiError("unavailable", "twilio_unavailable", { message: err.message, userMessage: "Twilio could not be reached for the recording; try again." });
+}
 
 export const callOperations = [
   tenantOperation("listCalls", async ({ tenant, query }) => {
@@ -42,6 +55,45 @@ export const callOperations = [
   }),
 
   tenantOperation("getCall", async ({ tenant, params }) => ({ status: 200, body: presentCall(await findCall(tenant, params.callId)) })),
+
+  tenantOperation("deleteCall", async ({ tenant, params, services }) => {
+    const call = await findCall(tenant, params.callId);
+    if (!call.endedAt && ["queued", "ringing", "in_progress"].includes(call.status)) {
+      throw new ApiError("conflict", "call_in_progress", { userMessage: "The call is still in progress; delete it once it has ended." });
+    }
+    // Twilio first: a call deleted here must not leave its recording behind at Twilio.
+    if (call.recordingSid && call.recordingStatus !== "deleted") {
+      await services.twilioRecordings.remove(call.recordingSid).catch((err) => {
+        throw recordingProblem(err);
+      });
+    }
+    await tenant.db.callLog.delete({ where: { id: call.id } });
+    return { status: 204, body: undefined };
+  }),
+
+  streamOperation("getCallRecording", async ({ tenant, params, services, res }) => {
+    const call = await findCall(tenant, params.callId);
+    if (!call.recordingSid || call.recordingStatus !== "completed") {
+      throw new ApiError("not_found", "recording_not_found", {
+        userMessage: call.recordingStatus === "deleted" ? "The call's recording was deleted." : "The call has no finished recording.",
+      });
+    }
+    const audio = await services.twilioRecordings.audio(call.recordingSid).catch((err) => {
+      throw err instanceof TwilioCallError && err.kind === "call_not_found"
+        ? new ApiError("not_found", "recording_not_found", { userMessage: "The call's recording is no longer at Twilio." })
+        : recordingProblem(err);
+    });
+    res.status(200);
+    res.setHeader("Content-Type", audio.contentType);
+    if (audio.contentLength !== null) res.setHeader("Content-Length", String(audio.contentLength));
+    res.setHeader("Content-Disposition", `attachment; filename="call-${call.id}.mp3"`);
+    res.setHeader("Cache-Control", "private, no-store");
+    await pipeline(Readable.fromWeb(audio.body as WebReadableStream<Uint8Array>), res).catch((err) => {
+      // Headers are out: all that is left is to cut the audio short.
+      services.logger.warn({ callId: call.id, err: err instanceof Error ? err.message : String(err) }, "recording stream ended early");
+      res.destroy();
+    });
+  }),
 
   tenantOperation("getCallTranscript", async ({ tenant, params }) => {
     const call = await findCall(tenant, params.callId);

@@ -106,7 +106,15 @@ export function presentCall(c: CallRow): S["Call"] {
     outputTokens: c.outputTokens,
     outputAudioTokens: c.outputAudioTokens,
     costUsdMicros: c.costUsdMicros,
+    answeredBy: c.answeredBy,
+    recording: presentRecording(c),
   };
+}
+
+/** The recording's state only: its SID and Twilio URL stay ours (the API streams the audio). */
+function presentRecording(c: CallRow): S["Call"]["recording"] {
+  if (!c.recordingSid || !c.recordingStatus) return null;
+  return { status: c.recordingStatus as S["CallRecording"]["status"], durationSec: c.recordingDurationSec };
 }
 
 export function presentSegment(s: TranscriptSegment): S["TranscriptSegment"] {

@@ -35,6 +35,17 @@ export const AgentConfigSchema = z.object({
   outboundCallingCodes: z.array(z.string().regex(/^[1-9]\d{0,2}$/, "must be a country calling code such as 1 or 44")).max(50).default([]),
   /** Numbers outbound calls never dial. */
   doNotCall: z.array(e164).max(5000).default([]),
+  /**
+   * Left on an answering machine an outbound call reaches, once its greeting ends; `{business}`
+   * becomes the business name and `{name}`-style placeholders the call's variables.
+   */
+  voicemailMessage: z.string().min(1).max(1000).default("Hello, this is {business} calling. Sorry we missed you. Please call us back when it suits you. Thank you, goodbye."),
+  /** Record calls through Twilio (off until the business chooses: consent rules differ by place). */
+  recordCalls: z.boolean().default(false),
+  /** Played to the other party before anything is recorded. */
+  recordingConsentMessage: z.string().min(1).max(500).default("This call is recorded for quality and training purposes."),
+  /** Recordings are deleted at Twilio this many days after the call. */
+  recordingRetentionDays: z.number().int().min(1).max(3650).default(30),
 });
 
 export type AgentConfig = z.infer<typeof AgentConfigSchema>;

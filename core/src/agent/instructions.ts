@@ -104,13 +104,20 @@ export interface CallBrief {
   instructions: string | null;
   /** Facts the business gave for this call: name, appointmentTime, ... */
   variables: Record<string, string>;
+  /** Left on an answering machine instead of the business's voicemailMessage. */
+  voicemailMessage: string | null;
 }
 
 /** Reads a call row's brief columns (malformed stored variables read as none). */
-export function callBrief(row: { purpose: string | null; instructions: string | null; variables: unknown }): CallBrief {
+export function callBrief(row: { purpose: string | null; instructions: string | null; variables: unknown; voicemailMessage?: string | null }): CallBrief {
   const vars = row.variables && typeof row.variables === "object" && !Array.isArray(row.variables) ? (row.variables as Record<string, unknown>) : {};
   const variables = Object.fromEntries(Object.entries(vars).filter((e): e is [string, string] => typeof e[1] === "string"));
-  return { purpose: row.purpose, instructions: row.instructions, variables };
+  return { purpose: row.purpose, instructions: row.instructions, variables, voicemailMessage: row.voicemailMessage ?? null };
+}
+
+/** Fills a message's `{name}`-style placeholders from the call's variables (unknown ones stay). */
+export function fillVariables(text: string, variables: Record<string, string>): string {
+  return text.replace(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (whole, key: string) => (key !== "business" && key in variables ? variables[key]! : whole));
 }
 
 /**
@@ -118,7 +125,7 @@ export function callBrief(row: { purpose: string | null; instructions: string | 
  * who is calling and the call's brief after the business's prompt, so the built-in instructions
  * (tools, phone manner) stay as they are.
  */
-export function layerCallBrief<A extends Pick<AgentConfig, "prompt" | "greeting">>(agent: A, brief: CallBrief): A {
+export function layerCallBrief<A extends Pick<AgentConfig, "prompt" | "greeting" | "voicemailMessage">>(agent: A, brief: CallBrief): A {
   const name = brief.variables.name?.trim();
   const facts = Object.entries(brief.variables).map(([k, v]) => `${k}: ${v}`).join("; ");
   const lines = [
@@ -131,6 +138,7 @@ export function layerCallBrief<A extends Pick<AgentConfig, "prompt" | "greeting"
   return {
     ...agent,
     greeting: `Hello${name ? ` ${name}` : ""}, this is {business} calling.`,
+    voicemailMessage: fillVariables(brief.voicemailMessage ?? agent.voicemailMessage, brief.variables),
     prompt: [agent.prompt.trim(), lines.join("\n")].filter(Boolean).join("\n\n"),
   };
 }

@@ -22,6 +22,8 @@ export interface OutboundCallInput {
   purpose?: string;
   instructions?: string;
   variables?: Record<string, string>;
+  /** Left on an answering machine instead of the agent's voicemailMessage. */
+  voicemailMessage?: string;
 }
 
 export interface OutboundCallDeps {
@@ -123,11 +125,16 @@ export async function placeOutboundCall(db: TenantDb, business: Business, input:
     data: {
       businessId: business.id, callSid: `pending-${randomUUID()}`, direction: "outbound", fromNumber: from, toNumber: to, status: "queued",
       startedAt: deps.now, purpose: input.purpose ?? null, instructions: input.instructions ?? null, variables: input.variables ?? {},
+      voicemailMessage: input.voicemailMessage ?? null,
     },
   });
   try {
     const url = `${deps.webhooks.voiceUrl}?callId=${encodeURIComponent(row.id)}`;
-    const { callSid } = await deps.dialer.dial({ from, to, url, statusCallback: deps.webhooks.statusCallbackUrl });
+    const { callSid } = await deps.dialer.dial({
+      from, to, url, statusCallback: deps.webhooks.statusCallbackUrl,
+      // Who answered (a person or an answering machine) is told to the relay while the agent talks.
+      answeringMachineCallback: deps.webhooks.amdCallbackUrl,
+    });
     return await db.callLog.update({ where: { id: row.id }, data: { callSid } });
   } catch (err) {
     await db.callLog.delete({ where: { id: row.id } });

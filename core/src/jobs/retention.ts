@@ -1,10 +1,16 @@
 // Retention: what the product keeps no longer than it needs. One pass deletes expired
 // dashboard sessions and account tokens, expired idempotency keys, finished jobs, old settled
-// webhook deliveries, and purges businesses deleted longer ago than the grace period. Runs
+// webhook deliveries, call recordings past their business's retention (deleted at Twilio), and
+// purges businesses deleted longer ago than the grace period. Runs
 // on the job worker (see scheduleRetention), one instance at a time.
 import type { Db } from "../db/client.ts";
 import type { Logger } from "../observability/logger.ts";
 import { purgeBusiness, type PurgeDeps } from "../business/purge-business.ts";
+import { deleteExpiredRecordings } from "../calls/recording-retention.ts";
+import type { TwilioRecordings } from "../telephony/twilio-recordings.ts";
+
+/** Call recordings at Twilio, deleted past each business's recordingRetentionDays (when Twilio is configured). */
+export type RetentionDeps = PurgeDeps & { recordings?: Pick<TwilioRecordings, "configured" | "remove"> };
 
 const DAY = 24 * 3600_000;
 
@@ -30,9 +36,10 @@ export interface RetentionResult {
   jobs: number;
   webhookDeliveries: number;
   businessesPurged: number;
+  recordingsDeleted: number;
 }
 
-export async function runRetention(deps: PurgeDeps & { now?: Date; policy?: Partial<RetentionPolicy> }): Promise<RetentionResult> {
+export async function runRetention(deps: RetentionDeps & { now?: Date; policy?: Partial<RetentionPolicy> }): Promise<RetentionResult> {
   const { db, logger } = deps;
   const now = deps.now ?? new Date();
   const policy = { ...DEFAULT_RETENTION, ...deps.policy };
@@ -54,6 +61,7 @@ export async function runRetention(deps: PurgeDeps & { now?: Date; policy?: Part
       logger.error({ businessId: id, err: err instanceof Error ? err.message : String(err) }, "purging a deleted business failed; retried next pass");
     }
   }
+  const recordings = deps.recordings ? await deleteExpiredRecordings({ db, recordings: deps.recordings, logger, now }) : { deleted: 0, failed: 0 };
   const result = {
     sessions: sessions.count,
     accountTokens: accountTokens.count,
@@ -61,13 +69,14 @@ export async function runRetention(deps: PurgeDeps & { now?: Date; policy?: Part
     jobs: jobs.count,
     webhookDeliveries: webhookDeliveries.count,
     businessesPurged,
+    recordingsDeleted: recordings.deleted,
   };
   logger.info(result, "retention pass");
   return result;
 }
 
 /** Runs a retention pass now and then every `everyMs`, on one instance at a time (a Postgres advisory lock). */
-export function scheduleRetention(deps: PurgeDeps & { policy?: Partial<RetentionPolicy> }, everyMs = 3600_000): { stop(): Promise<void> } {
+export function scheduleRetention(deps: RetentionDeps & { policy?: Partial<RetentionPolicy> }, everyMs = 3600_000): { stop(): Promise<void> } {
   let running: Promise<unknown> | undefined;
   const pass = async () => {
     // A transaction-level lock: held by this connection for the pass, released when it ends.

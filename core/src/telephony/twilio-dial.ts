@@ -11,6 +11,12 @@ export interface DialRequest {
   /** Our voice webhook, with the call's id in the query. */
   url: string;
   statusCallback: string;
+  /**
+   * Where Twilio posts its answering-machine verdict (AsyncAmdStatusCallback). Detection runs
+   * asynchronously and waits for a machine's greeting to end (DetectMessageEnd), so the agent
+   * is connected at once and a voicemail can be left after the beep.
+   */
+  answeringMachineCallback?: string;
 }
 
 export interface TwilioDialer {
@@ -38,6 +44,9 @@ export function createTwilioDialer(config: Pick<AppConfig, "twilio">, opts: { ti
         const call = await client.calls.create({
           from: r.from, to: r.to, url: r.url, method: "POST",
           statusCallback: r.statusCallback, statusCallbackMethod: "POST",
+          ...(r.answeringMachineCallback
+            ? { machineDetection: "DetectMessageEnd", asyncAmd: "true", asyncAmdStatusCallback: r.answeringMachineCallback, asyncAmdStatusCallbackMethod: "POST" }
+            : {}),
         });
         return { callSid: call.sid };
       } catch (err) {

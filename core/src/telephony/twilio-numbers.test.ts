@@ -24,7 +24,10 @@ async function failure(p: Promise<unknown>): Promise<TwilioNumberError> {
 
 describe("Twilio numbers (real SDK against the REST stand-in)", () => {
   it("finds the number on the account and points its voice and status webhooks at the relay", async () => {
-    expect(urls).toEqual({ voiceUrl: "https://relay.frontdesk.test/twilio/voice", statusCallbackUrl: "https://relay.frontdesk.test/twilio/status" });
+    expect(urls).toEqual({
+      voiceUrl: "https://relay.frontdesk.test/twilio/voice", statusCallbackUrl: "https://relay.frontdesk.test/twilio/status",
+      amdCallbackUrl: "https://relay.frontdesk.test/twilio/amd", recordingStatusUrl: "https://relay.frontdesk.test/twilio/recording-status",
+    });
     twilioRest.addNumber("+15550001111");
     const number = twilioRest.addNumber("+15550002222");
     const { sid } = await numbersWith().configureWebhooks("+15550002222", urls);

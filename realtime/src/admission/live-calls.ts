@@ -12,6 +12,12 @@ const PENDING_TTL_MS = 30_000;
 
 export const leaseKey = (businessId: string) => `calls:active:${businessId}`;
 
+/** What another part of the relay (an answering-machine verdict) may ask of a live call. */
+export interface LiveCallActions {
+  /** Leaves the voicemail message (interrupting the agent), then hangs up. */
+  leaveVoicemail(): void;
+}
+
 interface Pending {
   context: CallContext;
   model: ModelSocket | undefined;
@@ -20,7 +26,7 @@ interface Pending {
 
 export class LiveCalls {
   private pending = new Map<string, Pending>();
-  private live = new Map<string, { businessId: string; renew: NodeJS.Timeout; end: (reason: string) => Promise<unknown> }>();
+  private live = new Map<string, { businessId: string; renew: NodeJS.Timeout; end: (reason: string) => Promise<unknown>; actions?: LiveCallActions }>();
   private idleWaiters: (() => void)[] = [];
 
   constructor(
@@ -69,12 +75,17 @@ export class LiveCalls {
   }
 
   /** A stream started: keep renewing the business's lease while the call lives. */
-  start(callSid: string, businessId: string, end: (reason: string) => Promise<unknown>): void {
+  start(callSid: string, businessId: string, end: (reason: string) => Promise<unknown>, actions?: LiveCallActions): void {
     const renew = setInterval(() => {
       void this.cache.renewLease(leaseKey(businessId), callSid, LEASE_TTL_MS).catch(() => {});
     }, LEASE_RENEW_MS);
     renew.unref();
-    this.live.set(callSid, { businessId, renew, end });
+    this.live.set(callSid, { businessId, renew, end, actions });
+  }
+
+  /** The live call's actions, if it runs on this instance. */
+  actionsOf(callSid: string): LiveCallActions | undefined {
+    return this.live.get(callSid)?.actions;
   }
 
   async finish(callSid: string): Promise<void> {

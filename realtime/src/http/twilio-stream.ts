@@ -14,6 +14,8 @@ import type { StreamExits } from "../transports/stream-exits.ts";
 import type { CallContext } from "../admission/call-context.ts";
 import type { ModelSocket } from "../model/socket.ts";
 import type { CallTransport } from "../transports/transport.ts";
+import type { TwilioRecordings } from "@frontdesk/core/telephony/twilio-recordings";
+import { recordingStarted } from "@frontdesk/core/calls/call-recording";
 
 export interface TwilioStreamDeps {
   appSecret: string;
@@ -24,6 +26,8 @@ export interface TwilioStreamDeps {
   rest: TwilioCalls | undefined;
   exits: StreamExits | undefined;
   runCall: (call: { transport: CallTransport; context: CallContext; model?: ModelSocket }) => Promise<unknown>;
+  /** Records calls of businesses that chose to (their consent sentence was played before the stream). */
+  recordings?: { client: Pick<TwilioRecordings, "configured" | "start">; statusCallback: string };
 }
 
 export async function acceptTwilioStream(ws: WebSocket, deps: TwilioStreamDeps): Promise<void> {
@@ -50,5 +54,17 @@ export async function acceptTwilioStream(ws: WebSocket, deps: TwilioStreamDeps):
     pending?.model?.close();
     return reject("unknown_call");
   }
+  if (context.agent.recordCalls && deps.recordings?.client.configured) void startRecording(deps, context);
   await deps.runCall({ transport, context, model: pending?.model });
+}
+
+/** Starts the call's recording at Twilio beside the call: a failure loses the recording, not the call. */
+async function startRecording(deps: TwilioStreamDeps, context: CallContext): Promise<void> {
+  const { client, statusCallback } = deps.recordings!;
+  try {
+    const { recordingSid } = await client.start(context.callSid, statusCallback);
+    await recordingStarted(deps.db, context.callSid, recordingSid);
+  } catch (err) {
+    deps.logger.error({ err, callSid: context.callSid }, "the call could not be recorded");
+  }
 }

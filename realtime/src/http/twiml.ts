@@ -16,8 +16,10 @@ export function streamEndedUrl(publicBaseUrl: string, fallbackNumber: string | n
   return fallbackNumber ? `${url}?fallback=${encodeURIComponent(fallbackNumber)}` : url;
 }
 
-export function connectStreamTwiml(opts: { streamUrl: string; token: string; streamEndedUrl: string }): string {
+export function connectStreamTwiml(opts: { streamUrl: string; token: string; streamEndedUrl: string; sayFirst?: string }): string {
   const vr = new VoiceResponse();
+  // Said by Twilio before the stream opens: the recording consent, heard before anything is recorded.
+  if (opts.sayFirst) vr.say(opts.sayFirst);
   // With an action, nothing after <Connect> runs: the action's answer decides, so a deliberate
   // goodbye is never followed by the trouble message.
   const stream = vr.connect({ action: opts.streamEndedUrl }).stream({ url: opts.streamUrl });

@@ -12,6 +12,7 @@ import type { RelayMetrics } from "../metrics.ts";
 import type { ModelSocket } from "../model/socket.ts";
 import { requireTwilioSignature, streamUrl } from "./twilio-signature.ts";
 import { sayAndEndTwiml } from "@frontdesk/core/telephony/twilio-calls";
+import { personalise } from "@frontdesk/core/agent/agent-config";
 import { connectStreamTwiml, streamEndedUrl } from "./twiml.ts";
 
 export interface VoiceWebhookDeps extends AdmissionDeps {
@@ -59,6 +60,8 @@ export function voiceWebhook(deps: VoiceWebhookDeps) {
           streamUrl: streamUrl(deps.config.publicBaseUrl),
           token,
           streamEndedUrl: streamEndedUrl(deps.config.publicBaseUrl, context.agent.fallbackNumber),
+          // Recording needs Twilio's REST API; without it nothing is recorded, so nothing is announced.
+          sayFirst: context.agent.recordCalls && deps.config.twilio.configured ? personalise(context.agent.recordingConsentMessage, context.business.name) : undefined,
         }),
       );
     } catch (err) {

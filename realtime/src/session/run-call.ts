@@ -9,6 +9,7 @@ import type { Db } from "@frontdesk/core/db/client";
 import type { Logger } from "@frontdesk/core/observability/logger";
 import type { KnowledgeSearch } from "@frontdesk/core/knowledge/knowledge-search";
 import { forBusiness } from "@frontdesk/core/db/tenant";
+import { personalise } from "@frontdesk/core/agent/agent-config";
 import { emitCallEvent } from "@frontdesk/core/calls/call-events";
 import { markCallAnswered } from "@frontdesk/core/calls/mark-call-answered";
 import { finaliseCall } from "@frontdesk/core/calls/finalise-call";
@@ -125,7 +126,13 @@ export async function runCall(
   model.onDropped(() => session.modelDropped());
   model.onRestored(() => session.modelRestored());
 
-  deps.liveCalls.start(callSid, businessId, (reason) => session.end(reason));
+  deps.liveCalls.start(callSid, businessId, (reason) => session.end(reason), {
+    // An answering machine's greeting has ended: the agent leaves the message, then hangs up.
+    leaveVoicemail: () => {
+      log.info("answering machine: leaving the voicemail message");
+      session.endAfterSaying("voicemail", personalise(context.agent.voicemailMessage, context.business.name));
+    },
+  });
   deps.metrics.callStarted(transport.kind);
   session.start();
   limitCallDuration(session, { maxDurationMs, warnBeforeMs: timings.warnBeforeEndMs ?? WARN_BEFORE_END_MS });

@@ -82,7 +82,7 @@ export const callLogStrings: Table<typeof callLogEn> = {
     older: "Anteriores",
     page: (n) => `Página ${n}`,
     updated: "Actualizado",
-    outcomes: { resolved: "Resuelta", message_taken: "Mensaje tomado", transferred: "Transferida", abandoned: "Abandonada", other: "Otro" },
+    outcomes: { resolved: "Resuelta", message_taken: "Mensaje tomado", transferred: "Transferida", abandoned: "Abandonada", voicemail: "Buzón de voz", other: "Otro" },
     sentiments: { positive: "Positivo", neutral: "Neutral", negative: "Negativo" },
     none: "—",
   },

@@ -47,7 +47,7 @@ export type Problem = {
     /**
      * A stable, machine-readable code; the table in Problem codes gives each one's status.
      */
-    code: 'validation_failed' | 'invalid_json' | 'bad_request' | 'request_aborted' | 'link_invalid' | 'twilio_number_not_found' | 'destination_not_allowed' | 'do_not_call' | 'outside_business_hours' | 'no_active_number' | 'concurrent_call_limit' | 'twilio_call_rejected' | 'twilio_not_configured' | 'unauthenticated' | 'invalid_authorization' | 'invalid_api_key' | 'session_expired' | 'invalid_credentials' | 'invalid_widget_token' | 'plan_limit' | 'knowledge_limit_reached' | 'member_limit_reached' | 'forbidden' | 'csrf_failed' | 'insufficient_scope' | 'insufficient_role' | 'session_required' | 'secret_key_not_allowed' | 'publishable_key_not_allowed' | 'widget_not_enabled' | 'origin_not_allowed' | 'invite_email_mismatch' | 'not_found' | 'route_not_found' | 'business_not_found' | 'no_business' | 'invite_not_found' | 'method_not_allowed' | 'not_acceptable' | 'request_timeout' | 'conflict' | 'endpoint_disabled' | 'billing_disabled' | 'no_billing_customer' | 'email_taken' | 'phone_number_taken' | 'already_member' | 'last_owner' | 'invite_already_accepted' | 'key_not_active' | 'idempotency_key_reused' | 'idempotency_key_in_use' | 'payload_too_large' | 'unsupported_media_type' | 'client_error' | 'rate_limited' | 'login_throttled' | 'too_many_streams' | 'internal' | 'unavailable' | 'stream_unavailable' | 'twilio_unavailable' | 'voice_ai_not_configured';
+    code: 'validation_failed' | 'invalid_json' | 'bad_request' | 'request_aborted' | 'link_invalid' | 'twilio_number_not_found' | 'destination_not_allowed' | 'do_not_call' | 'outside_business_hours' | 'no_active_number' | 'concurrent_call_limit' | 'twilio_call_rejected' | 'twilio_not_configured' | 'recording_not_found' | 'call_in_progress' | 'unauthenticated' | 'invalid_authorization' | 'invalid_api_key' | 'session_expired' | 'invalid_credentials' | 'invalid_widget_token' | 'plan_limit' | 'knowledge_limit_reached' | 'member_limit_reached' | 'forbidden' | 'csrf_failed' | 'insufficient_scope' | 'insufficient_role' | 'session_required' | 'secret_key_not_allowed' | 'publishable_key_not_allowed' | 'widget_not_enabled' | 'origin_not_allowed' | 'invite_email_mismatch' | 'not_found' | 'route_not_found' | 'business_not_found' | 'no_business' | 'invite_not_found' | 'method_not_allowed' | 'not_acceptable' | 'request_timeout' | 'conflict' | 'endpoint_disabled' | 'billing_disabled' | 'no_billing_customer' | 'email_taken' | 'phone_number_taken' | 'already_member' | 'last_owner' | 'invite_already_accepted' | 'key_not_active' | 'idempotency_key_reused' | 'idempotency_key_in_use' | 'payload_too_large' | 'unsupported_media_type' | 'client_error' | 'rate_limited' | 'login_throttled' | 'too_many_streams' | 'internal' | 'unavailable' | 'stream_unavailable' | 'twilio_unavailable' | 'voice_ai_not_configured';
     /**
      * The `Request-Id` of the request.
      */
@@ -617,6 +617,25 @@ export type AgentConfig = {
      * Numbers outbound calls never dial.
      */
     doNotCall: Array<E164>;
+    /**
+     * Left on an answering machine an outbound call reaches, once its greeting has ended
+     * (then the agent hangs up); `{business}` becomes the business name and `{name}`-style
+     * placeholders the call's `variables`. A call's own `voicemailMessage` replaces it.
+     *
+     */
+    voicemailMessage: string;
+    /**
+     * Record calls through Twilio (off by default); the consent message is played first.
+     */
+    recordCalls: boolean;
+    /**
+     * Played before anything is recorded when `recordCalls` is on; `{business}` becomes the business name.
+     */
+    recordingConsentMessage: string;
+    /**
+     * Recordings are deleted at Twilio this many days after the call.
+     */
+    recordingRetentionDays: number;
 };
 
 /**
@@ -640,13 +659,20 @@ export type AgentConfigPatch = {
     enabledTools?: Array<AgentTool>;
     outboundCallingCodes?: Array<string>;
     doNotCall?: Array<E164>;
+    voicemailMessage?: string;
+    recordCalls?: boolean;
+    recordingConsentMessage?: string;
+    recordingRetentionDays?: number;
 };
 
 export type CallStatus = 'queued' | 'ringing' | 'in_progress' | 'completed' | 'busy' | 'failed' | 'no_answer' | 'canceled';
 
 export type Sentiment = 'positive' | 'neutral' | 'negative';
 
-export type CallOutcome = 'resolved' | 'message_taken' | 'transferred' | 'abandoned';
+/**
+ * `voicemail`: an outbound call reached an answering machine and the agent left the voicemail message.
+ */
+export type CallOutcome = 'resolved' | 'message_taken' | 'transferred' | 'abandoned' | 'voicemail';
 
 export type CallDirection = 'inbound' | 'outbound' | 'web';
 
@@ -701,6 +727,26 @@ export type Call = {
      * What the call cost in AI usage, in millionths of a US dollar (1000000 = $1).
      */
     costUsdMicros: number;
+    /**
+     * An outbound call's answering-machine verdict from Twilio: `human`, `machine_end_beep`,
+     * `machine_end_silence`, `machine_end_other` (the agent left the voicemail message),
+     * `fax` (hung up) or `unknown` (the agent talked on); null before the verdict and on
+     * other calls.
+     *
+     */
+    answeredBy: string | null;
+    /**
+     * The call's recording (when the business records calls); fetch its audio with `getCallRecording`.
+     */
+    recording: CallRecording | null;
+};
+
+export type CallRecording = {
+    /**
+     * Twilio's recording status; `deleted` once deleted (retention, or on request).
+     */
+    status: 'in-progress' | 'completed' | 'absent' | 'failed' | 'deleted';
+    durationSec: number | null;
 };
 
 /**
@@ -733,6 +779,12 @@ export type CallCreate = {
     variables?: {
         [key: string]: string;
     };
+    /**
+     * Left on an answering machine instead of the agent configuration's `voicemailMessage`;
+     * `{business}` becomes the business name and `{name}`-style placeholders the `variables`.
+     *
+     */
+    voicemailMessage?: string;
 };
 
 export type CallList = ListMeta & {
@@ -888,6 +940,7 @@ export type Analytics = {
         message_taken: number;
         transferred: number;
         abandoned: number;
+        voicemail: number;
         unknown: number;
     };
     topTopics: Array<{
@@ -4304,6 +4357,72 @@ export type ListLiveCallsResponses = {
 
 export type ListLiveCallsResponse = ListLiveCallsResponses[keyof ListLiveCallsResponses];
 
+export type DeleteCallData = {
+    body?: never;
+    headers?: {
+        /**
+         * The business a dashboard session acts on. Needed only when the user belongs to more
+         * than one business; a secret key always acts on its own business.
+         *
+         */
+        'Frontdesk-Business'?: Id;
+        /**
+         * The session's `csrfToken`; required when the request is authenticated by the session cookie.
+         */
+        'X-CSRF-Token'?: string;
+    };
+    path: {
+        /**
+         * A call id (`call_…`).
+         */
+        callId: Id;
+    };
+    query?: never;
+    url: '/v1/calls/{callId}';
+};
+
+export type DeleteCallErrors = {
+    /**
+     * The request is malformed; `errors` lists each problem.
+     */
+    400: Problem;
+    /**
+     * No valid credentials.
+     */
+    401: Problem;
+    /**
+     * The credentials are valid but lack the role, scope or origin this needs.
+     */
+    403: Problem;
+    /**
+     * No such resource in your business.
+     */
+    404: Problem;
+    /**
+     * The request conflicts with the current state (or reuses an Idempotency-Key).
+     */
+    409: Problem;
+    /**
+     * Rate limited; wait `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * Any other error.
+     */
+    default: Problem;
+};
+
+export type DeleteCallError = DeleteCallErrors[keyof DeleteCallErrors];
+
+export type DeleteCallResponses = {
+    /**
+     * Deleted.
+     */
+    204: void;
+};
+
+export type DeleteCallResponse = DeleteCallResponses[keyof DeleteCallResponses];
+
 export type GetCallData = {
     body?: never;
     headers?: {
@@ -4361,6 +4480,64 @@ export type GetCallResponses = {
 };
 
 export type GetCallResponse = GetCallResponses[keyof GetCallResponses];
+
+export type GetCallRecordingData = {
+    body?: never;
+    headers?: {
+        /**
+         * The business a dashboard session acts on. Needed only when the user belongs to more
+         * than one business; a secret key always acts on its own business.
+         *
+         */
+        'Frontdesk-Business'?: Id;
+    };
+    path: {
+        /**
+         * A call id (`call_…`).
+         */
+        callId: Id;
+    };
+    query?: never;
+    url: '/v1/calls/{callId}/recording';
+};
+
+export type GetCallRecordingErrors = {
+    /**
+     * The request is malformed; `errors` lists each problem.
+     */
+    400: Problem;
+    /**
+     * No valid credentials.
+     */
+    401: Problem;
+    /**
+     * The credentials are valid but lack the role, scope or origin this needs.
+     */
+    403: Problem;
+    /**
+     * No such resource in your business.
+     */
+    404: Problem;
+    /**
+     * Rate limited; wait `Retry-After` seconds.
+     */
+    429: Problem;
+    /**
+     * Any other error.
+     */
+    default: Problem;
+};
+
+export type GetCallRecordingError = GetCallRecordingErrors[keyof GetCallRecordingErrors];
+
+export type GetCallRecordingResponses = {
+    /**
+     * The recording's audio.
+     */
+    200: Blob | File;
+};
+
+export type GetCallRecordingResponse = GetCallRecordingResponses[keyof GetCallRecordingResponses];
 
 export type GetCallTranscriptData = {
     body?: never;

@@ -33,7 +33,9 @@ export interface AnalysisInput {
 }
 
 export const SENTIMENTS = ["positive", "neutral", "negative"] as const;
-export const OUTCOMES = ["resolved", "message_taken", "transferred", "abandoned"] as const;
+export const OUTCOMES = ["resolved", "message_taken", "transferred", "abandoned", "voicemail"] as const;
+/** The outcomes a model may judge; `voicemail` is a fact (the answering machine's verdict), never a judgement. */
+export const JUDGED_OUTCOMES = OUTCOMES.filter((o) => o !== "voicemail");
 
 export type CallSentiment = (typeof SENTIMENTS)[number];
 export type CallOutcome = (typeof OUTCOMES)[number];

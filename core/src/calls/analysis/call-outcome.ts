@@ -15,6 +15,8 @@ export function callerWordCount(input: AnalysisInput): number {
 
 export function outcomeByRules(input: AnalysisInput): CallOutcome {
   const { facts } = input;
+  // An answering machine took the call: the agent left the voicemail message and hung up.
+  if (facts.endReason === "voicemail") return "voicemail";
   if (facts.messagesTaken.length > 0) return "message_taken";
   if (facts.transferred) return "transferred";
   const spoken = callerWordCount(input);
@@ -33,7 +35,7 @@ export function outcomeByRules(input: AnalysisInput): CallOutcome {
  */
 export function reconcileOutcome(judged: CallOutcome, input: AnalysisInput): CallOutcome {
   const byRules = outcomeByRules(input);
-  if (byRules === "message_taken" || byRules === "transferred") return byRules;
-  if (judged === "message_taken" || judged === "transferred") return byRules;
+  if (byRules === "message_taken" || byRules === "transferred" || byRules === "voicemail") return byRules;
+  if (judged === "message_taken" || judged === "transferred" || judged === "voicemail") return byRules;
   return judged;
 }

@@ -3,7 +3,7 @@
 // SDK's own retries are off because the job queue owns retrying, with backoff, across restarts.
 import OpenAI from "openai";
 import type { AppConfig } from "../../config/env.ts";
-import { CallAnalysisSchema, MAX_TOPICS, OUTCOMES, SENTIMENTS, type AnalysisInput, type CallAnalyser } from "./call-analysis.ts";
+import { CallAnalysisSchema, JUDGED_OUTCOMES, MAX_TOPICS, SENTIMENTS, type AnalysisInput, type CallAnalyser } from "./call-analysis.ts";
 import { reconcileOutcome } from "./call-outcome.ts";
 
 export const ANALYSIS_SCHEMA_NAME = "call_analysis";
@@ -22,7 +22,7 @@ export const ANALYSIS_JSON_SCHEMA = {
     sentimentScore: { type: "number", description: "The caller's sentiment from -1 (very negative) to 1 (very positive); 0 is neutral." },
     outcome: {
       type: "string",
-      enum: [...OUTCOMES],
+      enum: [...JUDGED_OUTCOMES],
       description:
         "resolved: the caller got what they called for; message_taken: the agent took a message; transferred: handed to a person; abandoned: the caller left without stating or getting anything.",
     },
