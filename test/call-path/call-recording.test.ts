@@ -6,10 +6,11 @@
 // deleting a call deletes its recording there. A business that does not record: no consent
 // sentence, no recording.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { randomBytes } from "node:crypto";
 import { call, createSecretKey, startApi, type Api } from "../api/support/api-harness.ts";
 import { createTestBusiness, type TestBusiness } from "../support/fixtures.ts";
 import { testLogger } from "../support/services.ts";
-import { deleteExpiredRecordings } from "@frontdesk/core/calls/recording-retention";
+import { deleteBusinessRecordings, deleteExpiredRecordings } from "@frontdesk/core/calls/recording-retention";
 import { createTwilioRecordings } from "@frontdesk/core/telephony/twilio-recordings";
 import { PUBLIC_BASE_URL, eventually, startCallPath, type CallPath } from "./harness.ts";
 import { endedCall, greetingHeard } from "./call-steps.ts";
@@ -132,6 +133,20 @@ describe("call recording", () => {
     expect(gone.body.code).toBe("recording_not_found");
     expect((await fetchAudio(young.ended.id, key)).status).toBe(200);
   }, 40_000);
+
+  it("a business about to be purged has every recording deleted at Twilio first", async () => {
+    const leaving = await createTestBusiness(path.db);
+    const sids = [];
+    for (let i = 0; i < 2; i++) {
+      const callSid = `CA${randomBytes(16).toString("hex")}`;
+      const rec = path.rest!.addRecording(callSid);
+      sids.push(rec.sid);
+      await path.db.callLog.create({ data: { businessId: leaving.business.id, callSid, fromNumber: "+15550001234", toNumber: leaving.phone.e164, status: "completed", recordingSid: rec.sid, recordingStatus: "completed" } });
+    }
+    expect(await deleteBusinessRecordings({ db: path.db, recordings: createTwilioRecordings(path.config) }, leaving.business.id)).toBe(2);
+    for (const sid of sids) expect(path.rest!.recordings.get(sid)!.status).toBe("deleted");
+    expect(await path.db.callLog.count({ where: { businessId: leaving.business.id, recordingStatus: "deleted" } })).toBe(2);
+  });
 
   it("deleting a call deletes its recording at Twilio first, then the call", async () => {
     const c = await recordedCall(recorded);

@@ -11,7 +11,7 @@ import { call, createSecretKey, startApi, type Api } from "../api/support/api-ha
 import { createTestBusiness, uniquePhoneNumber, type TestBusiness } from "../support/fixtures.ts";
 import { testConfig } from "../support/services.ts";
 import type { StandInCall } from "../stand-ins/twilio-rest.ts";
-import { PUBLIC_BASE_URL, startCallPath, type CallPath } from "./harness.ts";
+import { PUBLIC_BASE_URL, eventually, startCallPath, type CallPath } from "./harness.ts";
 import { endedCall, greetingHeard, transcriptWith } from "./call-steps.ts";
 
 const ANSWER = "Great, we'll see you tomorrow at 3 pm then. Goodbye!";
@@ -125,6 +125,22 @@ describe("POST /v1/calls", () => {
     expect(listed.body.data.map((c: { id: string }) => c.id)).toEqual([r.body.id]);
     phone.close();
   }, 40_000);
+
+  it("a machine's verdict that came before the stream opened: the agent leaves the call's own voicemail message at once", async () => {
+    const to = uniquePhoneNumber();
+    const created = nextCreated();
+    const r = await call(api, "POST", "/v1/calls", { key, body: { to, voicemailMessage: "Bright Smile Dental here, please call us back." } });
+    expect(r.status, r.text).toBe(201);
+    const twilioCall = await created;
+    await eventually(() => path.db.callLog.findFirst({ where: { id: r.body.id, callSid: twilioCall.sid } }), 2_000, "Twilio's SID on the call");
+    expect((await path.twilio.postAnsweredBy(twilioCall.asyncAmdStatusCallback!, { callSid: twilioCall.sid, answeredBy: "machine_end_silence" })).status).toBe(204);
+    const phone = await path.twilio.call({ callSid: twilioCall.sid, from: biz.phone.e164, to, outbound: { url: twilioCall.url! }, speed: 4 });
+    await path.rest!.waitForRequest((q) => q.callSid === twilioCall.sid && q.params.Status === "completed", 15_000);
+    const ended = await endedCall(path.db, twilioCall.sid);
+    expect(ended).toMatchObject({ endReason: "voicemail", outcome: "voicemail", answeredBy: "machine_end_silence" });
+    expect(ended.segments.filter((s) => s.role === "agent").at(-1)?.text).toBe("Bright Smile Dental here, please call us back.");
+    phone.close();
+  }, 30_000);
 
   it("a fax is hung up on; an unsigned or forged verdict is refused with 403 and changes nothing", async () => {
     const to = uniquePhoneNumber();

@@ -9,6 +9,18 @@ import type { TwilioRecordings } from "../telephony/twilio-recordings.ts";
 
 const DAY_MS = 24 * 3600_000;
 
+/** Deletes every recording of a business at Twilio (before the business is purged); throws if one could not be. */
+export async function deleteBusinessRecordings(deps: { db: Db; recordings: Pick<TwilioRecordings, "configured" | "remove"> }, businessId: string): Promise<number> {
+  const scoped = forBusiness(deps.db, businessId);
+  const kept = await scoped.callLog.findMany({ where: { recordingSid: { not: null }, recordingStatus: { not: "deleted" } }, select: { id: true, recordingSid: true } });
+  if (kept.length && !deps.recordings.configured) throw new Error(`business ${businessId} has ${kept.length} recordings at Twilio and Twilio is not configured here`);
+  for (const call of kept) {
+    await deps.recordings.remove(call.recordingSid!);
+    await scoped.callLog.update({ where: { id: call.id }, data: { recordingStatus: "deleted", recordingDeletedAt: new Date() } });
+  }
+  return kept.length;
+}
+
 export async function deleteExpiredRecordings(deps: { db: Db; recordings: Pick<TwilioRecordings, "configured" | "remove">; logger: Logger; now?: Date }): Promise<{ deleted: number; failed: number }> {
   const { db, recordings, logger } = deps;
   const now = deps.now ?? new Date();

@@ -6,7 +6,7 @@
 import type { Db } from "../db/client.ts";
 import type { Logger } from "../observability/logger.ts";
 import { purgeBusiness, type PurgeDeps } from "../business/purge-business.ts";
-import { deleteExpiredRecordings } from "../calls/recording-retention.ts";
+import { deleteBusinessRecordings, deleteExpiredRecordings } from "../calls/recording-retention.ts";
 import type { TwilioRecordings } from "../telephony/twilio-recordings.ts";
 
 /** Call recordings at Twilio, deleted past each business's recordingRetentionDays (when Twilio is configured). */
@@ -56,6 +56,8 @@ export async function runRetention(deps: RetentionDeps & { now?: Date; policy?: 
   let businessesPurged = 0;
   for (const { id } of due) {
     try {
+      // Its recordings live at Twilio, beyond the rows the purge deletes: they go first.
+      if (deps.recordings) await deleteBusinessRecordings({ db, recordings: deps.recordings }, id);
       if ((await purgeBusiness(deps, id)).purged) businessesPurged++;
     } catch (err) {
       logger.error({ businessId: id, err: err instanceof Error ? err.message : String(err) }, "purging a deleted business failed; retried next pass");

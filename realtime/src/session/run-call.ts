@@ -10,6 +10,7 @@ import type { Logger } from "@frontdesk/core/observability/logger";
 import type { KnowledgeSearch } from "@frontdesk/core/knowledge/knowledge-search";
 import { forBusiness } from "@frontdesk/core/db/tenant";
 import { personalise } from "@frontdesk/core/agent/agent-config";
+import { answeringMachineAction, parseAnsweredBy } from "@frontdesk/core/telephony/answering-machine";
 import { emitCallEvent } from "@frontdesk/core/calls/call-events";
 import { markCallAnswered } from "@frontdesk/core/calls/mark-call-answered";
 import { finaliseCall } from "@frontdesk/core/calls/finalise-call";
@@ -135,6 +136,16 @@ export async function runCall(
   });
   deps.metrics.callStarted(transport.kind);
   session.start();
+  if (context.direction === "outbound") {
+    // A machine's verdict that came before the stream (nobody live to act on it then) is acted on now.
+    void scoped.callLog
+      .findFirst({ where: { id: callId }, select: { answeredBy: true } })
+      .then((row) => {
+        const verdict = parseAnsweredBy(row?.answeredBy);
+        if (verdict && answeringMachineAction(verdict) === "leave_voicemail") deps.liveCalls.actionsOf(callSid)?.leaveVoicemail();
+      })
+      .catch((err) => log.warn({ err }, "answering-machine verdict not read"));
+  }
   limitCallDuration(session, { maxDurationMs, warnBeforeMs: timings.warnBeforeEndMs ?? WARN_BEFORE_END_MS });
   log.info({ transport: transport.kind }, "call answered");
   const answered = markCallAnswered(scoped, callId, session.answeredAt)

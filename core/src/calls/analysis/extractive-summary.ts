@@ -71,6 +71,7 @@ function factsSentences(input: AnalysisInput, outcome: CallOutcome): string[] {
   if (facts.transferred) out.push(`The call was transferred to a person${facts.transferredTo ? ` at ${facts.transferredTo}` : ""}.`);
   if (facts.endReason === "max_duration") out.push("The call reached the maximum call length and was ended.");
   if (facts.endReason === "error") out.push("The call ended because of a technical problem.");
+  if (outcome === "voicemail") out.push("An answering machine took the call; the agent left the voicemail message.");
   if (outcome === "abandoned") {
     const after = facts.durationSec !== null ? ` after ${facts.durationSec} s` : "";
     out.push(`The caller hung up${after} without stating a request.`);
@@ -82,7 +83,8 @@ export function extractiveSummary(input: AnalysisInput, outcome: CallOutcome): s
   const request = pickRequest(sentencesOf(input, "caller"));
   const answer = pickAnswer(sentencesOf(input, "agent"), request);
   const parts: string[] = [];
-  if (request && outcome !== "abandoned") {
+  // A voicemail call's "caller" lines are the machine's greeting: nothing to quote.
+  if (request && outcome !== "abandoned" && outcome !== "voicemail") {
     parts.push(`The caller ${request.text.trim().endsWith("?") ? "asked" : "said"}: ${quote(request.text)}.`);
     if (answer) parts.push(`The agent answered: ${quote(answer.text)}.`);
   }

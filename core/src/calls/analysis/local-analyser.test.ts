@@ -48,6 +48,13 @@ describe("local post-call analysis", () => {
     expect(a.summary).toContain("brakes");
   });
 
+  it("an outbound call an answering machine took is voicemail, whatever the machine's greeting said", () => {
+    const machine = { ...thankfulOilChangeCall, facts: { ...thankfulOilChangeCall.facts, endReason: "voicemail" } };
+    const a = analyseLocally(machine);
+    expect(a.outcome).toBe("voicemail");
+    expect(a.summary).toBe("An answering machine took the call; the agent left the voicemail message.");
+  });
+
   it("a caller who said almost nothing and hung up abandoned the call", () => {
     const a = analyseLocally(silentHangUpCall);
     expect(a.outcome).toBe("abandoned");
