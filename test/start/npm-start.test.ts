@@ -54,7 +54,7 @@ describe("npm start with no configuration", () => {
     child.stderr!.on("data", (d) => (out += d));
     const exited = new Promise<number | null>((r) => child!.once("exit", (code) => r(code)));
 
-    await expect.poll(() => out, { timeout: 120_000, interval: 250 }).toContain("Press Ctrl-C to stop.");
+    await expect.poll(() => out, { timeout: 300_000, interval: 250 }).toContain("Press Ctrl-C to stop.");
     expect(out).toContain(`http://127.0.0.1:${dashboard}`);
     expect(out).toContain("demo login");
     expect(out).toContain("embedded PostgreSQL");
@@ -108,5 +108,5 @@ describe("npm start with no configuration", () => {
     expect(await exited).toBe(0);
     child = undefined;
     for (const port of [api, realtime, dashboard, widgetDemo]) expect(await portClosed(port), `port ${port} closed`).toBe(true);
-  }, 180_000);
+  }, 400_000);
 });
