@@ -20,7 +20,7 @@ import { resolveKnowledgeDeps, type KnowledgeDeps } from "@frontdesk/core/knowle
 import { createKnowledgeService, drainKnowledgeJobs, INDEX_CONTENT_JOB, knowledgeJobHandlers } from "@frontdesk/core/knowledge/knowledge-service";
 import { createJobWorker } from "@frontdesk/core/jobs/job-queue";
 import { createKnowledgeSearch, type SearchMode } from "@frontdesk/core/knowledge/knowledge-search";
-import { toVectorParam } from "@frontdesk/core/knowledge/stores/vector-store";
+import { toHalfvecParam } from "@frontdesk/core/knowledge/stores/vector-store";
 import { createPgvectorStore, DEFAULT_EF_SEARCH } from "@frontdesk/core/knowledge/stores/pgvector-store";
 import { recallAt } from "./rag-vectors.ts";
 import { createCorpus, type Corpus } from "./rag-corpus.ts";
@@ -31,7 +31,7 @@ const NOISE_BUSINESSES = 10;
 const NOISE_CHUNKS = Number(process.env.RAG_BENCH_NOISE_CHUNKS ?? Math.max(200, Math.round(MAIN_CHUNKS / 100)));
 const QUERIES = Number(process.env.RAG_BENCH_QUERIES ?? 300);
 // As the migrations build it (hnsw_graph_for_recall).
-const HNSW_INDEX = `CREATE INDEX "KnowledgeChunk_embedding_idx" ON "KnowledgeChunk" USING hnsw ("embedding" vector_cosine_ops) WITH (m = 32, ef_construction = 128)`;
+const HNSW_INDEX = `CREATE INDEX "KnowledgeChunk_embedding_idx" ON "KnowledgeChunk" USING hnsw ("embedding" halfvec_cosine_ops) WITH (m = 32, ef_construction = 128)`;
 const logger = createLogger("bench-rag", "warn");
 
 
@@ -178,11 +178,11 @@ async function main() {
     const sample = queries.slice(0, 20);
     const exact = new Map<string, { id: string; score: number }[]>();
     for (const q of sample) {
-      const v = toVectorParam(await deps.embedder.embedQuery(q));
+      const v = toHalfvecParam(await deps.embedder.embedQuery(q));
       const rows = await db.$queryRaw<{ id: string; distance: number }[]>`
-        SELECT id, (embedding <=> ${v}::vector)::float8 AS distance FROM "KnowledgeChunk"
+        SELECT id, (embedding <=> ${v}::halfvec)::float8 AS distance FROM "KnowledgeChunk"
         WHERE "businessId" = ${main.id} AND embedding IS NOT NULL
-        ORDER BY (embedding <=> ${v}::vector) + 0 LIMIT 10`;
+        ORDER BY (embedding <=> ${v}::halfvec) + 0 LIMIT 10`;
       exact.set(q, rows.map((r) => ({ id: r.id, score: 1 - r.distance })));
     }
     const recalls = new Map<number, number>();
