@@ -2,11 +2,11 @@
 -- index (3 KB a vector instead of 6 KB, so two index elements to a page instead of one), which
 -- halves the pages an HNSW search or insert touches. Cosine over 16-bit components moves a
 -- similarity by about 1e-3, far below what separates neighbours (recall: bench:rag-recall).
--- Kept inline in the row (storage MAIN) rather than in TOAST: an exact scan or the distance of
--- a returned row then reads the row's own page, not the TOAST index and two chunks.
+-- (Storage stays the type's default, out of line: kept inline, the vector pushed the chunk's
+-- tsvector out to TOAST instead, and full-text ranking read four times the buffers.)
 -- (adapter-pg splits migration scripts at every semicolon, even in comments and bodies.)
 DROP INDEX IF EXISTS "KnowledgeChunk_embedding_idx";
-ALTER TABLE "KnowledgeChunk" ALTER COLUMN "embedding" TYPE halfvec(1536) USING "embedding"::halfvec(1536), ALTER COLUMN "embedding" SET STORAGE MAIN;
+ALTER TABLE "KnowledgeChunk" ALTER COLUMN "embedding" TYPE halfvec(1536) USING "embedding"::halfvec(1536);
 CREATE INDEX "KnowledgeChunk_embedding_idx" ON "KnowledgeChunk" USING hnsw ("embedding" halfvec_cosine_ops) WITH (m = 32, ef_construction = 128);
 -- The HNSW search of a large business in one statement (one round trip instead of BEGIN,
 -- settings, query, COMMIT). The planner settings apply while the function runs: without them
