@@ -17,8 +17,9 @@ import { createDb, type Db } from "@frontdesk/core/db/client";
 import { createTermStats } from "@frontdesk/core/knowledge/term-stats";
 import { fullTextRanking } from "@frontdesk/core/knowledge/full-text-ranking";
 import { createLocalEmbedder } from "@frontdesk/core/knowledge/embedders/local-embedder";
-import { createPgvectorStore } from "@frontdesk/core/knowledge/stores/pgvector-store";
+import { toHalfvecParam, toVectorParam } from "@frontdesk/core/knowledge/stores/vector-store";
 import { createCorpus } from "./rag-corpus.ts";
+import { fromHalf } from "./rag-vectors.ts";
 
 const { values: args } = parseArgs({ options: { db: { type: "string" }, queries: { type: "string" }, show: { type: "boolean" } } });
 if (!args.db) throw new Error("usage: npm run bench:rag-explain -- --db <database kept by bench:rag --keep>");
@@ -37,7 +38,9 @@ let show = Boolean(args.show);
 function vectorText(buf: Buffer): string {
   const n = buf.readInt16BE(0);
   const xs: number[] = [];
-  for (let i = 0; i < n; i++) xs.push(buf.readFloatBE(4 + i * 4));
+  // vector: 4 bytes a component, halfvec: 2 (sent as float4 text, Postgres rounds alike).
+  if (buf.length === 4 + n * 4) for (let i = 0; i < n; i++) xs.push(buf.readFloatBE(4 + i * 4));
+  else for (let i = 0; i < n; i++) xs.push(fromHalf(buf.readUInt16BE(4 + i * 2)));
   return `[${xs.join(",")}]`;
 }
 
@@ -83,7 +86,7 @@ function labelOf(text: string): string {
   if (t.includes("count(*)::int FROM (")) return "full text: word counts (uncached words)";
   if (t.includes("most_common_elems")) return "full text: planner word shares";
   if (t.includes("reltuples")) return "business size";
-  if (t.includes("WHERE k.tsv @@ c.q")) return "full text: gather + score common words";
+  if (t.includes(".tsv @@ c.q")) return "full text: gather + score common words";
   if (t.includes("CROSS JOIN LATERAL")) return "full text: gather (rare words only)";
   if (t.includes("UNION ALL")) return "full text: all-common tiers";
   return t.slice(0, 60);
@@ -110,10 +113,12 @@ async function main() {
     await Promise.all(pending.splice(0));
     byStatement.clear();
     const embedder = createLocalEmbedder();
+    // (While bench:rag still builds the HNSW index, only full text can be explained.)
+    const hnsw = (await client.query(`SELECT 1 FROM pg_index WHERE indexrelid = to_regclass('"KnowledgeChunk_embedding_idx"') AND indisvalid`)).rowCount === 1;
     for (const q of corpus.questions(QUERIES)) {
       await fullTextRanking(traced, termStats, { businessId, query: q, category: undefined, publicOnly: false, limit: 20 });
       await Promise.all(pending.splice(0));
-      await explainVector(client, businessId, embedder.id, await embedder.embedQuery(q));
+      if (hnsw) await explainVector(client, businessId, embedder.id, await embedder.embedQuery(q));
       show = false;
     }
     console.log(`\n  ${"statement".padEnd(44)} ${"n".padStart(4)}  planning p50/p95   execution p50/p95   buffers p50/p95`);
@@ -126,21 +131,24 @@ async function main() {
     await client.end();
     await db.$disconnect();
   }
-  void createPgvectorStore;
 }
 
-/** The vector ranking's HNSW statement, as the store runs it for a large business. */
+/**
+ * The vector ranking's HNSW statement as the store runs it for a large business (the body of
+ * knowledge_nearest_chunks with its settings; a vector(1536) column, before the halfvec
+ * migration, as the store ran it then).
+ */
 async function explainVector(client: pg.Client, businessId: string, model: string, v: Float32Array) {
-  const buf = Buffer.allocUnsafe(4 + v.length * 4);
-  buf.writeInt16BE(v.length, 0);
-  buf.writeInt16BE(0, 2);
-  for (let i = 0; i < v.length; i++) buf.writeFloatBE(v[i]!, 4 + i * 4);
+  const type = (await client.query(`SELECT format_type(atttypid, atttypmod) AS t FROM pg_attribute WHERE attrelid = '"KnowledgeChunk"'::regclass AND attname = 'embedding'`)).rows[0].t as string;
+  const half = type.startsWith("halfvec");
+  const param = half ? toHalfvecParam(v) : toVectorParam(v);
+  const cast = Prisma.raw(half ? "halfvec" : "vector");
   const sql = Prisma.sql`
-    SELECT k.id, (k.embedding <=> ${buf}::vector)::float8 AS distance
+    SELECT k.id, (k.embedding <=> ${param}::${cast})::float8 AS distance
     FROM "KnowledgeChunk" k
     WHERE k."businessId" = ${businessId} AND k."embeddingModel" = ${model} AND k.embedding IS NOT NULL
-    ORDER BY k.embedding <=> ${buf}::vector LIMIT 20`;
-  await explain(client, "vector: HNSW top 20", sql, [
+    ORDER BY k.embedding <=> ${param}::${cast} LIMIT 20`;
+  await explain(client, `vector: HNSW top 20 (${type})`, sql, [
     "SET LOCAL hnsw.ef_search = 200",
     "SET LOCAL hnsw.iterative_scan = relaxed_order",
     "SET LOCAL hnsw.scan_mem_multiplier = 8",

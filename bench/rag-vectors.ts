@@ -64,7 +64,8 @@ export function asStored(v: Float32Array): Float32Array {
   return Float32Array.from(v, (x) => fromHalf(toHalf(x)));
 }
 
-function fromHalf(h: number): number {
+/** Half-float bits as a number. */
+export function fromHalf(h: number): number {
   const sign = h & 0x8000 ? -1 : 1;
   const exponent = (h >>> 10) & 0x1f;
   const mantissa = h & 0x3ff;
