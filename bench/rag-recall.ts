@@ -17,13 +17,13 @@ import { chunkContent } from "@frontdesk/core/knowledge/chunking/chunk-content";
 import { embedText } from "@frontdesk/core/knowledge/embedders/local-embedder";
 import { createPgvectorStore, DEFAULT_EF_SEARCH } from "@frontdesk/core/knowledge/stores/pgvector-store";
 import { createCorpus } from "./rag-corpus.ts";
-import { clusteredVectors, exactTopK, recallAt } from "./rag-vectors.ts";
+import { asStored, clusteredVectors, exactTopK, recallAt } from "./rag-vectors.ts";
 
 const CHUNKS = Number(process.env.RAG_RECALL_CHUNKS ?? 20_000);
 const QUERIES = Number(process.env.RAG_RECALL_QUERIES ?? 50);
 const HNSW_INDEX =
   process.env.RAG_RECALL_INDEX ??
-  `CREATE INDEX "KnowledgeChunk_embedding_idx" ON "KnowledgeChunk" USING hnsw ("embedding" vector_cosine_ops) WITH (m = 32, ef_construction = 128)`;
+  `CREATE INDEX "KnowledgeChunk_embedding_idx" ON "KnowledgeChunk" USING hnsw ("embedding" halfvec_cosine_ops) WITH (m = 32, ef_construction = 128)`;
 const EF_SEARCHES = [40, 100, DEFAULT_EF_SEARCH, 400].filter((v, i, a) => a.indexOf(v) === i).sort((a, b) => a - b);
 
 
@@ -43,7 +43,7 @@ async function load(client: pg.Client, corpus: string, vectors: Float32Array[], 
     const chunkIds = rows.map((_, j) => `chk_${corpus}_${String(i + j).padStart(7, "0")}`);
     await client.query(
       `INSERT INTO "KnowledgeChunk" (id, "businessId", "contentId", position, text, "tokenCount", "embeddingModel", embedding)
-       SELECT id, b, c, 0, '', 0, $4, e::vector FROM unnest($1::text[], $2::text[], $3::text[], $5::text[]) AS u(id, b, c, e)`,
+       SELECT id, b, c, 0, '', 0, $4, e::halfvec FROM unnest($1::text[], $2::text[], $3::text[], $5::text[]) AS u(id, b, c, e)`,
       [chunkIds, owner, contentIds, `bench-${corpus}`, rows.map((v) => `[${Array.from(v).join(",")}]`)],
     );
     ids.push(...chunkIds);
@@ -89,13 +89,13 @@ async function main() {
     await client.query(`DROP INDEX "KnowledgeChunk_embedding_idx"`);
 
     // Clustered synthetic embeddings.
-    const clustered = clusteredVectors({ count: CHUNKS + QUERIES, clusters: 200, seed: 7 });
+    const clustered = clusteredVectors({ count: CHUNKS + QUERIES, clusters: 200, seed: 7 }).map(asStored);
     const clusterIds = await load(client, "clustered", clustered.slice(0, CHUNKS), businesses, 0.9);
     // Lexical: the local embedder over the bench corpus, chunked as indexing does.
     const corpus = createCorpus(20261125);
     const lexical: Float32Array[] = [];
     while (lexical.length < CHUNKS) {
-      for (const doc of corpus.documents(100)) for (const c of chunkContent(doc)) if (lexical.length < CHUNKS) lexical.push(embedText(c.text));
+      for (const doc of corpus.documents(100)) for (const c of chunkContent(doc)) if (lexical.length < CHUNKS) lexical.push(asStored(embedText(c.text)));
     }
     const lexicalIds = await load(client, "lexical", lexical, businesses, 0.9);
     await client.query(`SET maintenance_work_mem = '1GB'`);
@@ -108,7 +108,7 @@ async function main() {
     console.log("\nrecall@10 of the store's HNSW path against exact neighbours (ties count as found)");
     const runs = [
       ["clustered", "bench-clustered", mainOf(clusterIds, clustered), clustered.slice(CHUNKS)],
-      ["lexical", "bench-lexical", mainOf(lexicalIds, lexical), corpus.questions(QUERIES, 3).map((q) => embedText(q))],
+      ["lexical", "bench-lexical", mainOf(lexicalIds, lexical), corpus.questions(QUERIES, 3).map((q) => asStored(embedText(q)))],
     ] as const;
     for (const [label, model, docs, queries] of runs) {
       const r = await measure(db, label, model, businesses[0]!, docs, queries);

@@ -2,6 +2,7 @@
 // test): unit vectors scattered around random centres, exact top-k by brute force, and recall
 // that counts ties with the k-th neighbour as found.
 import { seededRandom } from "./bench-db.ts";
+import { toHalf } from "@frontdesk/core/knowledge/stores/vector-store";
 
 
 function gaussian(random: () => number): number {
@@ -53,4 +54,21 @@ export function recallAt(got: { id: string; score: number }[], truth: { id: stri
   const kth = truth[Math.min(k, truth.length) - 1]!.score;
   const found = got.slice(0, k).filter((g) => ids.has(g.id) || g.score >= kth - 1e-5).length;
   return Math.min(found, truth.length) / Math.min(k, truth.length);
+}
+
+/**
+ * A vector as KnowledgeChunk.embedding keeps it (halfvec: each component rounded to a 16-bit
+ * float), so exact neighbours are computed over the very values the index holds.
+ */
+export function asStored(v: Float32Array): Float32Array {
+  return Float32Array.from(v, (x) => fromHalf(toHalf(x)));
+}
+
+/** Half-float bits as a number. */
+export function fromHalf(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exponent = (h >>> 10) & 0x1f;
+  const mantissa = h & 0x3ff;
+  if (exponent === 0) return sign * mantissa * 2 ** -24;
+  return sign * (1 + mantissa / 1024) * 2 ** (exponent - 15);
 }

@@ -12,7 +12,7 @@ import { spawnSync } from "node:child_process";
 import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { admin, ADMIN_URL, withDb } from "./bench-db.ts";
+import { admin, ADMIN_URL, startCpuMeter, withDb } from "./bench-db.ts";
 import { createDb, type Db } from "@frontdesk/core/db/client";
 import { createMemoryCache } from "@frontdesk/core/cache/memory-cache";
 import { createLogger } from "@frontdesk/core/observability/logger";
@@ -20,7 +20,7 @@ import { resolveKnowledgeDeps, type KnowledgeDeps } from "@frontdesk/core/knowle
 import { createKnowledgeService, drainKnowledgeJobs, INDEX_CONTENT_JOB, knowledgeJobHandlers } from "@frontdesk/core/knowledge/knowledge-service";
 import { createJobWorker } from "@frontdesk/core/jobs/job-queue";
 import { createKnowledgeSearch, type SearchMode } from "@frontdesk/core/knowledge/knowledge-search";
-import { toVectorParam } from "@frontdesk/core/knowledge/stores/vector-store";
+import { toHalfvecParam } from "@frontdesk/core/knowledge/stores/vector-store";
 import { createPgvectorStore, DEFAULT_EF_SEARCH } from "@frontdesk/core/knowledge/stores/pgvector-store";
 import { recallAt } from "./rag-vectors.ts";
 import { createCorpus, type Corpus } from "./rag-corpus.ts";
@@ -31,7 +31,7 @@ const NOISE_BUSINESSES = 10;
 const NOISE_CHUNKS = Number(process.env.RAG_BENCH_NOISE_CHUNKS ?? Math.max(200, Math.round(MAIN_CHUNKS / 100)));
 const QUERIES = Number(process.env.RAG_BENCH_QUERIES ?? 300);
 // As the migrations build it (hnsw_graph_for_recall).
-const HNSW_INDEX = `CREATE INDEX "KnowledgeChunk_embedding_idx" ON "KnowledgeChunk" USING hnsw ("embedding" vector_cosine_ops) WITH (m = 32, ef_construction = 128)`;
+const HNSW_INDEX = `CREATE INDEX "KnowledgeChunk_embedding_idx" ON "KnowledgeChunk" USING hnsw ("embedding" halfvec_cosine_ops) WITH (m = 32, ef_construction = 128)`;
 const logger = createLogger("bench-rag", "warn");
 
 
@@ -41,6 +41,14 @@ function percentile(sorted: number[], p: number): number {
 
 const line = (label: string, value: string) => console.log(`  ${label.padEnd(52)} ${value}`);
 const ms = (x: number) => `${x.toFixed(2)} ms`;
+const load = () => loadavg()[0]!.toFixed(2);
+
+/** CPU per unit of work, and the rate one free core would sustain at that cost. */
+function cpuLine(label: string, cpu: { nodeMs: number; postgresMs: number }, units: number, unit: string) {
+  const per = (cpu.nodeMs + cpu.postgresMs) / units;
+  line(label, `${(cpu.nodeMs / units).toFixed(3)} ms node + ${(cpu.postgresMs / units).toFixed(3)} ms postgres a ${unit} (${Math.round(1000 / per)} ${unit}s/s per core)`);
+  return per;
+}
 
 /**
  * Imports documents 500 at a time (the API's limit per request) while a job worker indexes
@@ -78,8 +86,9 @@ async function ingest(deps: KnowledgeDeps & { logger: typeof logger }, db: Db, b
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function timeQueries(label: string, run: (q: string) => Promise<unknown>, queries: string[]) {
+async function timeQueries(label: string, run: (q: string) => Promise<unknown>, queries: string[], cpuOf?: string) {
   const times: number[] = [];
+  const cpu = cpuOf ? startCpuMeter(cpuOf) : null;
   for (const q of queries) {
     const t = performance.now();
     await run(q);
@@ -87,7 +96,8 @@ async function timeQueries(label: string, run: (q: string) => Promise<unknown>, 
   }
   times.sort((a, b) => a - b);
   const [p50, p95, p99] = [percentile(times, 50), percentile(times, 95), percentile(times, 99)];
-  console.log(`  ${label.padEnd(52)} p50 ${ms(p50).padStart(9)}   p95 ${ms(p95).padStart(9)}   p99 ${ms(p99).padStart(9)}`);
+  console.log(`  ${label.padEnd(52)} p50 ${ms(p50).padStart(9)}   p95 ${ms(p95).padStart(9)}   p99 ${ms(p99).padStart(9)}   (load ${load()})`);
+  if (cpu) cpuLine("  CPU", await cpu.stop(), queries.length, "query");
   return { p50, p95, p99 };
 }
 
@@ -113,6 +123,7 @@ async function main() {
     await db.$executeRawUnsafe(`DROP INDEX "KnowledgeChunk_embedding_idx"`);
     console.log("\ningestion (local embedder, pgvector; bulk import -> durable jobs -> chunk + embed + write)");
     const started = performance.now();
+    const ingestCpu = startCpuMeter(url);
     const noise: string[] = [];
     for (let i = 0; i < NOISE_BUSINESSES; i++) {
       const b = await business(`Noise ${i}`);
@@ -125,7 +136,8 @@ async function main() {
     const totalChunks = await db.knowledgeChunk.count();
     const ingestRate = totalChunks / ingestSeconds;
     line("chunks written (all businesses)", `${totalChunks} (${mainIngest.chunks} main, ${mainIngest.docs} main documents)`);
-    line("ingest time / rate (HNSW deferred)", `${ingestSeconds.toFixed(1)} s / ${Math.round(ingestRate)} chunks/s`);
+    line("ingest time / rate (HNSW deferred)", `${ingestSeconds.toFixed(1)} s / ${Math.round(ingestRate)} chunks/s (load average ${load()})`);
+    cpuLine("ingest CPU (HNSW deferred)", await ingestCpu.stop(), totalChunks, "chunk");
 
     const buildStarted = performance.now();
     const session = new pg.Client({ connectionString: url });
@@ -146,11 +158,14 @@ async function main() {
 
     // New documents arriving once the index exists: each chunk goes into the HNSW graph.
     const incStarted = performance.now();
+    const incCpu = startCpuMeter(url);
     const before = await db.knowledgeChunk.count({ where: { businessId: main.id } });
     await createKnowledgeService(deps).importContents(main.id, corpus.documents(300));
     await drainKnowledgeJobs(deps, { businessIds: [main.id], batchSize: 16 });
     const added = (await db.knowledgeChunk.count({ where: { businessId: main.id } })) - before;
-    line("incremental ingest, HNSW present", `${added} chunks, ${Math.round(added / ((performance.now() - incStarted) / 1000))} chunks/s`);
+    const incRate = added / ((performance.now() - incStarted) / 1000);
+    line("incremental ingest, HNSW present", `${added} chunks, ${Math.round(incRate)} chunks/s (load average ${load()})`);
+    cpuLine("incremental ingest CPU", await incCpu.stop(), added, "chunk");
     const mainChunks = before + added;
 
     const queries = corpus.questions(QUERIES);
@@ -166,9 +181,9 @@ async function main() {
     };
 
     console.log(`\nsearch latency, one business of ${mainChunks} chunks (${QUERIES} questions each, top 5, sequential)`);
-    await timeQueries(`vector only (embed + HNSW, ef_search ${DEFAULT_EF_SEARCH})`, await warm(run("vector", main.id)), queries);
-    await timeQueries("full text only (IDF-weighted)", await warm(run("text", main.id)), queries);
-    const hybrid = await timeQueries("hybrid (vector + full text, RRF)", await warm(run("hybrid", main.id)), queries);
+    await timeQueries(`vector only (embed + HNSW, ef_search ${DEFAULT_EF_SEARCH})`, await warm(run("vector", main.id)), queries, url);
+    await timeQueries("full text only (IDF-weighted)", await warm(run("text", main.id)), queries, url);
+    const hybrid = await timeQueries("hybrid (vector + full text, RRF)", await warm(run("hybrid", main.id)), queries, url);
     await timeQueries(`hybrid, a noise business (${NOISE_CHUNKS} chunks, exact scan)`, await warm(run("hybrid", noise[0]!)), queries.slice(0, 100));
 
     // Tuning hnsw.ef_search: latency against how much the approximation loses (top 10 of the
@@ -178,11 +193,11 @@ async function main() {
     const sample = queries.slice(0, 20);
     const exact = new Map<string, { id: string; score: number }[]>();
     for (const q of sample) {
-      const v = toVectorParam(await deps.embedder.embedQuery(q));
+      const v = toHalfvecParam(await deps.embedder.embedQuery(q));
       const rows = await db.$queryRaw<{ id: string; distance: number }[]>`
-        SELECT id, (embedding <=> ${v}::vector)::float8 AS distance FROM "KnowledgeChunk"
+        SELECT id, (embedding <=> ${v}::halfvec)::float8 AS distance FROM "KnowledgeChunk"
         WHERE "businessId" = ${main.id} AND embedding IS NOT NULL
-        ORDER BY (embedding <=> ${v}::vector) + 0 LIMIT 10`;
+        ORDER BY (embedding <=> ${v}::halfvec) + 0 LIMIT 10`;
       exact.set(q, rows.map((r) => ({ id: r.id, score: 1 - r.distance })));
     }
     const recalls = new Map<number, number>();
@@ -200,7 +215,8 @@ async function main() {
     }
 
     console.log(`\nmachine load average ${loadavg()[0]!.toFixed(2)} at the end`);
-    console.log(`\nrag: hybrid p95 ${hybrid.p95.toFixed(1)} ms at ${mainChunks} chunks; ingest ${Math.round(ingestRate)} chunks/s`);
+    console.log(`\nrag: hybrid p95 ${hybrid.p95.toFixed(1)} ms at ${mainChunks} chunks; ingest ${Math.round(ingestRate)} chunks/s; load average ${load()}`);
+    console.log(`rag: incremental ingest with the HNSW index ${Math.round(incRate)} chunks/s; load average ${load()}`);
     console.log(`rag: hnsw recall@10 ${recalls.get(DEFAULT_EF_SEARCH)!.toFixed(3)} at ef_search ${DEFAULT_EF_SEARCH} (local embedder; clustered embeddings: npm run bench:rag-recall)`);
   } finally {
     await cache.close();

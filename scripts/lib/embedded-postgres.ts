@@ -5,6 +5,7 @@ import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { vector } from "@electric-sql/pglite-pgvector";
+import { btree_gin } from "@electric-sql/pglite/contrib/btree_gin";
 
 export interface EmbeddedPostgres {
   url: string;
@@ -13,7 +14,8 @@ export interface EmbeddedPostgres {
 
 export async function startEmbeddedPostgres(dataDir: string, port = 0): Promise<EmbeddedPostgres> {
   mkdirSync(dataDir, { recursive: true });
-  const db = await PGlite.create({ dataDir, extensions: { vector } });
+  // btree_gin: full text's (businessId, tsv) index (the knowledge_fulltext_per_business migration).
+  const db = await PGlite.create({ dataDir, extensions: { vector, btree_gin } });
   await db.exec("CREATE EXTENSION IF NOT EXISTS vector");
   const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port, maxConnections: 20 });
   await server.start();

@@ -9,8 +9,8 @@ import { randomBytes } from "node:crypto";
 import { chunkContent } from "@frontdesk/core/knowledge/chunking/chunk-content";
 import { embedText } from "@frontdesk/core/knowledge/embedders/local-embedder";
 import { createPgvectorStore } from "@frontdesk/core/knowledge/stores/pgvector-store";
-import { toVectorParam } from "@frontdesk/core/knowledge/stores/vector-store";
-import { clusteredVectors, exactTopK, recallAt } from "../../bench/rag-vectors.ts";
+import { toHalfvecParam } from "@frontdesk/core/knowledge/stores/vector-store";
+import { asStored, clusteredVectors, exactTopK, recallAt } from "../../bench/rag-vectors.ts";
 import { createCorpus } from "../../bench/rag-corpus.ts";
 import { createTestBusiness } from "../support/fixtures.ts";
 import { testDb } from "../support/services.ts";
@@ -30,7 +30,7 @@ async function store(model: string, vectors: Float32Array[]): Promise<{ id: stri
   const tag = randomBytes(4).toString("hex");
   const docs = vectors.map((v, i) => ({ id: `chk_${tag}_${String(i).padStart(5, "0")}`, v }));
   for (let i = 0; i < docs.length; i += 250) {
-    const rows = docs.slice(i, i + 250).map((d, j) => Prisma.sql`(${d.id}::text, ${i + j}::int, ${toVectorParam(d.v)}::vector)`);
+    const rows = docs.slice(i, i + 250).map((d, j) => Prisma.sql`(${d.id}::text, ${i + j}::int, ${toHalfvecParam(d.v)}::halfvec)`);
     await db.$executeRaw`
       INSERT INTO "KnowledgeChunk" (id, "businessId", "contentId", position, text, "tokenCount", "embeddingModel", embedding)
       SELECT u.id, ${businessId}, ${content.id}, u.position, '', 0, ${model}, u.embedding
@@ -53,7 +53,7 @@ beforeAll(async () => {
 
 describe("HNSW recall@10 at the default ef_search", () => {
   it("clustered synthetic embeddings: at least 0.95", { timeout: 180_000 }, async () => {
-    const vectors = clusteredVectors({ count: CHUNKS + QUERIES, clusters: 30, seed: 11 });
+    const vectors = clusteredVectors({ count: CHUNKS + QUERIES, clusters: 30, seed: 11 }).map(asStored);
     const model = `recall-clustered-${randomBytes(3).toString("hex")}`;
     const docs = await store(model, vectors.slice(0, CHUNKS));
     const r = await recall(model, docs, vectors.slice(CHUNKS));
@@ -64,10 +64,10 @@ describe("HNSW recall@10 at the default ef_search", () => {
   it("the local lexical embedder over the benchmark's documents and questions: at least 0.95", { timeout: 180_000 }, async () => {
     const corpus = createCorpus(99);
     const vectors: Float32Array[] = [];
-    while (vectors.length < CHUNKS) for (const doc of corpus.documents(50)) for (const c of chunkContent(doc)) if (vectors.length < CHUNKS) vectors.push(embedText(c.text));
+    while (vectors.length < CHUNKS) for (const doc of corpus.documents(50)) for (const c of chunkContent(doc)) if (vectors.length < CHUNKS) vectors.push(asStored(embedText(c.text)));
     const model = `recall-lexical-${randomBytes(3).toString("hex")}`;
     const docs = await store(model, vectors);
-    const r = await recall(model, docs, corpus.questions(QUERIES, 5).map((q) => embedText(q)));
+    const r = await recall(model, docs, corpus.questions(QUERIES, 5).map((q) => asStored(embedText(q))));
     console.log(`hnsw recall@10 (lexical, ${CHUNKS} chunks): ${r.toFixed(3)}`);
     expect(r).toBeGreaterThanOrEqual(0.95);
   });

@@ -21,6 +21,14 @@ export interface FullTextQuery {
   limit: number;
 }
 
+/**
+ * A gathered row's id as a computed value, not the column itself. Selecting a bare column, the
+ * scan hands up the whole heap row (Postgres skips the projection), and the sort that groups
+ * the rows copies it whole, fetching its TOASTed tsv and vector: 7,500 buffers for 120 rows
+ * against 640 projected (EXPLAIN (ANALYZE, BUFFERS) at 100k chunks).
+ */
+const idOnly = Prisma.sql`k.id || '' AS id`;
+
 /** At most this many rows gathered through posting lists per query. */
 const GATHER_BUDGET = 1000;
 
@@ -47,7 +55,7 @@ export async function fullTextRanking(db: Db, termStats: TermStatsSource, q: Ful
         SELECT m.id, sum(t.w) AS score
         FROM unnest(${rare.map((t) => tsLexeme(t.lexeme))}::text[]::tsquery[], ${rare.map(weight)}::float8[]) AS t(q, w)
         CROSS JOIN LATERAL (
-          SELECT k.id FROM "KnowledgeChunk" k ${filters.join}
+          SELECT ${idOnly} FROM "KnowledgeChunk" k ${filters.join}
           WHERE k."businessId" = ${q.businessId} AND k.tsv @@ t.q ${filters.where}
           LIMIT ${stats.cap}
         ) m
@@ -64,9 +72,12 @@ export async function fullTextRanking(db: Db, termStats: TermStatsSource, q: Ful
     SELECT g.id
     FROM (${gathered}) g
     JOIN "KnowledgeChunk" k ON k.id = g.id
+    -- The tsvector fetched from TOAST once per row, not once per common word (setweight to
+    -- the default weight D makes an in-memory copy, and matches the same words).
+    CROSS JOIN LATERAL (SELECT setweight(k.tsv, 'D') AS tsv OFFSET 0) d
     ORDER BY g.score + (SELECT coalesce(sum(c.w), 0)
                         FROM unnest(${common.map((t) => tsLexeme(t.lexeme))}::text[]::tsquery[], ${common.map(weight)}::float8[]) AS c(q, w)
-                        WHERE k.tsv @@ c.q) DESC,
+                        WHERE d.tsv @@ c.q) DESC,
              g.id
     LIMIT ${q.limit}`;
   return rows.map((r) => r.id);
@@ -81,7 +92,7 @@ export async function fullTextRanking(db: Db, termStats: TermStatsSource, q: Ful
 function allCommonTiers(q: FullTextQuery, terms: TermFrequency[], pool: number, filters: { join: Prisma.Sql; where: Prisma.Sql }): Prisma.Sql {
   const tiers = terms.map((_, dropped) => {
     const tsquery = terms.slice(0, terms.length - dropped).map((t) => tsLexeme(t.lexeme)).join(" & ");
-    return Prisma.sql`(SELECT k.id FROM "KnowledgeChunk" k ${filters.join}
+    return Prisma.sql`(SELECT ${idOnly} FROM "KnowledgeChunk" k ${filters.join}
       WHERE k."businessId" = ${q.businessId} AND k.tsv @@ ${tsquery}::tsquery ${filters.where} LIMIT ${pool})`;
   });
   return Prisma.sql`

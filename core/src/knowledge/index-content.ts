@@ -8,7 +8,7 @@ import { Prisma } from "@prisma/client";
 import { enqueueJob, type JobWriter } from "../jobs/job-queue.ts";
 import { forBusiness } from "../db/tenant.ts";
 import { chunkContent, type ChunkOptions } from "./chunking/chunk-content.ts";
-import { toVectorParam } from "./stores/vector-store.ts";
+import { toHalfvecParam } from "./stores/vector-store.ts";
 import type { KnowledgeDeps } from "./knowledge-deps.ts";
 
 export const PURGE_VECTORS_JOB = "knowledge.purge";
@@ -106,7 +106,7 @@ async function swapChunks(
   const wanted = contents.map((c) => Prisma.sql`(${c.id}::text, ${c.version}::int)`);
   const rows = chunks.map(
     (c, i) =>
-      Prisma.sql`(${c.id}::text, ${c.contentId}::text, ${c.position}::int, ${c.text}::text, ${c.tokenCount}::int, ${vectors ? toVectorParam(vectors[i]!) : null}::vector)`,
+      Prisma.sql`(${c.id}::text, ${c.contentId}::text, ${c.position}::int, ${c.text}::text, ${c.tokenCount}::int, ${vectors ? toHalfvecParam(vectors[i]!) : null}::halfvec)`,
   );
   const newChunks = rows.length
     ? Prisma.sql`

@@ -109,7 +109,9 @@ export function createKnowledgeService(input: KnowledgeDepsInput & KnowledgeServ
         });
         await enqueueIndexJobs(tx, businessId, created.map((c) => c.id));
         return created;
-      });
+        // 500 documents of up to 100 KB each are a large write: Prisma's default 5 s for an
+        // interactive transaction expired on a busy machine (bench:rag at load 13).
+      }, { timeout: 60_000, maxWait: 10_000 });
       queued();
       return { imported: contents.length, contents };
     },

@@ -1,8 +1,8 @@
-// pgvector: vectors in KnowledgeChunk.embedding (vector(1536), HNSW cosine index), searched
+// pgvector: vectors in KnowledgeChunk.embedding (halfvec(1536), HNSW cosine index), searched
 // in the same Postgres as everything else. Every statement is filtered by businessId.
 import { Prisma } from "@prisma/client";
 import type { Db } from "../../db/client.ts";
-import { toVectorParam, type VectorMatch, type VectorQuery, type VectorStore } from "./vector-store.ts";
+import { toHalfvecParam, type VectorMatch, type VectorQuery, type VectorStore } from "./vector-store.ts";
 
 export interface PgvectorOptions {
   /** HNSW candidate list size per search; higher is better recall and slower. */
@@ -22,7 +22,7 @@ export interface PgvectorOptions {
 export const DEFAULT_EF_SEARCH = 200;
 
 export function createPgvectorStore(db: Db, opts: PgvectorOptions = {}): VectorStore {
-  const efSearch = String(opts.efSearch ?? DEFAULT_EF_SEARCH);
+  const efSearch = opts.efSearch ?? DEFAULT_EF_SEARCH;
   const exactScanMaxChunks = opts.exactScanMaxChunks ?? 2000;
   const minShareForIndex = opts.minShareForIndex ?? 0.1;
   const exactScanMaxChunksLowShare = opts.exactScanMaxChunksLowShare ?? 20_000;
@@ -52,7 +52,7 @@ export function createPgvectorStore(db: Db, opts: PgvectorOptions = {}): VectorS
 
     async upsert(businessId, records) {
       if (records.length === 0) return;
-      const rows = records.map((r) => Prisma.sql`(${r.id}::text, ${toVectorParam(r.values)}::vector, ${r.model}::text)`);
+      const rows = records.map((r) => Prisma.sql`(${r.id}::text, ${toHalfvecParam(r.values)}::halfvec, ${r.model}::text)`);
       await db.$executeRaw`
         UPDATE "KnowledgeChunk" k
         SET embedding = v.embedding, "embeddingModel" = v.model
@@ -74,40 +74,32 @@ export function createPgvectorStore(db: Db, opts: PgvectorOptions = {}): VectorS
     },
 
     async query(businessId, q: VectorQuery): Promise<VectorMatch[]> {
-      const vector = toVectorParam(q.vector);
-      // Category and public-only live on the document: join it only when filtering by them.
-      const filtered = q.category !== undefined || Boolean(q.publicOnly);
-      const join = filtered ? Prisma.sql`JOIN "RAGContent" c ON c.id = k."contentId" AND c."businessId" = k."businessId"` : Prisma.empty;
-      const where = filtered
-        ? Prisma.sql`AND (${q.category ?? null}::text IS NULL OR c.category = ${q.category ?? null}) AND (${Boolean(q.publicOnly)} = false OR c."isPublic")`
-        : Prisma.empty;
-      const chunks = Prisma.sql`
-        FROM "KnowledgeChunk" k ${join}
-        WHERE k."businessId" = ${businessId}
-          AND k."embeddingModel" = ${q.model}
-          AND k.embedding IS NOT NULL ${where}`;
+      const vector = toHalfvecParam(q.vector);
+      const category = q.category ?? null;
+      const publicOnly = Boolean(q.publicOnly);
       let rows: { id: string; distance: number }[];
       if (searchExactly(await size(businessId))) {
         // A small business: comparing with every chunk is cheap and exact. Each distance is
         // computed once (in the subquery), and sorting by it keeps the planner off the HNSW
-        // index, which would wade through other businesses' vectors.
+        // index, which would wade through other businesses' vectors. Category and public-only
+        // live on the document: join it only when filtering by them.
+        const filtered = category !== null || publicOnly;
+        const join = filtered ? Prisma.sql`JOIN "RAGContent" c ON c.id = k."contentId" AND c."businessId" = k."businessId"` : Prisma.empty;
+        const where = filtered ? Prisma.sql`AND (${category}::text IS NULL OR c.category = ${category}) AND (${publicOnly} = false OR c."isPublic")` : Prisma.empty;
         rows = await db.$queryRaw<{ id: string; distance: number }[]>`
-          SELECT id, distance FROM (SELECT k.id, (k.embedding <=> ${vector}::vector)::float8 AS distance ${chunks}) d
+          SELECT id, distance FROM (
+            SELECT k.id, (k.embedding <=> ${vector}::halfvec)::float8 AS distance
+            FROM "KnowledgeChunk" k ${join}
+            WHERE k."businessId" = ${businessId} AND k."embeddingModel" = ${q.model} AND k.embedding IS NOT NULL ${where}) d
           ORDER BY distance LIMIT ${q.topK}`;
       } else {
-        // A large one: the HNSW index. Postgres underestimates what an exact scan costs at 1536
-        // dimensions and picks it up to tens of thousands of rows, so sorting is switched off
-        // for this transaction. Iterative scanning keeps going past neighbours the filters
-        // reject (other businesses, category, public-only) until topK rows are found, with
-        // more memory than its default (one work_mem holds only ~700 visited 1536-d vectors).
-        [, rows] = await db.$transaction([
-          db.$queryRaw`SELECT set_config('hnsw.ef_search', ${efSearch}, true), set_config('hnsw.iterative_scan', 'relaxed_order', true),
-                              set_config('hnsw.scan_mem_multiplier', '8', true), set_config('hnsw.max_scan_tuples', '50000', true),
-                              set_config('enable_sort', 'off', true), set_config('enable_seqscan', 'off', true)`,
-          db.$queryRaw<{ id: string; distance: number }[]>`
-            SELECT k.id, (k.embedding <=> ${vector}::vector)::float8 AS distance ${chunks}
-            ORDER BY k.embedding <=> ${vector}::vector LIMIT ${q.topK}`,
-        ]);
+        // A large one: the HNSW index, in one statement (knowledge_nearest_chunks, see the
+        // halfvec_embeddings migration): with sorting and sequential scans off while it runs
+        // (Postgres underestimates an exact scan at 1536 dimensions and would pick it up to
+        // tens of thousands of rows) and iterative scanning past neighbours the filters reject
+        // (other businesses, category, public-only), with more memory than its default.
+        rows = await db.$queryRaw<{ id: string; distance: number }[]>`
+          SELECT id, distance FROM knowledge_nearest_chunks(${businessId}::text, ${q.model}::text, ${vector}::halfvec, ${q.topK}::int, ${efSearch}::int, ${category}::text, ${publicOnly}::boolean)`;
       }
       // relaxed_order can return neighbours slightly out of order: sort the short list.
       return rows.map((r) => ({ id: r.id, score: 1 - r.distance })).sort((a, b) => b.score - a.score);

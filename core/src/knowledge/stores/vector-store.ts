@@ -55,3 +55,45 @@ export function toVectorParam(v: Float32Array): Buffer {
   for (let i = 0; i < v.length; i++) buf.writeFloatBE(v[i]!, 4 + i * 4);
   return buf;
 }
+
+/**
+ * The same in pgvector's halfvec binary format (int16 width, int16 unused, then big-endian
+ * IEEE 754 half floats): what KnowledgeChunk.embedding stores, 3 KB for 1536 dimensions.
+ * Rounded to nearest, ties to even, as Postgres's own float4-to-half cast does.
+ */
+export function toHalfvecParam(v: Float32Array): Buffer {
+  const buf = Buffer.allocUnsafe(4 + v.length * 2);
+  buf.writeInt16BE(v.length, 0);
+  buf.writeInt16BE(0, 2);
+  for (let i = 0; i < v.length; i++) buf.writeUInt16BE(toHalf(v[i]!), 4 + i * 2);
+  return buf;
+}
+
+const f32 = new Float32Array(1);
+const f32Bits = new Uint32Array(f32.buffer);
+const HALF_MAX = 0x7bff;
+
+/** One float32 as half-float bits (finite values only: larger ones clamp to ±65504). */
+export function toHalf(x: number): number {
+  f32[0] = x;
+  const bits = f32Bits[0]!;
+  const sign = (bits >>> 16) & 0x8000;
+  const exponent = ((bits >>> 23) & 0xff) - 127 + 15;
+  let mantissa = bits & 0x7fffff;
+  if (exponent >= 0x1f) return sign | HALF_MAX;
+  if (exponent <= 0) {
+    // Subnormal in half precision (or zero): shift the implicit 1 in, round what falls off.
+    if (exponent < -10) return sign;
+    mantissa |= 0x800000;
+    const shift = 14 - exponent;
+    const half = mantissa >>> shift;
+    const rest = mantissa & ((1 << shift) - 1);
+    const halfway = 1 << (shift - 1);
+    return sign | (rest > halfway || (rest === halfway && half & 1) ? half + 1 : half);
+  }
+  const half = (exponent << 10) | (mantissa >>> 13);
+  const rest = mantissa & 0x1fff;
+  // A carry out of the mantissa correctly bumps the exponent (up to HALF_MAX + 1 = infinity).
+  const rounded = rest > 0x1000 || (rest === 0x1000 && half & 1) ? half + 1 : half;
+  return sign | Math.min(rounded, HALF_MAX);
+}
