@@ -8,14 +8,45 @@ export const AUTH_TOKEN = "bench-twilio-auth-token";
 export const PUBLIC_BASE_URL = "https://relay.bench.test";
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export type Usage = { cpuUserUs: number; cpuSystemUs: number; rss: number; heap: number };
+export type Usage = {
+  cpuUserUs: number;
+  cpuSystemUs: number;
+  rss: number;
+  heap: number;
+  /** Garbage collections so far: young-generation (scavenges) and the rest, and their pauses. */
+  gc: GcTally;
+};
+export type GcTally = { young: number; old: number; pauseMs: number; maxPauseMs: number };
+
+const gcTally: GcTally = { young: 0, old: 0, pauseMs: 0, maxPauseMs: 0 };
+let gcObserved = false;
+/** Counts the process's collections from here on (a PerformanceObserver: no flags needed). */
+async function observeGc(): Promise<void> {
+  if (gcObserved) return;
+  gcObserved = true;
+  const { PerformanceObserver, constants } = await import("node:perf_hooks");
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const kind = (e as unknown as { detail?: { kind?: number } }).detail?.kind;
+      if (kind === constants.NODE_PERFORMANCE_GC_MINOR) gcTally.young++;
+      else gcTally.old++;
+      gcTally.pauseMs += e.duration;
+      gcTally.maxPauseMs = Math.max(gcTally.maxPauseMs, e.duration);
+    }
+  }).observe({ entryTypes: ["gc"] });
+}
+
+/** Collections between two readings (the largest pause: since the last `gc-reset`). */
+export function gcBetween(a: GcTally, b: GcTally): GcTally {
+  return { young: b.young - a.young, old: b.old - a.old, pauseMs: b.pauseMs - a.pauseMs, maxPauseMs: b.maxPauseMs };
+}
 
 export function usage(): Usage {
   const c = process.cpuUsage();
   // Collect first (children run with --expose-gc), so RSS counts what calls keep, not garbage.
   (globalThis as { gc?: () => void }).gc?.();
   const m = process.memoryUsage();
-  return { cpuUserUs: c.user, cpuSystemUs: c.system, rss: m.rss, heap: m.heapUsed + m.external };
+  return { cpuUserUs: c.user, cpuSystemUs: c.system, rss: m.rss, heap: m.heapUsed + m.external, gc: { ...gcTally } };
 }
 
 /** BENCH_PROFILE=relay (or pass-through, model): a V8 CPU profile of each measurement window. */
@@ -41,12 +72,14 @@ export async function profileWindows(role: string): Promise<void> {
 export function serveUsage(extra: Record<string, () => unknown> = {}): void {
   // A child outlives no orchestrator: when the IPC channel goes, so does the child.
   process.on("disconnect", () => process.exit(0));
+  void observeGc();
   process.on("message", (m: { type?: string }) => {
     if (m?.type === "usage") process.send!({ type: "usage", usage: usage() });
     if (m?.type === "cpu") {
       const c = process.cpuUsage();
-      process.send!({ type: "usage", usage: { cpuUserUs: c.user, cpuSystemUs: c.system, rss: 0, heap: 0 } });
+      process.send!({ type: "usage", usage: { cpuUserUs: c.user, cpuSystemUs: c.system, rss: 0, heap: 0, gc: { ...gcTally } } });
     }
+    if (m?.type === "gc-reset") gcTally.maxPauseMs = 0;
     if (m?.type && extra[m.type]) process.send!({ type: m.type, value: extra[m.type]!() });
     if (m?.type === "exit") process.exit(0);
   });
@@ -75,7 +108,7 @@ export interface Child {
   ready: Record<string, unknown>;
   /** CPU time, and RSS after a full collection. */
   usage(): Promise<Usage>;
-  /** CPU time only (no collection, which would count against the window). */
+  /** CPU time and collections so far (no collection forced, which would count against the window). */
   cpu(): Promise<Usage>;
   /** One of the child's `extra` answers. */
   ask<T>(type: string): Promise<T>;

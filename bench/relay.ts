@@ -15,12 +15,13 @@
 // Knobs: BENCH_STEPS=50,100,... (the rising N), BENCH_FIXED=1 (run exactly those steps, no
 // search: compare the two at the same N), BENCH_WARMUP_MS, BENCH_MEASURE_MS,
 // BENCH_PROFILE=relay,pass-through (V8 CPU profile of each window to /tmp/relay-bench-profile),
-// BENCH_PERF=1 with BENCH_NODE_ARGS=--perf-basic-prof (`perf record` of each window),
+// BENCH_PERF=1 with BENCH_NODE_ARGS=--perf-basic-prof (`perf record` of each window, at
+// BENCH_PERF_FREQ samples a second, default 999),
 // BENCH_RELAY_NODE_ARGS (node flags for the product relay only).
 import { createServer } from "node:http";
 import { fileURLToPath } from "node:url";
 import WebSocket, { WebSocketServer } from "ws";
-import { benchBusiness, dialRelay, profileWindows, runRelay, serveUsage, sleep, spawn as spawnChild, type Child, PUBLIC_BASE_URL, AUTH_TOKEN } from "./relay-rig.ts";
+import { benchBusiness, dialRelay, gcBetween, type GcTally, profileWindows, runRelay, serveUsage, sleep, spawn as spawnChild, type Child, PUBLIC_BASE_URL, AUTH_TOKEN } from "./relay-rig.ts";
 
 const ROLE = process.argv[2] ?? "main";
 const SELF = fileURLToPath(import.meta.url);
@@ -182,6 +183,8 @@ interface StepResult {
   /** JS heap and buffers the calls held, per call (with them up vs after they ended). */
   heapPerCallKb: number;
   frames: number;
+  /** The process's collections in the window. */
+  gc: GcTally;
 }
 
 interface Target {
@@ -229,11 +232,12 @@ async function runStep(target: Target, n: number): Promise<StepResult> {
 
   await sleep(WARMUP_MS);
   for (const c of calls) c.openWindow();
+  target.child.proc.send({ type: "gc-reset" });
   const before = await target.child.cpu();
   target.child.proc.send({ type: "window-open" });
   // BENCH_PERF=1: `perf record` the child over the window (run with BENCH_NODE_ARGS=--perf-basic-prof for JS names).
   const perf = process.env.BENCH_PERF === "1"
-    ? (await import("node:child_process")).spawn("perf", ["record", "-F", "999", "-g", "-o", `/tmp/perf-${target.name}-${n}.data`, "-p", String(target.child.proc.pid), "--", "sleep", String(MEASURE_MS / 1000)], { stdio: "ignore" })
+    ? (await import("node:child_process")).spawn("perf", ["record", "-F", process.env.BENCH_PERF_FREQ ?? "999", "-g", "-o", `/tmp/perf-${target.name}-${n}.data`, "-p", String(target.child.proc.pid), "--", "sleep", String(MEASURE_MS / 1000)], { stdio: "ignore" })
     : undefined;
   await sleep(MEASURE_MS);
   if (perf) await new Promise((r) => perf.once("exit", r));
@@ -263,6 +267,7 @@ async function runStep(target: Target, n: number): Promise<StepResult> {
     rssPerCallKb: (loaded.rss - target.baselineRss!) / 1024 / n,
     heapPerCallKb: (loaded.heap - ended.heap) / 1024 / n,
     frames: echoed,
+    gc: gcBetween(before.gc, after.gc),
   };
 }
 
@@ -274,6 +279,7 @@ function printRow(name: string, r: StepResult) {
     [
       pad(name, 14), pad(String(r.n), 5), pad(r.p50.toFixed(2), 8), pad(r.p99.toFixed(2), 8), pad((r.loss * 100).toFixed(2) + "%", 7),
       pad(r.cpuUsPerFrame.toFixed(1), 9), pad(`${Math.round(r.sysShare * 100)}%`, 5), pad(r.rssPerCallKb.toFixed(0), 8), pad(r.heapPerCallKb.toFixed(0), 9), pad(holds(r) ? "yes" : "no", 5),
+      pad(`${r.gc.young}/${r.gc.old}`, 7), pad(r.gc.pauseMs.toFixed(0), 6), pad(r.gc.maxPauseMs.toFixed(1), 6),
     ].join(" "),
   );
 }
@@ -330,7 +336,7 @@ async function main() {
   const coarse = (process.env.BENCH_STEPS ?? "50,100,150,200,250,300,350,400,450,500").split(",").map(Number).filter((n) => n > 0 && n <= 500);
 
   console.log(`relay benchmark: 20 ms μ-law frames both ways, model echoes; warm-up ${WARMUP_MS} ms, measure ${MEASURE_MS} ms per step; ${(await import("node:os")).cpus().length} cores`);
-  console.log(["       variant", "calls", " p50 ms", " p99 ms", "   loss", "cpu µs/fr", " sys", "RSS/call", "heap/call", " ok?"].map((s, i) => s.padStart([14, 5, 8, 8, 7, 9, 5, 8, 9, 5][i]!)).join(" ") + "   (memory per call in KB)");
+  console.log(["       variant", "calls", " p50 ms", " p99 ms", "   loss", "cpu µs/fr", " sys", "RSS/call", "heap/call", " ok?", "gc y/o", "gc ms", "gc max"].map((s, i) => s.padStart([14, 5, 8, 8, 7, 9, 5, 8, 9, 5, 7, 6, 6][i]!)).join(" ") + "   (memory per call in KB; collections in the window: young/old, total and longest pause)");
 
   const passThroughChild = await spawn("pass-through", env);
   const passThrough: Target = {

@@ -218,6 +218,8 @@ async function main() {
   const phones = new Set<SoakPhone>();
   let dialling = 0;
   let stopping = false;
+  /** How many calls were up, sampled every tick once warm (the load actually carried). */
+  const up = { measuring: false, samples: 0, sum: 0, min: Infinity };
   const dial = async () => {
     dialling++;
     try {
@@ -256,6 +258,11 @@ async function main() {
       }
       // Keep the line full: a call that ended makes room for the next (a few dials at a time).
       if (!stopping) for (let k = phones.size + dialling; k < CALLS && dialling < 10; k++) void dial();
+      if (up.measuring && phase === 0) {
+        up.samples++;
+        up.sum += phones.size;
+        up.min = Math.min(up.min, phones.size);
+      }
       tick++;
       schedule();
     }, Math.max(0, t0 + tick * (FRAME_MS / PHASES) - performance.now()));
@@ -267,15 +274,20 @@ async function main() {
   await sleep(warmupMs);
   const warm = await relay.usage();
   await relay.ask("delay-reset");
+  up.measuring = true;
   for (let at = warmupMs; at < totalMs; at += 60_000) {
     await sleep(Math.min(60_000, totalMs - at));
     const u = await relay.usage();
-    console.log(`  ${((at + Math.min(60_000, totalMs - at)) / 60_000).toFixed(1)} min: ${phones.size} calls up, ${tally.calls} so far, relay RSS ${(u.rss / 2 ** 20).toFixed(0)} MB (warm ${(warm.rss / 2 ** 20).toFixed(0)} MB), errors ${tally.errors}`);
+    console.log(
+      `  ${((at + Math.min(60_000, totalMs - at)) / 60_000).toFixed(1)} min: ${phones.size} calls up, ${tally.calls} so far, relay RSS ${(u.rss / 2 ** 20).toFixed(0)} MB ` +
+        `(warm ${(warm.rss / 2 ** 20).toFixed(0)} MB), heap after a collection ${(u.heap / 2 ** 20).toFixed(1)} MB (warm ${(warm.heap / 2 ** 20).toFixed(1)} MB), errors ${tally.errors}`,
+    );
   }
   const end = await relay.usage();
   const delay = await relay.ask<{ p99: number; max: number }>("delay");
 
   // Wind down: every call hangs up; what reached the model is compared with what was sent.
+  up.measuring = false;
   stopping = true;
   while (dialling > 0) await sleep(50);
   for (const p of phones) if (!p.done) p.hangUp();
@@ -303,6 +315,7 @@ async function main() {
 
   const growth = ((end.rss - warm.rss) / warm.rss) * 100;
   if (Object.keys(tally.errorKinds).length) console.log(`  errors: ${JSON.stringify(tally.errorKinds)}; model refusals ${totals.errors}`);
+  console.log(`  calls up at once after warm-up: mean ${(up.sum / Math.max(1, up.samples)).toFixed(0)}, least ${up.samples ? up.min : 0} (of ${CALLS})`);
   console.log(`  relay event-loop delay after warm-up: p99 ${delay.p99.toFixed(1)} ms, max ${delay.max.toFixed(1)} ms`);
   console.log(`  left behind once every call ended: ${sockets} sockets, ${timers} timers (idle baseline ${JSON.stringify(idle)}, now ${JSON.stringify(after)})`);
   console.log(

@@ -1,7 +1,8 @@
 // Reads OpenAI Realtime server events. Audio deltas are most of the traffic (dozens a
 // second per call), so they are picked out of the raw frame with a few byte searches
 // instead of a JSON.parse; everything else is parsed normally.
-import { bytesAt, stringAt } from "../json-scan.ts";
+import { Field, startsWith } from "../json-scan.ts";
+import { textFrame } from "../ws-frames.ts";
 
 export interface AudioDelta {
   responseId: string;
@@ -21,25 +22,49 @@ const APPEND_TAIL = Buffer.from('"}');
  */
 export function appendFrame(b64: Buffer): Buffer {
   const frame = Buffer.allocUnsafe(APPEND_HEAD.length + b64.length + APPEND_TAIL.length);
-  APPEND_HEAD.copy(frame, 0);
-  b64.copy(frame, APPEND_HEAD.length);
-  APPEND_TAIL.copy(frame, APPEND_HEAD.length + b64.length);
+  frame.set(APPEND_HEAD, 0);
+  frame.set(b64, APPEND_HEAD.length);
+  frame.set(APPEND_TAIL, APPEND_HEAD.length + b64.length);
   return frame;
+}
+
+/** appendFrame as a whole client WebSocket frame, for writing straight to the socket. */
+export function appendWsFrame(b64: Buffer): Buffer {
+  return textFrame(APPEND_HEAD, b64, APPEND_TAIL, true);
 }
 
 const GA_DELTA = Buffer.from('"type":"response.output_audio.delta"');
 const BETA_DELTA = Buffer.from('"type":"response.audio.delta"');
+/** How OpenAI's deltas begin; checked in place before searching the whole frame. */
+const GA_DELTA_START = Buffer.from('{"type":"response.output_audio.delta"');
 const RESPONSE_ID = Buffer.from('"response_id":"');
 const ITEM_ID = Buffer.from('"item_id":"');
 const DELTA = Buffer.from('"delta":"');
+
+/**
+ * Reads audio deltas out of one model socket's frames. A call's deltas repeat the same
+ * response and item ids for seconds at a time: those strings are made once, not per frame.
+ */
+export class AudioDeltaReader {
+  private readonly deltas = new Field(DELTA);
+  private readonly responseIds = new Field(RESPONSE_ID);
+  private readonly itemIds = new Field(ITEM_ID);
+
+  /** The audio delta in `data`, or null when `data` is some other event (or unusual JSON). */
+  read(data: Buffer): AudioDelta | null {
+    if (!startsWith(data, GA_DELTA_START) && data.indexOf(GA_DELTA) === -1 && data.indexOf(BETA_DELTA) === -1) return null;
+    const delta = this.deltas.bytes(data);
+    if (delta === undefined) return null;
+    const responseId = this.responseIds.recurring(data);
+    const itemId = this.itemIds.recurring(data);
+    if (responseId === undefined || itemId === undefined) return null;
+    return { responseId, itemId, delta };
+  }
+}
+
 /** The audio delta in `data`, or null when `data` is some other event (or unusual JSON). */
 export function readAudioDelta(data: Buffer): AudioDelta | null {
-  if (data.indexOf(GA_DELTA) === -1 && data.indexOf(BETA_DELTA) === -1) return null;
-  const delta = bytesAt(data, DELTA);
-  const responseId = stringAt(data, RESPONSE_ID);
-  const itemId = stringAt(data, ITEM_ID);
-  if (delta === undefined || responseId === undefined || itemId === undefined) return null;
-  return { responseId, itemId, delta };
+  return new AudioDeltaReader().read(data);
 }
 
 export function parseServerEvent(data: Buffer | string): ServerEvent | null {

@@ -3,7 +3,8 @@
 // the caller's first words — is queued and sent, in order, the moment it opens.
 import WebSocket from "ws";
 import type { Logger } from "@frontdesk/core/observability/logger";
-import { appendFrame } from "./events.ts";
+import { appendFrame, appendWsFrame } from "./events.ts";
+import { rawSocket } from "../ws-frames.ts";
 
 export interface ModelSocketOptions {
   url: string;
@@ -65,9 +66,12 @@ export function connectModel(opts: ModelSocketOptions): ModelSocket {
   let wasOpen = false;
   let byUs = false;
   let connectMs: number | undefined;
+  /** The open socket, for caller audio written as whole frames (see ws-frames.ts). */
+  let raw: ReturnType<typeof rawSocket>;
 
   ws.on("open", () => {
     wasOpen = true;
+    raw = rawSocket(ws);
     connectMs = Math.round(performance.now() - createdAt);
     const socket = (ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
     socket?.cork();
@@ -105,7 +109,8 @@ export function connectModel(opts: ModelSocketOptions): ModelSocket {
       queuedBytes += message.length;
     },
     sendAudio(b64) {
-      this.send(appendFrame(b64));
+      if (raw !== undefined && ws.readyState === WebSocket.OPEN) raw.write(appendWsFrame(b64));
+      else this.send(appendFrame(b64));
     },
     onMessage(fn) {
       onMessage = fn;

@@ -5,7 +5,7 @@
 import type { Logger } from "@frontdesk/core/observability/logger";
 import { parseRealtimeUsage, type RealtimeUsage } from "@frontdesk/core/calls/realtime-usage";
 import type { TransportEndReason } from "../transports/transport.ts";
-import { BETA_EVENT_NAMES, parseServerEvent, readAudioDelta, type ServerEvent } from "../model/events.ts";
+import { AudioDeltaReader, BETA_EVENT_NAMES, parseServerEvent, type ServerEvent } from "../model/events.ts";
 import { restoreMessages } from "../model/restore.ts";
 import { AgentPlayback, base64Bytes, type Base64, type ItemHeard } from "./playback.ts";
 import type { TranscriptSink } from "./transcript-recorder.ts";
@@ -32,6 +32,7 @@ export class CallSession {
   private readonly clock: () => number;
   private readonly t0: number;
   private readonly playback: AgentPlayback;
+  private readonly deltas = new AudioDeltaReader();
   private readonly toolCalls: ToolCalls;
   private activeResponseId: string | undefined;
   private responseRequested = false;
@@ -322,7 +323,7 @@ export class CallSession {
 
   private onModelMessage(data: Buffer) {
     if (this.ending) return;
-    const delta = readAudioDelta(data);
+    const delta = this.deltas.read(data);
     if (delta) return this.onAudioDelta(delta.responseId, delta.itemId, delta.delta);
     const event = parseServerEvent(data);
     if (event) this.onEvent(event);

@@ -7,7 +7,8 @@ import type { Logger } from "@frontdesk/core/observability/logger";
 import { dialTwiml, hangUpTwiml, sayAndEndTwiml, type TwilioCalls } from "@frontdesk/core/telephony/twilio-calls";
 import type { CallTransport, TransportEndReason } from "./transport.ts";
 import type { StreamExits } from "./stream-exits.ts";
-import { bytesAt, startsWith, stringAt } from "../json-scan.ts";
+import { Field, startsWith } from "../json-scan.ts";
+import { frameHeaderBytes, rawSocket, writeFrameHeader } from "../ws-frames.ts";
 
 export interface TwilioStart {
   streamSid: string;
@@ -27,10 +28,7 @@ const NAME = Buffer.from('"name":"');
 /** Caller audio kept while the session is being set up (~10 s of 20 ms frames). */
 const MAX_EARLY_FRAMES = 500;
 
-type Corkable = { cork(): void; uncork(): void };
 const MEDIA_TAIL = Buffer.from('"}}');
-/** Frames we build as bytes are JSON all the same: text frames. */
-const TEXT = { binary: false } as const;
 
 export class TwilioTransport implements CallTransport {
   readonly kind = "twilio" as const;
@@ -41,6 +39,9 @@ export class TwilioTransport implements CallTransport {
   private mediaPrefix = "";
   private mediaHead = Buffer.alloc(0);
   private markPrefix = "";
+  private markHead = Buffer.alloc(0);
+  private readonly payloads = new Field(PAYLOAD);
+  private readonly markNames = new Field(NAME);
   private clearMessage = "";
   private onAudioFn: ((b64: Buffer) => void) | undefined;
   private earlyAudio: Buffer[] = [];
@@ -48,7 +49,8 @@ export class TwilioTransport implements CallTransport {
   private onDtmfFn: ((digit: string) => void) | undefined;
   private onEndFn: ((reason: TransportEndReason) => void) | undefined;
   private endReason: TransportEndReason | undefined;
-  private readonly socket: Corkable | undefined;
+  /** The open socket, for agent audio written as whole frames (see ws-frames.ts). */
+  private raw: ReturnType<typeof rawSocket>;
 
   constructor(
     private readonly ws: WebSocket,
@@ -60,7 +62,6 @@ export class TwilioTransport implements CallTransport {
       startTimeoutMs?: number;
     },
   ) {
-    this.socket = (ws as unknown as { _socket?: Corkable })._socket;
     this.started = new Promise((resolve, reject) => {
       this.resolveStart = resolve;
       this.rejectStart = reject;
@@ -80,21 +81,31 @@ export class TwilioTransport implements CallTransport {
 
   sendAudio(payload: string | Buffer, mark?: string): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
-    const frame = typeof payload === "string" ? this.mediaPrefix + payload + '"}}' : this.mediaFrame(payload);
-    if (mark === undefined || !this.socket) return this.ws.send(frame, TEXT);
-    this.socket.cork();
-    this.ws.send(frame, TEXT);
-    this.ws.send(this.markPrefix + mark + '"}}');
-    this.socket.uncork();
+    if (typeof payload !== "string" && this.raw !== undefined) return void this.raw.write(this.mediaFrames(payload, mark));
+    this.ws.send(typeof payload === "string" ? this.mediaPrefix + payload + '"}}' : this.mediaPrefix + payload.toString("latin1") + '"}}');
+    if (mark !== undefined) this.ws.send(this.markPrefix + mark + '"}}');
   }
 
-  /** A media frame built from the payload's bytes: one allocation, no strings. */
-  private mediaFrame(payload: Buffer): Buffer {
+  /**
+   * The media message, and its mark after it, as WebSocket frames in one buffer: one
+   * allocation, one write, the payload's bytes copied once.
+   */
+  private mediaFrames(payload: Buffer, mark: string | undefined): Buffer {
     const head = this.mediaHead;
-    const frame = Buffer.allocUnsafe(head.length + payload.length + MEDIA_TAIL.length);
-    head.copy(frame, 0);
-    payload.copy(frame, head.length);
-    MEDIA_TAIL.copy(frame, head.length + payload.length);
+    const media = head.length + payload.length + MEDIA_TAIL.length;
+    const marked = mark === undefined ? 0 : this.markHead.length + mark.length + MEDIA_TAIL.length;
+    const frame = Buffer.allocUnsafe(frameHeaderBytes(media, false) + media + (marked ? frameHeaderBytes(marked, false) + marked : 0));
+    let at = writeFrameHeader(frame, 0, media, false);
+    frame.set(head, at);
+    frame.set(payload, (at += head.length));
+    frame.set(MEDIA_TAIL, (at += payload.length));
+    at += MEDIA_TAIL.length;
+    if (mark === undefined) return frame;
+    at = writeFrameHeader(frame, at, marked, false);
+    frame.set(this.markHead, at);
+    at += this.markHead.length;
+    at += frame.write(mark, at, "latin1"); // mark names are ASCII: one byte a character
+    frame.set(MEDIA_TAIL, at);
     return frame;
   }
   mark(name: string): void {
@@ -182,10 +193,10 @@ export class TwilioTransport implements CallTransport {
 
   private onMessage(data: Buffer) {
     if (startsWith(data, MEDIA_START) || (!startsWith(data, MARK_START) && data.indexOf(MEDIA_EVENT) !== -1)) {
-      const payload = bytesAt(data, PAYLOAD);
+      const payload = this.payloads.bytes(data);
       if (payload !== undefined) return this.onMedia(payload);
     } else if (data.indexOf(MARK_EVENT) !== -1) {
-      const name = stringAt(data, NAME);
+      const name = this.markNames.string(data);
       if (name !== undefined) return this.onMarkFn?.(name);
     }
     let msg: { event?: string; [k: string]: any };
@@ -231,6 +242,8 @@ export class TwilioTransport implements CallTransport {
     this.mediaPrefix = `{"event":"media","streamSid":"${streamSid}","media":{"payload":"`;
     this.mediaHead = Buffer.from(this.mediaPrefix);
     this.markPrefix = `{"event":"mark","streamSid":"${streamSid}","mark":{"name":"`;
+    this.markHead = Buffer.from(this.markPrefix);
+    this.raw = rawSocket(this.ws);
     this.clearMessage = `{"event":"clear","streamSid":"${streamSid}"}`;
     this.resolveStart(this.start);
   }

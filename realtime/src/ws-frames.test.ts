@@ -1,0 +1,45 @@
+import { afterAll, describe, expect, it } from "vitest";
+import WebSocket, { WebSocketServer } from "ws";
+import { rawSocket, textFrame } from "./ws-frames.ts";
+
+describe("text frames written straight to the socket", () => {
+  const wss = new WebSocketServer({ port: 0, host: "127.0.0.1", perMessageDeflate: false });
+  const listening = new Promise((r) => wss.once("listening", r));
+  afterAll(() => new Promise((r) => wss.close(r)));
+
+  it("arrive as the same messages ws would have sent, both ways, at every length encoding", async () => {
+    await listening;
+    const serverSide = new Promise<WebSocket>((r) => wss.once("connection", r));
+    const client = new WebSocket(`ws://127.0.0.1:${(wss.address() as { port: number }).port}`, { perMessageDeflate: false });
+    await new Promise((r) => client.once("open", r));
+    const server = await serverSide;
+    const received = (ws: WebSocket, n: number) =>
+      new Promise<string[]>((resolve) => {
+        const got: string[] = [];
+        ws.on("message", (d: Buffer, isBinary: boolean) => {
+          expect(isBinary).toBe(false);
+          if (got.push(d.toString()) === n) resolve(got);
+        });
+      });
+    const bodies = [10, 125, 126, 300, 65_535, 70_000].map((n) => "x".repeat(n));
+    const atServer = received(server, bodies.length + 1);
+    const atClient = received(client, bodies.length + 1);
+    for (const body of bodies) {
+      rawSocket(client)!.write(textFrame(Buffer.from('{"a":"'), Buffer.from(body), Buffer.from('"}'), true));
+      rawSocket(server)!.write(textFrame(Buffer.from('{"b":"'), Buffer.from(body), Buffer.from('"}'), false));
+    }
+    // ws's own sends stay in order with them.
+    client.send('{"last":true}');
+    server.send('{"last":true}');
+    expect(await atServer).toEqual([...bodies.map((b) => `{"a":"${b}"}`), '{"last":true}']);
+    expect(await atClient).toEqual([...bodies.map((b) => `{"b":"${b}"}`), '{"last":true}']);
+    client.close();
+  });
+
+  it("are not used on a socket that is not open", () => {
+    const ws = new WebSocket("ws://127.0.0.1:1");
+    ws.on("error", () => {});
+    expect(rawSocket(ws)).toBeUndefined();
+    ws.terminate();
+  });
+});
