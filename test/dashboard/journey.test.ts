@@ -7,6 +7,7 @@
 // microphone, hears the agent and is answered.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
+import type { Page } from "playwright-core";
 import { createJobWorker, type JobWorker } from "@frontdesk/core/jobs/job-queue";
 import { createKnowledgeService } from "@frontdesk/core/knowledge/knowledge-service";
 import type { Cache } from "@frontdesk/core/cache/cache";
@@ -85,6 +86,15 @@ describe.skipIf(!hasChromium)("a newcomer's journey (Chromium at /usr/bin/chromi
     await stripe?.close();
     await path?.close();
   });
+
+  /** Maya, in another browser. */
+  async function logIn(page: Page) {
+    await page.goto("/login");
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Log in" }).click();
+    await page.waitForURL((u) => u.pathname === "/");
+  }
 
   async function noA11yProblems(name: string) {
     expect(await accessibilityViolations(b.page), name).toEqual([]);
@@ -227,11 +237,7 @@ describe.skipIf(!hasChromium)("a newcomer's journey (Chromium at /usr/bin/chromi
     const talker = await openBrowser({ baseURL: dash.url, extraArgs: fakeMicrophone(fakeCallerWav({ quietMs: 1500, speechMs: 500, afterMs: 0 })) });
     try {
       const { page } = talker;
-      await page.goto("/login");
-      await page.getByLabel("Email").fill(email);
-      await page.getByLabel("Password").fill(PASSWORD);
-      await page.getByRole("button", { name: "Log in" }).click();
-      await page.waitForURL((u) => u.pathname === "/");
+      await logIn(page);
       await page.goto("/agent/test-call");
       const n = path.model.connections.length + 1;
       await page.getByRole("button", { name: "Start test call" }).click();
@@ -246,6 +252,25 @@ describe.skipIf(!hasChromium)("a newcomer's journey (Chromium at /usr/bin/chromi
       expect(talker.errors).toEqual([]);
     } finally {
       await talker.close();
+    }
+  });
+
+  it("a test call without the microphone allowed says how to allow it, and places no call", async () => {
+    // A microphone exists, but nobody answers the browser's permission prompt (headless: denied).
+    const denied = await openBrowser({ baseURL: dash.url, extraArgs: ["--use-fake-device-for-media-stream"] });
+    try {
+      const { page } = denied;
+      await logIn(page);
+      await page.goto("/agent/test-call");
+      const before = path.model.connections.length;
+      await page.getByRole("button", { name: "Start test call" }).click();
+      await expect.poll(() => page.getByRole("alert").textContent().catch(() => ""), { timeout: 15_000 }).toContain("did not let the dashboard use your microphone");
+      expect(await page.getByRole("button", { name: "Start test call" }).isEnabled()).toBe(true);
+      await screenshot(page, "journey-test-call-no-microphone");
+      expect(path.model.connections.length).toBe(before);
+      expect(denied.errors).toEqual([]);
+    } finally {
+      await denied.close();
     }
   });
 
