@@ -38,6 +38,10 @@ export async function proxyToApi(event: RequestEvent): Promise<Response> {
     out.set(key, value);
   });
   for (const c of upstream.headers.getSetCookie()) out.append("set-cookie", c);
+  // An unencoded body (a call recording's MP3) reaches the browser as it left the API, so its
+  // length is known: the audio player shows the duration and the download its progress.
+  const length = upstream.headers.get("content-length");
+  if (length && !upstream.headers.has("content-encoding")) out.set("content-length", length);
   if ((upstream.headers.get("content-type") ?? "").startsWith("text/event-stream")) {
     out.set("cache-control", "no-cache, no-transform");
     out.set("x-accel-buffering", "no");

@@ -12,6 +12,9 @@ export const load: PageServerLoad = async (event) => {
   return { agent, instructions };
 };
 
+/** Comma- or line-separated entries, blanks dropped. */
+const listOf = (s: string | undefined) => (s ?? "").split(/[,\n]/).map((x) => x.trim()).filter(Boolean);
+
 const orNull = (s: string | undefined) => (s && s.trim() ? s.trim() : null);
 
 /** The form's fields as the API's AgentConfigPatch. */
@@ -36,6 +39,13 @@ async function draftFrom(request: Request): Promise<{ v: Record<string, string>;
       afterHours: v.afterHours as "answer" | "closed",
       closedMessage: v.closedMessage ?? "",
       enabledTools: form.getAll("enabledTools").map(String) as Schemas["AgentTool"][],
+      outboundCallingCodes: listOf(v.outboundCallingCodes).map((c) => c.replace(/^\+/, "")),
+      doNotCall: listOf(v.doNotCall).map((n) => n.replace(/[\s().-]/g, "")),
+      voicemailMessage: v.voicemailMessage ?? "",
+      // An unticked checkbox is absent from the form: recording is then off.
+      recordCalls: v.recordCalls === "on",
+      recordingConsentMessage: v.recordingConsentMessage ?? "",
+      recordingRetentionDays: num(v.recordingRetentionDays),
     };
     return { v, body };
 }

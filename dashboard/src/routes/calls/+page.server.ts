@@ -1,5 +1,7 @@
 // Calls, filtered (date range, status, sentiment, outcome, direction, text), a page at a time.
-import type { PageServerLoad } from "./$types";
+import type { Actions, PageServerLoad } from "./$types";
+import { formValues } from "$lib/server/forms";
+import { placeCall, purposeOf } from "$lib/server/outbound";
 import { get } from "$lib/server/api";
 import { currentMembership } from "$lib/server/business";
 import type { Schemas } from "$lib/types";
@@ -30,5 +32,16 @@ export const load: PageServerLoad = async (event) => {
     nextHref: page.has_more ? `/calls?${next}` : null,
     firstHref: sp.get("starting_after") ? `/calls?${first}` : null,
     filtered: Object.values(filters).some(Boolean),
+    deleted: sp.get("deleted") === "1",
   };
+};
+
+export const actions: Actions = {
+  /** A new outbound call: the number, why, and the name the agent greets them by. */
+  call: async (event) => {
+    const v = await formValues(event.request);
+    const name = v.name?.trim();
+    const to = (v.to ?? "").replace(/[\s().-]/g, "");
+    return placeCall(event, { to, ...purposeOf(v), ...(name ? { variables: { name } } : {}) }, v, "call");
+  },
 };

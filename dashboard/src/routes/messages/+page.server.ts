@@ -2,6 +2,7 @@
 import type { Actions, PageServerLoad } from "./$types";
 import { api, get } from "$lib/server/api";
 import { formValues, refused, saved } from "$lib/server/forms";
+import { placeCall, purposeOf } from "$lib/server/outbound";
 import type { Schemas } from "$lib/types";
 
 export const load: PageServerLoad = async (event) => {
@@ -20,5 +21,10 @@ export const actions: Actions = {
     const r = await api(event, "PATCH", `/v1/messages/${encodeURIComponent(v.id ?? "")}`, { body: { status: v.status === "new" ? "new" : "handled" } });
     if (!r.ok) return refused(r.problem, v, "handle");
     return saved("handle", v.status === "new" ? "Marked as new again." : "Marked as handled.");
+  },
+  /** Calls the message's callback number back; the answer lands beside that message. */
+  callback: async (event) => {
+    const v = await formValues(event.request);
+    return placeCall(event, { callbackOf: { messageId: v.messageId ?? "" }, ...purposeOf(v) }, v, `callback-${v.messageId ?? ""}`);
   },
 };
