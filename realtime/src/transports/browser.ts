@@ -95,6 +95,8 @@ export class BrowserTransport implements CallTransport {
     } catch {
       return this.sendError("messages must be JSON");
     }
+    // `null` is valid JSON too: reading `.type` of it would throw out of the socket's handler.
+    if (typeof msg !== "object" || msg === null) return this.sendError("messages must be JSON objects");
     switch (msg.type) {
       case "audio":
         if (typeof msg.audio === "string" && /^[A-Za-z0-9+/]*={0,2}$/.test(msg.audio)) this.audio(Buffer.from(msg.audio, "latin1"));

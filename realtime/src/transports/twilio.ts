@@ -205,6 +205,9 @@ export class TwilioTransport implements CallTransport {
     } catch {
       return this.opts.logger.warn("twilio stream: unreadable frame");
     }
+    // `null`, a number or a string is valid JSON too: reading `.event` of null would throw
+    // out of the socket's handler and take the whole relay down.
+    if (typeof msg !== "object" || msg === null) return this.opts.logger.warn("twilio stream: unreadable frame");
     switch (msg.event) {
       case "start":
         return this.onStart(msg as { streamSid?: string; start?: Record<string, any> });
