@@ -3,6 +3,7 @@
 // through the dashboard's /api proxy; probes; a clear banner when the API is down.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
+import net from "node:net";
 import { hashPassword } from "@frontdesk/core/auth/password";
 import { createUser } from "@frontdesk/core/auth/create-user";
 import { createBusiness } from "@frontdesk/core/business/create-business";
@@ -15,6 +16,9 @@ const PASSWORD = "correct horse battery";
 let api: Api;
 let dash: DashboardProcess;
 let down: DashboardProcess;
+/** Holds the "down" API's port for the whole file, so no server started by another test file
+ *  can take it; every connection is reset, as by an API that is not there. */
+let deadApi: net.Server;
 let b: BrowserSession;
 const tag = randomBytes(4).toString("hex");
 const email = `rosa-${tag}@example.test`;
@@ -26,7 +30,10 @@ describe.skipIf(!hasChromium)("dashboard session (Chromium at /usr/bin/chromium)
     const port = await freePort();
     api = await startApi({ config: testConfig({ DASHBOARD_URL: `http://127.0.0.1:${port}` }), mailer: mailbox.mailer });
     dash = await startDashboard({ port, apiUrl: api.url });
-    down = await startDashboard({ port: await freePort(), apiUrl: `http://127.0.0.1:${await freePort()}` });
+    deadApi = net.createServer((socket) => socket.resetAndDestroy());
+    await new Promise<void>((resolve) => deadApi.listen(0, "127.0.0.1", resolve));
+    const deadPort = (deadApi.address() as net.AddressInfo).port;
+    down = await startDashboard({ port: await freePort(), apiUrl: `http://127.0.0.1:${deadPort}` });
     const user = await createUser(testDb(), { email, name: "Rosa Diaz", passwordHash: await hashPassword(PASSWORD, 4) });
     await createBusiness(testDb(), { ownerId: user.id, name: `Rosa's Bakery ${tag}` });
     b = await openBrowser({ baseURL: dash.url });
@@ -35,6 +42,7 @@ describe.skipIf(!hasChromium)("dashboard session (Chromium at /usr/bin/chromium)
     await b?.close();
     await dash?.close();
     await down?.close();
+    deadApi?.close();
     await api?.close();
   });
 
@@ -144,7 +152,8 @@ describe.skipIf(!hasChromium)("dashboard session (Chromium at /usr/bin/chromium)
 
   it("has health, readiness (the API answers) and metrics", async () => {
     expect((await fetch(`${dash.url}/healthz`)).status).toBe(200);
-    expect((await fetch(`${dash.url}/readyz`)).status).toBe(200);
+    // The probe gives the API 2 s to answer; on a loaded test machine, one try may miss that.
+    await expect.poll(async () => (await fetch(`${dash.url}/readyz`)).status, { timeout: 20_000, interval: 500 }).toBe(200);
     expect((await fetch(`${down.url}/readyz`)).status).toBe(503);
     const metrics = await (await fetch(`${dash.url}/metrics`)).text();
     expect(metrics).toMatch(/dashboard_http_requests_total\{kind="page",status="2xx"\} \d+/);
