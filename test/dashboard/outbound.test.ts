@@ -163,7 +163,7 @@ describe.skipIf(!hasChromium)("dashboard: outbound calls, voicemail, recording (
     const message = p.locator("li", { hasText: "Alex Morgan" });
     await message.getByRole("button", { name: "Call back" }).click();
     const refusal = p.locator("li", { hasText: "Alex Morgan" }).getByRole("alert");
-    expect(await refusal.textContent()).toContain(`${UK_CALLER} is in a country the business does not call`);
+    expect(await refusal.textContent()).toContain(`${UK_CALLER} is in a country the business does not call (allowed calling codes: +1). Add its calling code under “Countries the agent may call” on the Agent page.`);
     await screenshot(p, "messages-call-back-refused");
     expect(await accessibilityViolations(p)).toEqual([]);
   });
