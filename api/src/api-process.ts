@@ -9,6 +9,7 @@ import type { Logger } from "@frontdesk/core/observability/logger";
 import { registerJobMetrics } from "@frontdesk/core/observability/job-metrics";
 import { createMetricsRegistry } from "@frontdesk/core/observability/metrics";
 import { createApiApp } from "./app.ts";
+import { answerClientErrors } from "./http/client-error.ts";
 import { createApiWorker, startRetention } from "./worker.ts";
 
 /** Clients reconnect their event streams after about this long (to another instance). */
@@ -31,6 +32,7 @@ export async function runApiProcess(config: AppConfig, logger: Logger): Promise<
   const api = createApiApp({ config, db, cache, logger, metrics, onJobsQueued: () => worker?.kick() });
   const port = config.port ?? config.ports.api;
   const server = api.app.listen(port, config.host);
+  answerClientErrors(server);
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);
     server.once("error", reject);

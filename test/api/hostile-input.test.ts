@@ -79,3 +79,30 @@ describe("a stalled request body", () => {
     expect(JSON.parse(body!)).toMatchObject({ status: 408, code: "request_timeout", request_id: requestId });
   });
 });
+
+describe("a request Node's HTTP parser refuses", () => {
+  async function rawExchange(request: string): Promise<{ head: string; body: string }> {
+    const { port } = new URL(api.url);
+    const socket = connect(Number(port), "127.0.0.1");
+    let raw = "";
+    socket.setEncoding("utf8");
+    socket.on("data", (d: string) => (raw += d));
+    const closed = new Promise<void>((resolve) => socket.on("close", () => resolve()));
+    socket.write(request);
+    await closed;
+    const [head, body] = raw.split("\r\n\r\n");
+    return { head: head!, body: body ?? "" };
+  }
+
+  it.each([
+    ["headers over the size limit", `GET /v1/calls HTTP/1.1\r\nHost: localhost\r\nX-Filler: ${"a".repeat(20_000)}\r\n\r\n`, 431, "client_error"],
+    ["a malformed header line", "GET /v1/calls HTTP/1.1\r\nHost: localhost\r\nBroken header\r\n\r\n", 400, "bad_request"],
+  ])("%s: a problem+json answer with its Request-Id, not a bare status line", async (_name, request, status, code) => {
+    const { head, body } = await rawExchange(request);
+    expect(head).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
+    expect(head).toMatch(/\r\ncontent-type: application\/problem\+json/i);
+    const requestId = /\r\nrequest-id: (\S+)/i.exec(head)?.[1];
+    expect(requestId).toMatch(/^req_/);
+    expect(JSON.parse(body)).toMatchObject({ status, code, request_id: requestId });
+  });
+});

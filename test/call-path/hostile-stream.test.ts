@@ -56,6 +56,23 @@ describe("a Twilio media stream", () => {
   });
 });
 
+describe("the voice webhook", () => {
+  it("answers a delivery replayed after its call ended with a hang-up: no stream token, no model socket", async () => {
+    const phone = await path.twilio.call({ to: biz.phone.e164 });
+    await phone.waitForHeard(200);
+    await phone.hangUp();
+    await eventually(() => path.db.callLog.findUnique({ where: { callSid: phone.callSid } }).then((c) => c?.status === "completed"));
+    const sockets = path.model.connections.length;
+    const replay = await path.twilio.postVoice({ callSid: phone.callSid, from: "+15557654321", to: biz.phone.e164 });
+    expect(replay.status).toBe(200);
+    expect(replay.twiml?.stream).toBeFalsy();
+    expect(replay.twiml?.hangup).toBe(true);
+    await new Promise((r) => setTimeout(r, 150));
+    expect(path.model.connections.length).toBe(sockets);
+    expect(await path.db.callLog.findUnique({ where: { callSid: phone.callSid } })).toMatchObject({ status: "completed", endReason: "caller_hangup" });
+  });
+});
+
 describe("a browser test call", () => {
   it("answers frames that are JSON but not objects with an error message and keeps the call", async () => {
     const { ticket } = await mintTestCallTicket(path.cache, { businessId: biz.business.id, userId: "usr_test" });

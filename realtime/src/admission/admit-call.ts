@@ -20,7 +20,8 @@ export type RefusalReason =
   | "closed"
   | "plan_minutes_exhausted"
   | "plan_concurrency"
-  | "instance_busy";
+  | "instance_busy"
+  | "call_ended";
 
 export type Admission =
   | { kind: "connect"; context: CallContext }
@@ -34,7 +35,7 @@ export interface IncomingCall {
 
 export interface AdmissionDeps {
   db: Db;
-  cache: Pick<Cache, "acquireLease">;
+  cache: Pick<Cache, "acquireLease" | "releaseLease">;
   config: Pick<AppConfig, "openai">;
   liveCalls: LiveCalls;
   draining: () => boolean;
@@ -48,6 +49,7 @@ const MESSAGES = {
   plan_minutes_exhausted: "Thanks for calling {business}. We can't take your call right now. Please call again later. Goodbye.",
   plan_concurrency: "Thanks for calling {business}. All of our lines are busy right now. Please call again in a few minutes. Goodbye.",
   instance_busy: "Thanks for calling {business}. All of our lines are busy right now. Please call again in a few minutes. Goodbye.",
+  call_ended: "Goodbye.",
 } as const;
 
 /** Seconds of calls this calendar month (UTC), for the plan's minutes. */
@@ -91,6 +93,12 @@ export async function admitCall(deps: AdmissionDeps, call: IncomingCall): Promis
   const log = await openCallLog(scoped, {
     businessId: business.id, callSid: call.callSid, fromNumber: call.fromNumber, toNumber: call.toNumber, status: "ringing",
   });
+  // The webhook of a call that already ended (a retried or replayed delivery): answering it
+  // would hand out a fresh stream token and start a new agent session on a finished call.
+  if (log.endedAt) {
+    await deps.cache.releaseLease(leaseKey(business.id), call.callSid);
+    return { kind: "refuse", reason: "call_ended", message: MESSAGES.call_ended, fallbackNumber: null, callId: log.id };
+  }
   return {
     kind: "connect",
     context: {

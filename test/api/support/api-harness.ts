@@ -15,6 +15,7 @@ import type { Cache } from "@frontdesk/core/cache/cache";
 import { createCache } from "@frontdesk/core/cache/index";
 import { randomBytes } from "node:crypto";
 import { createApiApp, type ApiApp, type ApiAppDeps } from "../../../api/src/app.ts";
+import { answerClientErrors } from "../../../api/src/http/client-error.ts";
 import { testCache, testConfig, testDb, testLogger } from "../../support/services.ts";
 
 export interface Api {
@@ -48,6 +49,7 @@ export async function startApi(overrides: Partial<ApiAppDeps> & { isolated?: boo
   const server: Server = await new Promise((resolve) => {
     const s = api.app.listen(0, "127.0.0.1", () => resolve(s));
   });
+  answerClientErrors(server); // as api-process.ts does
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
