@@ -35,7 +35,8 @@ export class TwilioCallError extends Error {
   }
 }
 
-const CALL_SID = /^CA[0-9a-fA-F]{32}$/;
+/** A Twilio call SID, as every webhook and REST path carries it. */
+export const CALL_SID = /^CA[0-9a-fA-F]{32}$/;
 
 export function createTwilioCalls(config: Pick<AppConfig, "twilio">, opts: { timeoutMs?: number } = {}): TwilioCalls {
   const { accountSid, authToken, apiBaseUrl, configured } = config.twilio;

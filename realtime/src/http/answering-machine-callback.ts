@@ -9,6 +9,7 @@ import type { Db } from "@frontdesk/core/db/client";
 import type { Logger } from "@frontdesk/core/observability/logger";
 import { recordAnsweredBy } from "@frontdesk/core/calls/answered-by";
 import { answeringMachineAction, parseAnsweredBy } from "@frontdesk/core/telephony/answering-machine";
+import { CALL_SID } from "@frontdesk/core/telephony/twilio-calls";
 import type { TwilioCalls } from "@frontdesk/core/telephony/twilio-calls";
 import type { CallControl } from "../admission/call-control.ts";
 import { requireTwilioSignature } from "./twilio-signature.ts";
@@ -27,7 +28,7 @@ export function answeringMachineCallback(deps: AnsweringMachineDeps) {
     if (!requireTwilioSignature(req, res, deps.config, params)) return;
     const callSid = String(params.CallSid ?? "");
     const answeredBy = parseAnsweredBy(params.AnsweredBy);
-    if (!/^CA[0-9a-fA-F]{32}$/.test(callSid) || !answeredBy) {
+    if (!CALL_SID.test(callSid) || !answeredBy) {
       res.status(400).type("text/plain").send("Bad Request: CallSid and a known AnsweredBy are required");
       return;
     }

@@ -10,6 +10,7 @@ import type { Db } from "@frontdesk/core/db/client";
 import { forBusiness } from "@frontdesk/core/db/tenant";
 import { subscribeCallEvents, type CallEvent } from "@frontdesk/core/calls/call-events";
 import { requireTwilioSignature } from "./twilio-signature.ts";
+import { CALL_SID } from "@frontdesk/core/telephony/twilio-calls";
 
 export interface CallTranscriptFeedDeps {
   config: Pick<AppConfig, "publicBaseUrl" | "twilio">;
@@ -23,7 +24,7 @@ export function callTranscriptFeed(deps: CallTranscriptFeedDeps) {
   return async (req: Request, res: Response) => {
     if (!requireTwilioSignature(req, res, deps.config, {})) return;
     const callSid = String(req.params.callSid ?? "");
-    if (!/^CA[0-9a-fA-F]{32}$/.test(callSid)) {
+    if (!CALL_SID.test(callSid)) {
       res.status(400).type("text/plain").send("Bad Request: not a call SID");
       return;
     }

@@ -9,6 +9,7 @@ import type { Logger } from "@frontdesk/core/observability/logger";
 import { applyRecordingStatus, parseRecordingStatus } from "@frontdesk/core/calls/call-recording";
 import { RECORDING_SID } from "@frontdesk/core/telephony/twilio-recordings";
 import { requireTwilioSignature } from "./twilio-signature.ts";
+import { CALL_SID } from "@frontdesk/core/telephony/twilio-calls";
 
 export interface RecordingStatusDeps {
   config: Pick<AppConfig, "publicBaseUrl" | "twilio">;
@@ -23,7 +24,7 @@ export function recordingStatusCallback(deps: RecordingStatusDeps) {
     const callSid = String(params.CallSid ?? "");
     const recordingSid = String(params.RecordingSid ?? "");
     const status = parseRecordingStatus(params.RecordingStatus);
-    if (!/^CA[0-9a-fA-F]{32}$/.test(callSid) || !RECORDING_SID.test(recordingSid) || !status) {
+    if (!CALL_SID.test(callSid) || !RECORDING_SID.test(recordingSid) || !status) {
       res.status(400).type("text/plain").send("Bad Request: CallSid, RecordingSid and a known RecordingStatus are required");
       return;
     }

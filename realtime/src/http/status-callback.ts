@@ -9,6 +9,7 @@ import { applyCallStatus } from "@frontdesk/core/calls/apply-call-status";
 import { parseTwilioCallStatus } from "@frontdesk/core/calls/call-status";
 import { leaseKey, type LiveCalls } from "../admission/live-calls.ts";
 import { requireTwilioSignature } from "./twilio-signature.ts";
+import { CALL_SID } from "@frontdesk/core/telephony/twilio-calls";
 
 export interface StatusCallbackDeps {
   config: Pick<AppConfig, "publicBaseUrl" | "twilio">;
@@ -24,7 +25,7 @@ export function statusCallback(deps: StatusCallbackDeps) {
     if (!requireTwilioSignature(req, res, deps.config, params)) return;
     const callSid = String(params.CallSid ?? "");
     const status = parseTwilioCallStatus(params.CallStatus);
-    if (!/^CA[0-9a-fA-F]{32}$/.test(callSid) || !status) {
+    if (!CALL_SID.test(callSid) || !status) {
       res.status(400).type("text/plain").send("Bad Request: CallSid and a known CallStatus are required");
       return;
     }

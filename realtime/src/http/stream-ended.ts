@@ -9,6 +9,7 @@ import type { Logger } from "@frontdesk/core/observability/logger";
 import type { StreamExits } from "../transports/stream-exits.ts";
 import { requireTwilioSignature } from "./twilio-signature.ts";
 import { streamLostTwiml } from "./twiml.ts";
+import { CALL_SID } from "@frontdesk/core/telephony/twilio-calls";
 
 export interface StreamEndedDeps {
   config: Pick<AppConfig, "publicBaseUrl" | "twilio">;
@@ -16,7 +17,6 @@ export interface StreamEndedDeps {
   logger: Logger;
 }
 
-const CALL_SID = /^CA[0-9a-fA-F]{32}$/;
 const E164 = /^\+[1-9]\d{6,14}$/;
 
 export function streamEnded(deps: StreamEndedDeps) {

@@ -11,7 +11,7 @@ import type { CallContext } from "../admission/call-context.ts";
 import type { RelayMetrics } from "../metrics.ts";
 import type { ModelSocket } from "../model/socket.ts";
 import { requireTwilioSignature, streamUrl } from "./twilio-signature.ts";
-import { sayAndEndTwiml } from "@frontdesk/core/telephony/twilio-calls";
+import { sayAndEndTwiml, CALL_SID } from "@frontdesk/core/telephony/twilio-calls";
 import { personalise } from "@frontdesk/core/agent/agent-config";
 import { connectStreamTwiml, streamEndedUrl } from "./twiml.ts";
 
@@ -23,7 +23,6 @@ export interface VoiceWebhookDeps extends AdmissionDeps {
   prepareModel: (context: CallContext) => ModelSocket | undefined;
 }
 
-const CALL_SID = /^CA[0-9a-fA-F]{32}$/;
 const TROUBLE = "Sorry, we can't take your call right now. Please try again in a few minutes. Goodbye.";
 
 export function voiceWebhook(deps: VoiceWebhookDeps) {
