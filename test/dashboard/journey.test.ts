@@ -37,6 +37,9 @@ let worker: JobWorker | undefined;
 let stripe: StripeStandIn;
 let cache: Cache;
 
+/** A page that answers a form post or a live event: seconds on a loaded test machine, not expect.poll's default 1 s. */
+const SLOW = { timeout: 15_000 };
+
 /** Chromium flags: the microphone is allowed without asking and plays `wav` (looped). */
 const fakeMicrophone = (wav: string) => ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", `--use-file-for-fake-audio-capture=${wav}`, "--autoplay-policy=no-user-gesture-required"];
 
@@ -110,7 +113,7 @@ describe.skipIf(!hasChromium)("a newcomer's journey (Chromium at /usr/bin/chromi
     await page.getByLabel("Email").fill(email);
     await page.getByLabel("Password").fill(PASSWORD);
     await page.getByRole("button", { name: "Sign up" }).click();
-    await expect.poll(() => page.textContent("main")).toContain(`We sent a link to ${email}`);
+    await expect.poll(() => page.textContent("main"), SLOW).toContain(`We sent a link to ${email}`);
     await noA11yProblems("signup-sent");
     await page.goto(await mailbox.link(email, "/signup/verify?token="));
     await page.getByRole("button", { name: "Confirm and continue" }).click();
@@ -118,7 +121,7 @@ describe.skipIf(!hasChromium)("a newcomer's journey (Chromium at /usr/bin/chromi
     await page.getByLabel("Business name").fill(`Harbour Dental ${tag}`);
     await page.getByLabel("Time zone").selectOption("Europe/London");
     await page.getByRole("button", { name: "Create business" }).click();
-    await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe(`Get Harbour Dental ${tag} answering calls`);
+    await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent(), SLOW).toBe(`Get Harbour Dental ${tag} answering calls`);
     await noA11yProblems("onboarding");
   });
 
@@ -126,19 +129,19 @@ describe.skipIf(!hasChromium)("a newcomer's journey (Chromium at /usr/bin/chromi
     const { page } = b;
     await page.getByLabel("Phone number").fill(NUMBER);
     await page.getByRole("button", { name: "Attach number" }).click();
-    await expect.poll(() => page.textContent("#number")).toContain(`Callers reach the agent at ${NUMBER}`);
+    await expect.poll(() => page.textContent("#number"), SLOW).toContain(`Callers reach the agent at ${NUMBER}`);
 
     await page.getByLabel("Title").fill("Parking");
     await page.getByLabel("Content (Markdown)").fill("Free parking behind the building, entrance on Mill Lane. Bicycles go in the rack by the door.");
     await page.getByRole("button", { name: "Add knowledge" }).click();
-    await expect.poll(() => page.getByRole("status").first().textContent()).toMatch(/being indexed/);
+    await expect.poll(() => page.getByRole("status").first().textContent(), SLOW).toMatch(/being indexed/);
     await runJobs(); // the API's worker indexes it
     await page.reload();
     expect(await page.textContent("#knowledge")).toMatch(/1 documents, 1 indexed/);
 
     await page.getByLabel("Greeting").fill("Harbour Dental, this is the front desk. How can I help?");
     await page.getByRole("button", { name: "Save voice and greeting" }).click();
-    await expect.poll(() => page.textContent("#agent")).toContain("Voice and greeting saved.");
+    await expect.poll(() => page.textContent("#agent"), SLOW).toContain("Voice and greeting saved.");
 
     await page.goto("/knowledge");
     await page.getByLabel("Question").fill("where do I park?");
@@ -183,7 +186,7 @@ describe.skipIf(!hasChromium)("a newcomer's journey (Chromium at /usr/bin/chromi
     await expect.poll(() => page.textContent("main"), { timeout: 20_000 }).toContain("live transcript");
     await page.getByRole("link", { name: /live transcript|\+1/ }).first().click();
     await page.waitForURL(new RegExp(`/calls/${call.id}$`));
-    await expect.poll(() => page.getByRole("status").first().textContent()).toMatch(/Live/);
+    await expect.poll(() => page.getByRole("status").first().textContent(), SLOW).toMatch(/Live/);
     await greetingHeard(phone, model, path.db);
     await expect.poll(() => page.locator(".conversation li.agent").first().textContent(), { timeout: 20_000 }).toContain("Harbour Dental, this is the front desk");
     const linesBefore = await page.locator(".conversation li").count();
@@ -223,7 +226,7 @@ describe.skipIf(!hasChromium)("a newcomer's journey (Chromium at /usr/bin/chromi
     expect(model.appendedMs).toBeGreaterThan(3000);
     await screenshot(page, "journey-test-call-live");
     await page.getByRole("button", { name: "Hang up" }).click();
-    await expect.poll(() => page.getByRole("status").first().textContent()).toContain("Call ended. You hung up.");
+    await expect.poll(() => page.getByRole("status").first().textContent(), SLOW).toContain("Call ended. You hung up.");
     const callId = (await page.getByRole("link", { name: "See it in Calls" }).getAttribute("href"))!.split("/").pop()!;
     const call = await expect.poll(() => testDb().callLog.findUnique({ where: { id: callId } }).then((c) => c?.status), { timeout: 15_000 }).toBe("completed")
       .then(() => testDb().callLog.findUniqueOrThrow({ where: { id: callId } }));
@@ -248,7 +251,7 @@ describe.skipIf(!hasChromium)("a newcomer's journey (Chromium at /usr/bin/chromi
       await model.waitFor(() => model.truncations.some((t) => t.audioEndMs > 200 && t.audioEndMs < t.producedMs - 200), 30_000, "a barge-in mid-sentence");
       for (const t of model.truncations) expect(t.audioEndMs).toBeLessThanOrEqual(t.producedMs);
       await page.getByRole("button", { name: "Hang up" }).click();
-      await expect.poll(() => page.getByRole("status").first().textContent()).toContain("Call ended");
+      await expect.poll(() => page.getByRole("status").first().textContent(), SLOW).toContain("Call ended");
       expect(talker.errors).toEqual([]);
     } finally {
       await talker.close();
