@@ -36,6 +36,16 @@ describe("text frames written straight to the socket", () => {
     client.close();
   });
 
+  it("from the client side are masked with a fresh random key each, as RFC 6455 requires", () => {
+    const frames = Array.from({ length: 3 }, () => textFrame(Buffer.from('{"a":"'), Buffer.from("hello audio"), Buffer.from('"}'), true));
+    const keys = frames.map((f) => f.subarray(2, 6).toString("hex"));
+    expect(new Set(keys).size).toBe(3);
+    for (const f of frames) {
+      expect(f[1]! & 0x80).toBe(0x80);
+      expect(f.subarray(6).toString()).not.toContain("hello audio");
+    }
+  });
+
   it("are not used on a socket that is not open", () => {
     const ws = new WebSocket("ws://127.0.0.1:1");
     ws.on("error", () => {});

@@ -6,9 +6,10 @@
 //
 // Only for open sockets without extensions (no compression: the relay negotiates none), so
 // ws's sender never holds a queue these writes could overtake; ws still reads, answers
-// pings, closes, and sends everything else. Client frames carry a zero masking key: masking
-// exists to keep a browser's script from steering a proxy's cache, and XOR with zero is the
-// payload as it is, so no copy is needed (ws offers the same through `generateMask`).
+// pings, closes, and sends everything else. Client frames are masked as RFC 6455 requires,
+// with a fresh random key each (taken from a pooled block of random bytes, as ws does), in
+// place in the frame's own buffer: no second copy.
+import { randomFillSync } from "node:crypto";
 import WebSocket from "ws";
 
 const OPCODE_TEXT_FIN = 0x81;
@@ -46,10 +47,29 @@ export function writeFrameHeader(frame: Buffer, at: number, length: number, mask
     at += 10;
   }
   if (masked) {
-    frame.writeUInt32BE(0, at); // the zero masking key: the payload goes as it is
+    nextMaskingKey(frame, at);
     at += 4;
   }
   return at;
+}
+
+// Masking keys come from one block of random bytes refilled when used up: one randomFill per
+// 2,048 frames instead of one per frame.
+const keys = Buffer.alloc(8192);
+let keyAt = keys.length;
+function nextMaskingKey(frame: Buffer, at: number): void {
+  if (keyAt === keys.length) {
+    randomFillSync(keys);
+    keyAt = 0;
+  }
+  keys.copy(frame, at, keyAt, keyAt + 4);
+  keyAt += 4;
+}
+
+/** XORs `length` payload bytes at `at` with the 4-byte masking key just before them. */
+function maskInPlace(frame: Buffer, at: number, length: number): void {
+  const key = at - 4;
+  for (let i = 0; i < length; i++) frame[at + i] = frame[at + i]! ^ frame[key + (i & 3)]!;
 }
 
 /**
@@ -59,11 +79,13 @@ export function writeFrameHeader(frame: Buffer, at: number, length: number, mask
 export function textFrame(head: Buffer, body: Buffer, tail: Buffer, masked: boolean): Buffer {
   const length = head.length + body.length + tail.length;
   const frame = Buffer.allocUnsafe(frameHeaderBytes(length, masked) + length);
-  let at = writeFrameHeader(frame, 0, length, masked);
+  const payloadAt = writeFrameHeader(frame, 0, length, masked);
+  let at = payloadAt;
   frame.set(head, at);
   at += head.length;
   frame.set(body, at);
   at += body.length;
   frame.set(tail, at);
+  if (masked) maskInPlace(frame, payloadAt, length);
   return frame;
 }
