@@ -6,7 +6,8 @@ import type {
 } from "@prisma/client";
 import type { components } from "../generated/openapi.ts";
 import type { WeeklyHours } from "@frontdesk/core/business/hours";
-import type { CallRow } from "../read/list-calls-page.ts";
+import { CallText, fromDbStatus, type CallRow } from "../read/list-calls-page.ts";
+import { floatJson as float, intJson as int, textArrayJson as textArray, textJson as str, timestampJson as time } from "../read/pg-text.ts";
 
 type S = components["schemas"];
 
@@ -115,6 +116,31 @@ export function presentCall(c: CallRow): S["Call"] {
 function presentRecording(c: CallRow): S["Call"]["recording"] {
   if (!c.recordingSid || !c.recordingStatus) return null;
   return { status: c.recordingStatus as S["CallRecording"]["status"], durationSec: c.recordingDurationSec };
+}
+
+// presentCall's JSON, written straight from the text PostgreSQL sent (the calls list, the
+// API's hottest reply): the same bytes as JSON.stringify(presentCall(row)) of the typed row
+// (read/pg-text.ts), without the Dates, row objects and walk over them in between.
+/** JSON.stringify(presentCall(row)), for a row of the calls page as text (CallText). */
+export function callJson(r: CallText): string {
+  const C = CallText;
+  return (
+    `{"id":${str(r[C.id])},"callSid":${str(r[C.callSid])},"direction":${str(r[C.direction])},"from":${str(r[C.fromNumber])}` +
+    `,"to":${str(r[C.toNumber])},"status":${str(fromDbStatus(r[C.status]!))},"startedAt":${time(r[C.startedAt])}` +
+    `,"answeredAt":${time(r[C.answeredAt])},"endedAt":${time(r[C.endedAt])},"durationSec":${int(r[C.durationSec])}` +
+    `,"endReason":${str(r[C.endReason])},"transferredTo":${str(r[C.transferredTo])},"summary":${str(r[C.summary])}` +
+    `,"sentiment":${str(r[C.sentiment])},"sentimentScore":${float(r[C.sentimentScore])},"outcome":${str(r[C.outcome])}` +
+    `,"topics":${textArray(r[C.topics])},"analysisStatus":${str(r[C.analysisStatus])},"inputTokens":${int(r[C.inputTokens])}` +
+    `,"inputAudioTokens":${int(r[C.inputAudioTokens])},"outputTokens":${int(r[C.outputTokens])}` +
+    `,"outputAudioTokens":${int(r[C.outputAudioTokens])},"costUsdMicros":${int(r[C.costUsdMicros])}` +
+    `,"answeredBy":${str(r[C.answeredBy])},"recording":${recordingJson(r)}}`
+  );
+}
+
+function recordingJson(r: CallText): string {
+  const C = CallText;
+  if (!r[C.recordingSid] || !r[C.recordingStatus]) return "null";
+  return `{"status":${str(r[C.recordingStatus])},"durationSec":${int(r[C.recordingDurationSec])}}`;
 }
 
 export function presentSegment(s: TranscriptSegment): S["TranscriptSegment"] {
