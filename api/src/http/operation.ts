@@ -7,7 +7,6 @@ import type { operations } from "../generated/openapi.ts";
 import type { LoadedSpec } from "../spec/spec.ts";
 import type { Principal, Tenant } from "./context.ts";
 import type { ApiServices, TenantServices, UserServices } from "../services.ts";
-import { JsonText } from "./json-text.ts";
 
 export type OperationId = keyof operations;
 type Op<K extends OperationId> = operations[K];
@@ -77,19 +76,18 @@ export function streamOperation<K extends OperationId>(operationId: K, handler: 
 /**
  * The reply, serialized once and written in one go: Express's res.json would stringify, turn
  * the text into a Buffer, look up the charset, and check freshness for a 304 that
- * `Cache-Control: no-store` replies never get. Same bytes and headers. A JsonText body is
- * written as it is. With response validation on (tests), res.json is used, as the validator
- * watches it.
+ * `Cache-Control: no-store` replies never get. Same bytes and headers. With response
+ * validation on (tests), res.json is used, as the validator watches it.
  */
 function sender(viaResJson: boolean) {
   return (res: Response, reply: { status: number; body: unknown; headers?: Record<string, string> }) => {
     if (reply.headers) for (const k in reply.headers) res.setHeader(k, reply.headers[k]!);
     res.statusCode = reply.status;
     if (reply.status === 204 || reply.body === undefined) res.end();
-    else if (viaResJson) res.json(reply.body instanceof JsonText ? JSON.parse(reply.body.text) : reply.body);
+    else if (viaResJson) res.json(reply.body);
     else {
       res.setHeader("Content-Type", "application/json; charset=utf-8");
-      res.end(reply.body instanceof JsonText ? reply.body.text : JSON.stringify(reply.body));
+      res.end(JSON.stringify(reply.body));
     }
   };
 }

@@ -29,11 +29,3 @@ export function toPage<R, T>(rows: R[], q: PageQuery, present: (r: R) => T): Pag
   const limit = q.limit ?? DEFAULT_PAGE_SIZE;
   return { object: "list", data: rows.slice(0, limit).map(present), has_more: rows.length > limit };
 }
-
-/** JSON.stringify(toPage(rows, q, present)) where `json` is JSON.stringify ∘ present. */
-export function pageJson<R>(rows: R[], q: PageQuery, json: (r: R) => string): string {
-  const limit = q.limit ?? DEFAULT_PAGE_SIZE;
-  let data = "";
-  for (let i = 0; i < rows.length && i < limit; i++) data += (i ? "," : "") + json(rows[i]!);
-  return `{"object":"list","data":[${data}],"has_more":${rows.length > limit}}`;
-}

@@ -3,15 +3,14 @@
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
-import { streamOperation, tenantOperation, type ResponseBody } from "../http/operation.ts";
+import { streamOperation, tenantOperation } from "../http/operation.ts";
 import { TwilioCallError } from "@frontdesk/core/telephony/twilio-calls";
 import { ApiError, invalid } from "../http/api-error.ts";
-import { DEFAULT_PAGE_SIZE, pageArgs, pageJson, toPage } from "../http/pagination.ts";
-import { jsonText } from "../http/json-text.ts";
+import { DEFAULT_PAGE_SIZE, pageArgs, toPage } from "../http/pagination.ts";
 import type { Tenant } from "../http/context.ts";
 import { placeOutboundCall } from "@frontdesk/core/calls/place-outbound-call";
 import { twilioWebhookUrls } from "@frontdesk/core/telephony/webhook-urls";
-import { callJson, presentCall, presentMessage, presentSegment } from "./present.ts";
+import { presentCall, presentCallText, presentMessage, presentSegment } from "./present.ts";
 
 const callNotFound = () => new ApiError("not_found", "not_found", { userMessage: "Call not found." });
 
@@ -38,10 +37,10 @@ export const callOperations = [
       throw invalid("`from` must be before `to`.", [{ path: "query.from", message: "must be before to" }]);
     }
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    // The calls as PostgreSQL sent their text, written as JSON without reading them into values.
+    // Presented from the text PostgreSQL sent, without typed rows in between.
     const rows = await tenant.read.callsPageText({ ...query, startingAfter: query.starting_after, limit: limit + 1 });
     if (!rows) throw invalid("`starting_after` names no call of this business.", [{ path: "query.starting_after", message: "unknown call" }]);
-    return { status: 200, body: jsonText<ResponseBody<"listCalls", 200>>(pageJson(rows, query, callJson)) };
+    return { status: 200, body: toPage(rows, query, presentCallText) };
   }),
 
   tenantOperation("listLiveCalls", async ({ tenant }) => {

@@ -7,7 +7,7 @@ import type {
 import type { components } from "../generated/openapi.ts";
 import type { WeeklyHours } from "@frontdesk/core/business/hours";
 import { CallText, fromDbStatus, type CallRow } from "../read/list-calls-page.ts";
-import { floatJson as float, intJson as int, textArrayJson as textArray, textJson as str, timestampJson as time } from "../read/pg-text.ts";
+import { floatFromText, intFromText, isoFromText, textArrayFromText } from "../read/pg-text.ts";
 
 type S = components["schemas"];
 
@@ -118,29 +118,43 @@ function presentRecording(c: CallRow): S["Call"]["recording"] {
   return { status: c.recordingStatus as S["CallRecording"]["status"], durationSec: c.recordingDurationSec };
 }
 
-// presentCall's JSON, written straight from the text PostgreSQL sent (the calls list, the
-// API's hottest reply): the same bytes as JSON.stringify(presentCall(row)) of the typed row
-// (read/pg-text.ts), without the Dates, row objects and walk over them in between.
-/** JSON.stringify(presentCall(row)), for a row of the calls page as text (CallText). */
-export function callJson(r: CallText): string {
+/**
+ * presentCall of a row of the calls page as PostgreSQL sent it (CallText), read by
+ * read/pg-text.ts: the same object, without the Dates, typed row and copy in between (the
+ * calls list, the API's hottest reply).
+ */
+export function presentCallText(r: CallText): S["Call"] {
   const C = CallText;
-  return (
-    `{"id":${str(r[C.id])},"callSid":${str(r[C.callSid])},"direction":${str(r[C.direction])},"from":${str(r[C.fromNumber])}` +
-    `,"to":${str(r[C.toNumber])},"status":${str(fromDbStatus(r[C.status]!))},"startedAt":${time(r[C.startedAt])}` +
-    `,"answeredAt":${time(r[C.answeredAt])},"endedAt":${time(r[C.endedAt])},"durationSec":${int(r[C.durationSec])}` +
-    `,"endReason":${str(r[C.endReason])},"transferredTo":${str(r[C.transferredTo])},"summary":${str(r[C.summary])}` +
-    `,"sentiment":${str(r[C.sentiment])},"sentimentScore":${float(r[C.sentimentScore])},"outcome":${str(r[C.outcome])}` +
-    `,"topics":${textArray(r[C.topics])},"analysisStatus":${str(r[C.analysisStatus])},"inputTokens":${int(r[C.inputTokens])}` +
-    `,"inputAudioTokens":${int(r[C.inputAudioTokens])},"outputTokens":${int(r[C.outputTokens])}` +
-    `,"outputAudioTokens":${int(r[C.outputAudioTokens])},"costUsdMicros":${int(r[C.costUsdMicros])}` +
-    `,"answeredBy":${str(r[C.answeredBy])},"recording":${recordingJson(r)}}`
-  );
-}
-
-function recordingJson(r: CallText): string {
-  const C = CallText;
-  if (!r[C.recordingSid] || !r[C.recordingStatus]) return "null";
-  return `{"status":${str(r[C.recordingStatus])},"durationSec":${int(r[C.recordingDurationSec])}}`;
+  return {
+    id: r[C.id]!,
+    callSid: r[C.callSid]!,
+    direction: r[C.direction] as S["Call"]["direction"],
+    from: r[C.fromNumber]!,
+    to: r[C.toNumber]!,
+    status: fromDbStatus(r[C.status]!),
+    startedAt: isoFromText(r[C.startedAt])!,
+    answeredAt: isoFromText(r[C.answeredAt]),
+    endedAt: isoFromText(r[C.endedAt]),
+    durationSec: intFromText(r[C.durationSec]),
+    endReason: r[C.endReason] ?? null,
+    transferredTo: r[C.transferredTo] ?? null,
+    summary: r[C.summary] ?? null,
+    sentiment: (r[C.sentiment] ?? null) as S["Call"]["sentiment"],
+    sentimentScore: floatFromText(r[C.sentimentScore]),
+    outcome: (r[C.outcome] ?? null) as S["Call"]["outcome"],
+    topics: textArrayFromText(r[C.topics]) as string[],
+    analysisStatus: r[C.analysisStatus] as S["Call"]["analysisStatus"],
+    inputTokens: intFromText(r[C.inputTokens])!,
+    inputAudioTokens: intFromText(r[C.inputAudioTokens])!,
+    outputTokens: intFromText(r[C.outputTokens])!,
+    outputAudioTokens: intFromText(r[C.outputAudioTokens])!,
+    costUsdMicros: intFromText(r[C.costUsdMicros])!,
+    answeredBy: r[C.answeredBy] ?? null,
+    recording:
+      r[C.recordingSid] && r[C.recordingStatus]
+        ? { status: r[C.recordingStatus] as S["CallRecording"]["status"], durationSec: intFromText(r[C.recordingDurationSec]) }
+        : null,
+  };
 }
 
 export function presentSegment(s: TranscriptSegment): S["TranscriptSegment"] {

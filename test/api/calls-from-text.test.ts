@@ -1,15 +1,15 @@
-// The calls list writes its JSON straight from the text PostgreSQL sends (present.ts
-// callJson): byte for byte what presenting the typed rows gives (presentCall, toPage,
-// JSON.stringify), on awkward text, nulls, every status, scores JavaScript and PostgreSQL
-// write differently, filters and cursors.
+// The calls list presents its rows from the text PostgreSQL sends (present.ts
+// presentCallText): byte for byte the JSON of presenting the typed rows (presentCall), on
+// awkward text, nulls, every status, scores JavaScript and PostgreSQL write differently,
+// filters and cursors.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { forBusiness } from "@frontdesk/core/db/tenant";
 import { createReadPool, type ReadPool } from "../../api/src/read/read-pool.ts";
 import { isoFromTimestampText, timestampFromText } from "../../api/src/read/pg-text.ts";
 import { tenantReader, type TenantReader } from "../../api/src/read/tenant-reader.ts";
 import type { CallListQuery } from "../../api/src/read/list-calls-page.ts";
-import { pageJson, toPage } from "../../api/src/http/pagination.ts";
-import { callJson, presentCall } from "../../api/src/routes/present.ts";
+import { toPage } from "../../api/src/http/pagination.ts";
+import { presentCall, presentCallText } from "../../api/src/routes/present.ts";
 import { call, createSecretKey, startApi, type Api } from "./support/api-harness.ts";
 import { createTestBusiness, type TestBusiness } from "../support/fixtures.ts";
 import { testDb } from "../support/services.ts";
@@ -83,10 +83,10 @@ async function presented(read: TenantReader, q: CallListQuery): Promise<string |
 /** The page as the list writes it. */
 async function written(read: TenantReader, q: CallListQuery): Promise<string | null> {
   const rows = await read.callsPageText({ ...q, limit: q.limit + 1 });
-  return rows && pageJson(rows, { limit: q.limit }, callJson);
+  return rows && JSON.stringify(toPage(rows, { limit: q.limit }, presentCallText));
 }
 
-describe("a calls page written from PostgreSQL's text", () => {
+describe("a calls page presented from PostgreSQL's text", () => {
   it("is the typed presentation's bytes, page after page and with filters", async () => {
     const read = tenantReader(pool, biz.business.id);
     const queries: CallListQuery[] = [
