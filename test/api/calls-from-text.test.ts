@@ -63,6 +63,11 @@ beforeAll(async () => {
         outputTokens: 700 + i,
         outputAudioTokens: 2 * i,
         costUsdMicros: 12_000 + i,
+        answeredBy: i % 5 === 1 ? "human" : i % 5 === 2 ? "machine_start" : null,
+        // A finished recording, one still being made, a SID without a status yet, none.
+        recordingSid: i % 4 === 3 ? null : `RE${biz.business.id.slice(-6)}${i}`,
+        recordingStatus: i % 4 === 0 ? "completed" : i % 4 === 1 ? "in-progress" : null,
+        recordingDurationSec: i % 4 === 0 ? 55 + i : null,
       },
     });
   }
