@@ -29,7 +29,8 @@ import { responseValidator } from "./http/validation.ts";
 import { requestValidator } from "./http/request-validator.ts";
 import { rejectMalformedBody, rejectMalformedUrl } from "./http/well-formed.ts";
 import { jsonBody } from "./http/json-body.ts";
-import { mountOperations } from "./http/operation.ts";
+import { operationDispatcher } from "./http/operation.ts";
+import { chain } from "./http/chain.ts";
 import { requestMetrics } from "./http/metrics.ts";
 import { widgetScripts } from "./http/widget-scripts.ts";
 import { authenticate } from "./auth/authenticate.ts";
@@ -152,11 +153,8 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
   // Behind the dashboard's /api proxy or a load balancer, req.ip is the client's address from
   // X-Forwarded-For, believed only as far as TRUST_PROXY says (off by default).
   app.set("trust proxy", config.trustProxy);
-  app.use(requestId());
-  app.use(apiAccessLog(logger));
-  if (deps.tracing ?? Boolean(config.otel.endpoint)) app.use(traceRequests());
-  app.use(drain.middleware);
-  app.use(requestMetrics(metrics));
+  // Each group of middleware is one Express layer (http/chain.ts), in the order listed.
+  app.use(chain(requestId(), apiAccessLog(logger), (deps.tracing ?? Boolean(config.otel.endpoint)) && traceRequests(), drain.middleware, requestMetrics(metrics)));
   // Stripe signs the raw body: its webhook comes before the JSON parser and the spec matcher.
   if (stripe && config.stripe) {
     const sync = { db, cache, logger, stripe, config: config.stripe, policy: config.billing };
@@ -177,8 +175,7 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
 
   const dashboardOrigins = new Set([new URL(config.dashboardUrl).origin]);
   const sessionOrigins = new Set([...dashboardOrigins, new URL(config.apiPublicUrl).origin]);
-  app.use(cors({ dashboardOrigins }));
-  app.use((req, res, next) => {
+  const matchRoute: RequestHandler = (req, res, next) => {
     const match = matchOperation(spec, req.method, req.path);
     res.setHeader("Cache-Control", "no-store");
     res.setHeader("X-Content-Type-Options", "nosniff");
@@ -193,17 +190,23 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
     // Express 5 parses the query string again on every read of req.query: once is enough.
     Object.defineProperty(req, "query", { value: req.query, writable: true, configurable: true, enumerable: true });
     next();
-  });
-  app.use(rejectMalformedUrl());
-  app.use(cookieParser());
-  app.use(authenticate({ keys, sessions, appSecret: config.appSecret, sessionOrigins, secureCookies }));
-  app.use(resolveTenant({ db, scope: createTenantScopes({ db, pool: readPool, knowledge }) }));
-  app.use(createRateLimiter({ cache, logger, settings: deps.rateLimits }));
-  app.use(jsonBody({ timeoutMs: deps.bodyTimeoutMs }));
-  app.use(rejectMalformedBody());
-  app.use(requestValidator(spec));
-  if (deps.validateResponses) app.use(responseValidator(spec));
-  mountOperations(app, spec, allOperations, services, runIdempotent, { viaResJson: deps.validateResponses ?? false });
+  };
+  app.use(
+    chain(
+      cors({ dashboardOrigins }),
+      matchRoute,
+      rejectMalformedUrl(),
+      cookieParser(),
+      authenticate({ keys, sessions, appSecret: config.appSecret, sessionOrigins, secureCookies }),
+      resolveTenant({ db, scope: createTenantScopes({ db, pool: readPool, knowledge }) }),
+      createRateLimiter({ cache, logger, settings: deps.rateLimits }),
+      jsonBody({ timeoutMs: deps.bodyTimeoutMs }),
+      rejectMalformedBody(),
+      requestValidator(spec),
+      deps.validateResponses && responseValidator(spec),
+      operationDispatcher(spec, allOperations, services, runIdempotent, { viaResJson: deps.validateResponses ?? false }),
+    ),
+  );
   app.use(errorHandler(logger));
 
   return {

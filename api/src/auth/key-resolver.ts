@@ -1,6 +1,8 @@
 // Resolves bearer keys to their business. Secret keys are looked up by their HMAC; answers are
-// kept in-process for a few seconds (the hot path of every API call) and dropped on every
-// instance at once when a key is revoked or rotated, via the cache's pub/sub.
+// kept in-process for a few seconds (the hot path of every API call), by the key as presented
+// (the HMAC is made only to look one up), and dropped on every instance at once when a key is
+// revoked or rotated, via the cache's pub/sub. Requests arriving while a key is looked up
+// wait for that one lookup instead of each making their own.
 import type { ApiKey, Business, WidgetKey } from "@prisma/client";
 import type { Db } from "@frontdesk/core/db/client";
 import type { Cache } from "@frontdesk/core/cache/cache";
@@ -20,6 +22,45 @@ interface Cached<T> {
   at: number;
 }
 
+/** Answers kept per key, and the lookups under way (one per key). */
+class AnswerCache<T> {
+  readonly answers = new Map<string, Cached<T>>();
+  private readonly pending = new Map<string, Promise<Cached<T>>>();
+  constructor(private readonly now: () => number) {}
+
+  async get(key: string, lookup: () => Promise<Omit<Cached<T>, "at">>): Promise<Cached<T>> {
+    const entry = this.answers.get(key);
+    if (entry && this.now() - entry.at <= CACHE_TTL_MS) return entry;
+    let p = this.pending.get(key);
+    if (!p) {
+      const asked = this.now();
+      p = lookup()
+        .then((answer) => {
+          const fresh = { ...answer, at: asked };
+          // Not kept when the key's business was invalidated while it was looked up.
+          if (this.pending.get(key) === p) this.remember(key, fresh);
+          return fresh;
+        })
+        .finally(() => {
+          if (this.pending.get(key) === p) this.pending.delete(key);
+        });
+      this.pending.set(key, p);
+    }
+    return p;
+  }
+
+  private remember(key: string, entry: Cached<T>) {
+    if (this.answers.size >= CACHE_MAX) this.answers.delete(this.answers.keys().next().value!);
+    this.answers.set(key, entry);
+  }
+
+  forget(matches: (entry: Cached<T>) => boolean) {
+    for (const [k, v] of this.answers) if (matches(v)) this.answers.delete(k);
+    // A lookup under way may have read the row before the change: its answer is not kept.
+    this.pending.clear();
+  }
+}
+
 export interface KeyResolver {
   secret(key: string): Promise<{ key: SecretKeyRow; business: Business } | null>;
   publishable(key: string): Promise<{ widgetKey: WidgetKeyRow; business: Business } | null>;
@@ -31,14 +72,12 @@ export interface KeyResolver {
 export function createKeyResolver(deps: { db: Db; cache: Cache; appSecret: string; logger: Logger; now?: () => number }): KeyResolver {
   const { db, cache, appSecret, logger } = deps;
   const now = deps.now ?? Date.now;
-  const secrets = new Map<string, Cached<SecretKeyRow>>();
-  const widgets = new Map<string, Cached<WidgetKeyRow>>();
+  const secrets = new AnswerCache<SecretKeyRow>(now);
+  const widgets = new AnswerCache<WidgetKeyRow>(now);
   const lastUsedWritten = new Map<string, number>();
 
   function forget(businessId: string) {
-    for (const m of [secrets, widgets] as Map<string, Cached<{ businessId: string }>>[]) {
-      for (const [k, v] of m) if (!v.value || v.value.businessId === businessId) m.delete(k);
-    }
+    for (const c of [secrets, widgets] as AnswerCache<{ businessId: string }>[]) c.forget((v) => !v.value || v.value.businessId === businessId);
   }
   let closed = false;
   let unsubscribe: (() => Promise<void>) | null = null;
@@ -51,11 +90,6 @@ export function createKeyResolver(deps: { db: Db; cache: Cache; appSecret: strin
       else unsubscribe = u;
     })
     .catch((err) => logger.warn({ err: String(err) }, "key invalidation channel unavailable; cached keys expire on their own"));
-
-  function remember<T>(m: Map<string, Cached<T>>, k: string, entry: Cached<T>) {
-    if (m.size >= CACHE_MAX) m.delete(m.keys().next().value!);
-    m.set(k, entry);
-  }
 
   // lastUsedAt is written at most once a minute per key across instances: the conditional
   // UPDATE is the cross-instance guard, the map keeps this instance from even asking.
@@ -72,35 +106,28 @@ export function createKeyResolver(deps: { db: Db; cache: Cache; appSecret: strin
   return {
     async secret(key) {
       if (!isSecretKeyShaped(key)) return null;
-      const hash = hashApiKey(key, appSecret);
-      let entry = secrets.get(hash);
-      if (!entry || now() - entry.at > CACHE_TTL_MS) {
+      const { value, business } = await secrets.get(key, async () => {
         const row = await db.apiKey.findUnique({
-          where: { hash },
+          where: { hash: hashApiKey(key, appSecret) },
           select: { id: true, businessId: true, name: true, scopes: true, expiresAt: true, revokedAt: true, business: true },
         });
         const { business, ...value } = row ?? { business: null };
-        entry = { value: row ? (value as SecretKeyRow) : null, business, at: now() };
-        remember(secrets, hash, entry);
-      }
-      const { value, business } = entry;
+        return { value: row ? (value as SecretKeyRow) : null, business };
+      });
       if (!value || !business || business.deletedAt || !keyIsLive(value, new Date(now()))) return null;
       touch(value.id);
       return { key: value, business };
     },
     async publishable(key) {
       if (!isPublishableKeyShaped(key)) return null;
-      let entry = widgets.get(key);
-      if (!entry || now() - entry.at > CACHE_TTL_MS) {
+      const { value, business } = await widgets.get(key, async () => {
         const row = await db.widgetKey.findUnique({
           where: { key },
           select: { id: true, businessId: true, widgets: true, allowedOrigins: true, revokedAt: true, business: true },
         });
         const { business, ...value } = row ?? { business: null };
-        entry = { value: row ? (value as WidgetKeyRow) : null, business, at: now() };
-        remember(widgets, key, entry);
-      }
-      const { value, business } = entry;
+        return { value: row ? (value as WidgetKeyRow) : null, business };
+      });
       if (!value || !business || business.deletedAt || value.revokedAt) return null;
       return { widgetKey: value, business };
     },

@@ -18,8 +18,10 @@ export function jsonBody(opts: { timeoutMs?: number } = {}): RequestHandler {
   const normal = express.json({ limit: JSON_LIMIT, type: JSON_TYPES });
   const large = express.json({ limit: IMPORT_JSON_LIMIT, type: JSON_TYPES });
   return (req, res, next) => {
+    // No body to read (most requests): nothing for the parser to do.
+    if (!hasBody(req.headers)) return next();
     const parse = req.fd?.op.operationId === "importKnowledge" ? large : normal;
-    if (req.complete || !hasBody(req.headers)) return parse(req, res, next);
+    if (req.complete) return parse(req, res, next);
     let settled = false;
     const timer = setTimeout(() => {
       settled = true;

@@ -2,7 +2,7 @@
 // generated openapi types, and mounting fails at start if the spec and the handlers differ.
 // A tenant handler is given its Tenant and TenantServices; a user-level handler UserServices:
 // neither holds a database client (services.ts).
-import type { Express, Request, Response } from "express";
+import type { Request, RequestHandler, Response } from "express";
 import type { operations } from "../generated/openapi.ts";
 import type { LoadedSpec } from "../spec/spec.ts";
 import type { Principal, Tenant } from "./context.ts";
@@ -92,14 +92,14 @@ function sender(viaResJson: boolean) {
   };
 }
 
-export function mountOperations(
-  app: Express,
+/** The handler of every operation: answers the operation the request matched (app.ts). */
+export function operationDispatcher(
   spec: LoadedSpec,
   defs: OperationDef[],
   services: ApiServices,
   runIdempotent: IdempotentRunner,
   opts: { viaResJson?: boolean } = {},
-): void {
+): RequestHandler {
   const send = sender(opts.viaResJson ?? false);
   const byId = new Map(defs.map((d) => [d.operationId as string, d]));
   const missing = spec.operations.filter((o) => !byId.has(o.operationId)).map((o) => o.operationId);
@@ -116,7 +116,7 @@ export function mountOperations(
   // One dispatcher by the operation the request already matched (app.ts, from the spec), not
   // one Express route per operation: Express would test the path against every route in turn.
   // Path parameters are the matcher's, decoded (the validator has refused undecodable ones).
-  app.use(async (req: Request, res: Response) => {
+  return async (req: Request, res: Response) => {
     const fd = req.fd!;
     const def = byId.get(fd.op.operationId)!;
     const ctx = {
@@ -142,5 +142,5 @@ export function mountOperations(
       return;
     }
     send(res, await run());
-  });
+  };
 }

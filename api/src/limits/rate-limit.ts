@@ -31,8 +31,9 @@ interface Bucket {
 function bucketFor(req: Request, settings: RateLimitSettings): Bucket | null {
   const fd = req.fd;
   if (!fd || fd.op.rateLimit === "none") return null;
-  const ip = ipKeyGenerator(req.ip ?? "unknown");
-  if (fd.op.rateLimit === "auth") return { policy: "auth", key: `auth:${ip}`, limit: settings.authPerIp };
+  // Only when needed: req.ip walks the proxy chain.
+  const ip = () => ipKeyGenerator(req.ip ?? "unknown");
+  if (fd.op.rateLimit === "auth") return { policy: "auth", key: `auth:${ip()}`, limit: settings.authPerIp };
   // A secret key counts against its own business even on routes that name none (GET
   // /v1/businesses): never against an address other tenants may share.
   const business = fd.tenant?.business ?? (fd.principal.kind === "secretKey" ? fd.principal.business : undefined);
@@ -41,7 +42,7 @@ function bucketFor(req: Request, settings: RateLimitSettings): Bucket | null {
   }
   if (business) return { policy: "api", key: `api:${business.id}`, limit: planLimits(business.plan).apiRequestsPerMinute * (settings.windowMs / 60_000) };
   if (fd.principal.kind === "session") return { policy: "user", key: `user:${fd.principal.user.id}`, limit: settings.perUser };
-  return { policy: "ip", key: `ip:${ip}`, limit: settings.authPerIp };
+  return { policy: "ip", key: `ip:${ip()}`, limit: settings.authPerIp };
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

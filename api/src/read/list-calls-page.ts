@@ -1,7 +1,9 @@
 // One page of a business's calls, newest first (filtered by time, status, sentiment, outcome,
 // direction and text), straight from node-postgres (the API's hottest read; see
-// read-pool.ts). The business id is `$1` and always the first condition, fixed by the
-// tenant's scoped runner (scoped-query.ts), never taken from the request.
+// read-pool.ts): as typed rows, or as the text PostgreSQL sends, which the API's list writes
+// its JSON from without first reading dates, numbers and arrays into values (routes/present.ts
+// callJson). The business id is `$1` and always the first condition, fixed by the tenant's
+// scoped runner (scoped-query.ts), never taken from the request.
 // Statements are prepared (named) on a real PostgreSQL and unnamed on the embedded PGlite.
 import type { CallLog } from "@prisma/client";
 import { utc } from "./read-pool.ts";
@@ -27,18 +29,29 @@ export type CallRow = Pick<
   | "answeredBy" | "recordingSid" | "recordingStatus" | "recordingDurationSec"
 >;
 
-const COLUMNS = `c.id, c."callSid", c.direction, c."fromNumber", c."toNumber", c.status, c."startedAt", c."answeredAt", c."endedAt",
-  c."durationSec", c."endReason", c."transferredTo", c.summary, c.sentiment, c."sentimentScore", c.outcome, c.topics, c."analysisStatus",
-  c."inputTokens", c."inputAudioTokens", c."outputTokens", c."outputAudioTokens", c."costUsdMicros",
-  c."answeredBy", c."recordingSid", c."recordingStatus", c."recordingDurationSec"`;
+const CALL_COLUMNS = [
+  "id", "callSid", "direction", "fromNumber", "toNumber", "status", "startedAt", "answeredAt", "endedAt",
+  "durationSec", "endReason", "transferredTo", "summary", "sentiment", "sentimentScore", "outcome", "topics", "analysisStatus",
+  "inputTokens", "inputAudioTokens", "outputTokens", "outputAudioTokens", "costUsdMicros",
+  "answeredBy", "recordingSid", "recordingStatus", "recordingDurationSec",
+] as const satisfies readonly (keyof CallRow)[];
+const COLUMNS = CALL_COLUMNS.map((c) => `c."${c}"`).join(", ");
+
+/**
+ * A call as PostgreSQL sends it: each column's text (NULL as null), in CALL_COLUMNS order, so
+ * `row[CallText.summary]` is the summary. Times read `2026-05-01 09:30:00.5` (UTC), statuses
+ * as stored (`in-progress`), topics as an array literal (`{booking,"opening hours"}`).
+ */
+export type CallText = (string | null)[];
+export const CallText = Object.fromEntries(CALL_COLUMNS.map((c, i) => [c, i])) as { readonly [K in (typeof CALL_COLUMNS)[number]]: number };
 
 // CallStatus values are stored as Twilio spells them (in-progress); the API uses in_progress.
 const toDbStatus = (s: string) => s.replace("_", "-");
-const fromDbStatus = (s: string) => s.replace("-", "_") as CallRow["status"];
+export const fromDbStatus = (s: string) => s.replace("-", "_") as CallRow["status"];
 const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, "\\$&")}%`;
 
-/** Null when `startingAfter` names no call of this business. */
-export async function listCallsPage(run: ScopedQuery, q: CallListQuery): Promise<CallRow[] | null> {
+/** The page's statement: `limit` rows at most; `cursor` when the page starts after one. */
+function pageStatement(q: CallListQuery): { text: string; values: unknown[]; cursor: boolean } {
   const values: unknown[] = []; // $2 onwards: $1 is the business
   const where = [`c."businessId" = $1`];
   const param = (v: unknown) => `$${values.push(v) + 1}`;
@@ -56,24 +69,33 @@ export async function listCallsPage(run: ScopedQuery, q: CallListQuery): Promise
   const order = `ORDER BY c."startedAt" DESC, c.id DESC`;
   if (!q.startingAfter) {
     const limit = param(q.limit);
-    return fromDb(await run<CallRow>(`SELECT ${COLUMNS} FROM "CallLog" c WHERE ${where.join(" AND ")} ${order} LIMIT ${limit}`, values));
+    return { text: `SELECT ${COLUMNS} FROM "CallLog" c WHERE ${where.join(" AND ")} ${order} LIMIT ${limit}`, values, cursor: false };
   }
   // The cursor's row and the page in one round trip: no row at all means the cursor names no
   // call of this business; one row without an id, an empty page after it. Written so the
   // (businessId, startedAt) index bounds the scan.
   const cursorId = param(q.startingAfter);
   const limit = param(q.limit);
-  const rows = await run<CallRow | { [K in keyof CallRow]: null }>(
-    `SELECT p.* FROM (SELECT "startedAt" AS at, id AS cid FROM "CallLog" WHERE "businessId" = $1 AND id = ${cursorId}) cur
+  const text = `SELECT p.* FROM (SELECT "startedAt" AS at, id AS cid FROM "CallLog" WHERE "businessId" = $1 AND id = ${cursorId}) cur
      LEFT JOIN LATERAL (SELECT ${COLUMNS} FROM "CallLog" c WHERE ${where.join(" AND ")}
-       AND c."startedAt" <= cur.at AND (c."startedAt" < cur.at OR c.id < cur.cid) ${order} LIMIT ${limit}) p ON true`,
-    values,
-  );
-  if (rows.length === 0) return null;
-  return fromDb(rows.filter((r): r is CallRow => r.id !== null));
+       AND c."startedAt" <= cur.at AND (c."startedAt" < cur.at OR c.id < cur.cid) ${order} LIMIT ${limit}) p ON true`;
+  return { text, values, cursor: true };
 }
 
-function fromDb(rows: CallRow[]): CallRow[] {
-  for (const r of rows) r.status = fromDbStatus(r.status);
-  return rows;
+/** Null when `startingAfter` names no call of this business. */
+export async function listCallsPage(run: ScopedQuery, q: CallListQuery): Promise<CallRow[] | null> {
+  const { text, values, cursor } = pageStatement(q);
+  const rows = await run<CallRow | { [K in keyof CallRow]: null }>(text, values);
+  if (cursor && rows.length === 0) return null;
+  const page = rows.filter((r): r is CallRow => r.id !== null);
+  for (const r of page) r.status = fromDbStatus(r.status);
+  return page;
+}
+
+/** listCallsPage as the text PostgreSQL sends (CallText rows); null likewise. */
+export async function listCallsPageText(run: ScopedQuery, q: CallListQuery): Promise<CallText[] | null> {
+  const { text, values, cursor } = pageStatement(q);
+  const rows = await run.texts(text, values);
+  if (cursor && rows.length === 0) return null;
+  return cursor ? rows.filter((r) => r[CallText.id] !== null) : rows;
 }

@@ -3,10 +3,14 @@
 // (`[alias.]"businessId" = $1`) and no table is read without one. The check is made once per
 // statement text, not per query.
 import type { ReadPool } from "./read-pool.ts";
-import { statement } from "./read-pool.ts";
+import { statement, textRows } from "./read-pool.ts";
 
 /** Runs a statement of one business: `$1` is that business's id; `params` are `$2` onwards. */
-export type ScopedQuery = <R>(text: string, params: unknown[]) => Promise<R[]>;
+export interface ScopedQuery {
+  <R>(text: string, params: unknown[]): Promise<R[]>;
+  /** The same, each row as its columns' text as PostgreSQL sends it (NULL as null), in order. */
+  texts(text: string, params: unknown[]): Promise<(string | null)[][]>;
+}
 
 export class UnscopedStatement extends Error {
   constructor(text: string, why: string) {
@@ -35,9 +39,16 @@ export function assertScoped(text: string): void {
 
 export function scopedQuery(pool: ReadPool, businessId: string): ScopedQuery {
   if (!businessId) throw new UnscopedStatement("", "names no business");
-  return async <R>(text: string, params: unknown[]) => {
+  const run = async <R>(text: string, params: unknown[]) => {
     assertScoped(text);
     const { rows } = await pool.query(statement(pool, text, [businessId, ...params]));
     return rows as R[];
   };
+  return Object.assign(run, {
+    async texts(text: string, params: unknown[]) {
+      assertScoped(text);
+      const { rows } = await pool.query<(string | null)[]>(textRows(statement(pool, text, [businessId, ...params])));
+      return rows;
+    },
+  });
 }

@@ -4,7 +4,7 @@
 // first condition. Handlers get a reader, never the pool.
 import type { ReadPool } from "./read-pool.ts";
 import { scopedQuery } from "./scoped-query.ts";
-import { listCallsPage, type CallListQuery, type CallRow } from "./list-calls-page.ts";
+import { listCallsPage, listCallsPageText, type CallListQuery, type CallRow, type CallText } from "./list-calls-page.ts";
 import { readCallAnalytics, type CallAnalyticsRows, type LocalDayRange } from "./call-analytics.ts";
 import { readUsageTotals, type UsageTotals } from "./usage-totals.ts";
 
@@ -12,6 +12,8 @@ export interface TenantReader {
   readonly businessId: string;
   /** A page of calls, newest first; null when `startingAfter` names no call of this business. */
   callsPage(q: CallListQuery): Promise<CallRow[] | null>;
+  /** The same page as the text PostgreSQL sends (list-calls-page.ts CallText). */
+  callsPageText(q: CallListQuery): Promise<CallText[] | null>;
   callAnalytics(range: LocalDayRange): Promise<CallAnalyticsRows>;
   usageTotals(period: { from: Date; to: Date }): Promise<UsageTotals>;
 }
@@ -21,6 +23,7 @@ export function tenantReader(pool: ReadPool, businessId: string): TenantReader {
   return {
     businessId,
     callsPage: (q) => listCallsPage(run, q),
+    callsPageText: (q) => listCallsPageText(run, q),
     callAnalytics: (range) => readCallAnalytics(run, range),
     usageTotals: (period) => readUsageTotals(run, period),
   };

@@ -10,7 +10,7 @@ import { DEFAULT_PAGE_SIZE, pageArgs, toPage } from "../http/pagination.ts";
 import type { Tenant } from "../http/context.ts";
 import { placeOutboundCall } from "@frontdesk/core/calls/place-outbound-call";
 import { twilioWebhookUrls } from "@frontdesk/core/telephony/webhook-urls";
-import { presentCall, presentMessage, presentSegment } from "./present.ts";
+import { presentCall, presentCallText, presentMessage, presentSegment } from "./present.ts";
 
 const callNotFound = () => new ApiError("not_found", "not_found", { userMessage: "Call not found." });
 
@@ -37,9 +37,10 @@ export const callOperations = [
       throw invalid("`from` must be before `to`.", [{ path: "query.from", message: "must be before to" }]);
     }
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const rows = await tenant.read.callsPage({ ...query, startingAfter: query.starting_after, limit: limit + 1 });
+    // Presented from the text PostgreSQL sent, without typed rows in between.
+    const rows = await tenant.read.callsPageText({ ...query, startingAfter: query.starting_after, limit: limit + 1 });
     if (!rows) throw invalid("`starting_after` names no call of this business.", [{ path: "query.starting_after", message: "unknown call" }]);
-    return { status: 200, body: toPage(rows, query, presentCall) };
+    return { status: 200, body: toPage(rows, query, presentCallText) };
   }),
 
   tenantOperation("listLiveCalls", async ({ tenant }) => {

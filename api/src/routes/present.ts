@@ -6,7 +6,8 @@ import type {
 } from "@prisma/client";
 import type { components } from "../generated/openapi.ts";
 import type { WeeklyHours } from "@frontdesk/core/business/hours";
-import type { CallRow } from "../read/list-calls-page.ts";
+import { CallText, fromDbStatus, type CallRow } from "../read/list-calls-page.ts";
+import { floatFromText, intFromText, isoFromText, textArrayFromText } from "../read/pg-text.ts";
 
 type S = components["schemas"];
 
@@ -115,6 +116,45 @@ export function presentCall(c: CallRow): S["Call"] {
 function presentRecording(c: CallRow): S["Call"]["recording"] {
   if (!c.recordingSid || !c.recordingStatus) return null;
   return { status: c.recordingStatus as S["CallRecording"]["status"], durationSec: c.recordingDurationSec };
+}
+
+/**
+ * presentCall of a row of the calls page as PostgreSQL sent it (CallText), read by
+ * read/pg-text.ts: the same object, without the Dates, typed row and copy in between (the
+ * calls list, the API's hottest reply).
+ */
+export function presentCallText(r: CallText): S["Call"] {
+  const C = CallText;
+  return {
+    id: r[C.id]!,
+    callSid: r[C.callSid]!,
+    direction: r[C.direction] as S["Call"]["direction"],
+    from: r[C.fromNumber]!,
+    to: r[C.toNumber]!,
+    status: fromDbStatus(r[C.status]!),
+    startedAt: isoFromText(r[C.startedAt])!,
+    answeredAt: isoFromText(r[C.answeredAt]),
+    endedAt: isoFromText(r[C.endedAt]),
+    durationSec: intFromText(r[C.durationSec]),
+    endReason: r[C.endReason] ?? null,
+    transferredTo: r[C.transferredTo] ?? null,
+    summary: r[C.summary] ?? null,
+    sentiment: (r[C.sentiment] ?? null) as S["Call"]["sentiment"],
+    sentimentScore: floatFromText(r[C.sentimentScore]),
+    outcome: (r[C.outcome] ?? null) as S["Call"]["outcome"],
+    topics: textArrayFromText(r[C.topics]) as string[],
+    analysisStatus: r[C.analysisStatus] as S["Call"]["analysisStatus"],
+    inputTokens: intFromText(r[C.inputTokens])!,
+    inputAudioTokens: intFromText(r[C.inputAudioTokens])!,
+    outputTokens: intFromText(r[C.outputTokens])!,
+    outputAudioTokens: intFromText(r[C.outputAudioTokens])!,
+    costUsdMicros: intFromText(r[C.costUsdMicros])!,
+    answeredBy: r[C.answeredBy] ?? null,
+    recording:
+      r[C.recordingSid] && r[C.recordingStatus]
+        ? { status: r[C.recordingStatus] as S["CallRecording"]["status"], durationSec: intFromText(r[C.recordingDurationSec]) }
+        : null,
+  };
 }
 
 export function presentSegment(s: TranscriptSegment): S["TranscriptSegment"] {

@@ -122,7 +122,33 @@ export function loadSpec(path = SPEC_PATH): LoadedSpec {
   return { text, document, operations, byId: new Map(operations.map((o) => [o.operationId, o])) };
 }
 
-/** Finds the operation for a request; `methods` lists what the path allows when the method does not match. */
+interface RouteIndex {
+  /** Operations of each parameterless path, in the spec's order (the path's regex matches it with or without one trailing slash). */
+  literal: Map<string, SpecOperation[]>;
+  /** The operations with path parameters, tried in turn after the literal ones. */
+  parameterized: SpecOperation[];
+}
+
+const indexes = new WeakMap<LoadedSpec, RouteIndex>();
+
+function routeIndex(spec: LoadedSpec): RouteIndex {
+  let index = indexes.get(spec);
+  if (!index) {
+    index = { literal: new Map(), parameterized: [] };
+    for (const op of spec.operations) {
+      if (op.paramNames.length) index.parameterized.push(op);
+      else index.literal.set(op.path, [...(index.literal.get(op.path) ?? []), op]);
+    }
+    indexes.set(spec, index);
+  }
+  return index;
+}
+
+/**
+ * Finds the operation for a request; `methods` lists what the path allows when the method does
+ * not match. Literal paths win over parameters (/v1/knowledge/search before
+ * /v1/knowledge/{id}): they are looked up by the path itself, then the others are tried.
+ */
 export function matchOperation(
   spec: LoadedSpec,
   method: string,
@@ -130,7 +156,15 @@ export function matchOperation(
 ): { op: SpecOperation; params: Record<string, string> } | { op: null; methods: string[] } {
   const m = method.toLowerCase();
   const methods: string[] = [];
-  for (const op of spec.operations) {
+  const index = routeIndex(spec);
+  const literal = index.literal.get(path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path);
+  if (literal) {
+    for (const op of literal) {
+      if (op.method === m || (m === "head" && op.method === "get")) return { op, params: {} };
+      methods.push(op.method.toUpperCase());
+    }
+  }
+  for (const op of index.parameterized) {
     const hit = op.regex.exec(path);
     if (!hit) continue;
     if (op.method !== m && !(m === "head" && op.method === "get")) {
@@ -150,9 +184,15 @@ export function matchOperation(
   return { op: null, methods };
 }
 
-/** The schemes an operation accepts, and the scopes each needs. */
-export function acceptedSchemes(op: SpecOperation): Map<SecurityScheme, string[]> {
-  const out = new Map<SecurityScheme, string[]>();
-  for (const alt of op.security) for (const [scheme, scopes] of Object.entries(alt)) out.set(scheme as SecurityScheme, scopes ?? []);
+const schemesOf = new WeakMap<SpecOperation, ReadonlyMap<SecurityScheme, string[]>>();
+
+/** The schemes an operation accepts, and the scopes each needs (worked out once per operation). */
+export function acceptedSchemes(op: SpecOperation): ReadonlyMap<SecurityScheme, string[]> {
+  let out = schemesOf.get(op);
+  if (!out) {
+    const schemes = new Map<SecurityScheme, string[]>();
+    for (const alt of op.security) for (const [scheme, scopes] of Object.entries(alt)) schemes.set(scheme as SecurityScheme, scopes ?? []);
+    schemesOf.set(op, (out = schemes));
+  }
   return out;
 }
