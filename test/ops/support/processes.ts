@@ -30,7 +30,10 @@ export function startProcess(args: string[], env: NodeJS.ProcessEnv): Proc {
 
 /** Starts any command (e.g. `npm run db:seed`, exactly as the README says). */
 export function startCommand(command: string, args: string[], env: NodeJS.ProcessEnv): Proc {
-  const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+  // Its own process group: `npm run` exits on a signal without waiting for the script it
+  // started, so stopping signals the whole group, and anything left after the command exits
+  // is killed (an API left listening here outlived the test run).
+  const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
   let out = "";
   child.stdout!.on("data", (d) => (out += d));
   child.stderr!.on("data", (d) => (out += d));
@@ -40,15 +43,27 @@ export function startCommand(command: string, args: string[], env: NodeJS.Proces
     output: () => out,
     exited,
     async stop(signal = "SIGTERM") {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      if (child.exitCode === null && child.signalCode === null) signalGroup(child, signal);
       const code = await exited;
+      signalGroup(child, "SIGKILL");
       running.delete(proc);
       return code;
     },
   };
   running.add(proc);
-  void exited.then(() => running.delete(proc));
+  void exited.then(() => {
+    signalGroup(child, "SIGKILL");
+    running.delete(proc);
+  });
   return proc;
+}
+
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-child.pid!, signal);
+  } catch {
+    // the group is gone already
+  }
 }
 
 /** Runs a command to completion and returns its exit code and output. */
