@@ -44,6 +44,9 @@ export const mountOnlyRuntime: Plugin = {
  * `customElement: true` give Svelte's standard custom-element build (for floor.ts).
  */
 export async function bundleWidget(opts: { root: string; entry: string; outDir: string; name: string; mountOnly?: boolean; customElement?: boolean }): Promise<string> {
+  // Always the production runtime: Vite keeps an inherited NODE_ENV (vitest sets "test"), and
+  // under it resolves Svelte's development build, ~5 KB gzipped larger, with dev-only checks.
+  process.env.NODE_ENV = "production";
   const compilerOptions = { runes: true, discloseVersion: false, customElement: opts.customElement ?? false };
   await build({
     configFile: false,

@@ -61,7 +61,9 @@ export async function ensureDashboardBuilt(opts: { quiet?: boolean; onBuild?: ()
     if (dashboardBuildIsCurrent()) return false; // built by whoever held the lock
     opts.onBuild?.();
     const hash = dashboardSourceHash();
-    await runCommand("npm", ["run", "build", "-w", "dashboard"], { quiet: opts.quiet ?? true });
+    // The production build whatever NODE_ENV this process inherited (vitest sets "test", under
+    // which Vite would bundle Svelte's development runtime, and npm start would then serve it).
+    await runCommand("npm", ["run", "build", "-w", "dashboard"], { quiet: opts.quiet ?? true, env: { ...process.env, NODE_ENV: "production" } });
     writeFileSync(HASH_FILE, hash + "\n");
     return true;
   });
