@@ -12,7 +12,7 @@ import { startApi, type Api } from "../api/support/api-harness.ts";
 import { createTestBusiness, uniquePhoneNumber, type TestBusiness } from "../support/fixtures.ts";
 import { testConfig, testDb } from "../support/services.ts";
 import { startTwilioRestStandIn, type StandInRecording, type TwilioRestStandIn } from "../stand-ins/twilio-rest.ts";
-import { buildDashboard, freePort, hasChromium, openBrowser, screenshot, startDashboard, type BrowserSession, type DashboardProcess } from "./support/dashboard.ts";
+import { buildDashboard, freePort, hasChromium, openBrowser, screenshot, startDashboard, type BrowserSession, type DashboardProcess, logIn } from "./support/dashboard.ts";
 import { accessibilityViolations } from "./support/checks.ts";
 
 const PASSWORD = "correct horse battery";
@@ -75,11 +75,7 @@ describe.skipIf(!hasChromium)("dashboard: outbound calls, voicemail, recording (
     await db.callMessage.create({ data: { businessId: biz.business.id, callId: messageCall.id, callerName: "Alex Morgan", callbackNumber: UK_CALLER, message: "Please ring me about whitening." } });
 
     b = await openBrowser({ baseURL: dash.url });
-    await b.page.goto("/login");
-    await b.page.getByLabel("Email").fill(biz.owner.email);
-    await b.page.getByLabel("Password").fill(PASSWORD);
-    await b.page.getByRole("button", { name: "Log in" }).click();
-    await b.page.waitForURL((u) => u.pathname === "/");
+    await logIn(b.page, biz.owner.email, PASSWORD);
   }, 300_000);
   afterAll(async () => {
     await b?.close();

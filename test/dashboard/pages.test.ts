@@ -9,7 +9,7 @@ import { startApi, type Api } from "../api/support/api-harness.ts";
 import { seedCalls } from "../api/support/call-data.ts";
 import { createTestBusiness, type TestBusiness } from "../support/fixtures.ts";
 import { testConfig, testDb } from "../support/services.ts";
-import { buildDashboard, freePort, hasChromium, openBrowser, screenshot, startDashboard, type BrowserSession, type DashboardProcess } from "./support/dashboard.ts";
+import { buildDashboard, freePort, hasChromium, openBrowser, screenshot, startDashboard, type BrowserSession, type DashboardProcess, logIn } from "./support/dashboard.ts";
 import { accessibilityViolations, horizontalOverflow } from "./support/checks.ts";
 
 const PASSWORD = "correct horse battery";
@@ -44,11 +44,7 @@ describe.skipIf(!hasChromium)("dashboard pages (Chromium at /usr/bin/chromium)",
     });
     docId = (await forBusiness(testDb(), biz.business.id).rAGContent.findFirstOrThrow({ where: { title: "Parking" } })).id;
     b = await openBrowser({ baseURL: dash.url });
-    await b.page.goto("/login");
-    await b.page.getByLabel("Email").fill(biz.owner.email);
-    await b.page.getByLabel("Password").fill(PASSWORD);
-    await b.page.getByRole("button", { name: "Log in" }).click();
-    await b.page.waitForURL((u) => u.pathname === "/");
+    await logIn(b.page, biz.owner.email, PASSWORD);
   }, 300_000);
   afterAll(async () => {
     await b?.close();
