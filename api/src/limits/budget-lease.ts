@@ -50,8 +50,11 @@ interface BucketLease {
 }
 
 export interface BudgetLeases {
-  /** Admits one request of bucket `key` (limit per window), or refuses it. */
-  admit(key: string, limit: number, cap: number): Promise<Admission>;
+  /**
+   * Admits one request of bucket `key` (limit per window), or refuses it: synchronously when
+   * the local lease decides, a promise when the store must be asked.
+   */
+  admit(key: string, limit: number, cap: number): Admission | Promise<Admission>;
 }
 
 /** The lease size rule above, given the bucket's recent arrivals. */
@@ -108,29 +111,39 @@ export function createBudgetLeases(store: BudgetStore, now: () => number = Date.
     }
   };
 
+  /** Admits from the local lease, or refuses within a used-up window; undefined: ask the store. */
+  const fromLease = (b: BucketLease, t: number): Admission | undefined => {
+    if (t >= b.windowEndsAt) {
+      // The window rolled over: leftovers of the last one are discarded.
+      b.left = 0;
+      b.exhausted = false;
+    }
+    if (b.left > 0) {
+      b.left--;
+      b.admittedSinceLease++;
+      return { allowed: true, remaining: Math.max(0, b.remainingAtLease - b.admittedSinceLease), resetAt: b.windowEndsAt };
+    }
+    if (b.exhausted) return { allowed: false, remaining: 0, resetAt: b.windowEndsAt };
+    return undefined;
+  };
+
+  const viaStore = async (b: BucketLease, key: string, cap: number): Promise<Admission> => {
+    for (;;) {
+      const grant = await (b.inflight ??= ask(b, key, cap));
+      // The store failed: this request and those waiting with it pass, as without leases.
+      if (grant.bypass) return { allowed: true, remaining: Math.max(0, b.limit - 1), resetAt: now() + grant.ttlMs };
+      const admission = fromLease(b, now());
+      if (admission) return admission;
+    }
+  };
+
   return {
-    async admit(key, limit, cap) {
-      const arrivedAt = now();
-      const b = bucketFor(key, limit, arrivedAt);
-      roll(b, arrivedAt);
+    admit(key, limit, cap) {
+      const t = now();
+      const b = bucketFor(key, limit, t);
+      roll(b, t);
       b.slotCount++;
-      for (;;) {
-        const t = now();
-        if (t >= b.windowEndsAt) {
-          // The window rolled over: leftovers of the last one are discarded.
-          b.left = 0;
-          b.exhausted = false;
-        }
-        if (b.left > 0) {
-          b.left--;
-          b.admittedSinceLease++;
-          return { allowed: true, remaining: Math.max(0, b.remainingAtLease - b.admittedSinceLease), resetAt: b.windowEndsAt };
-        }
-        if (b.exhausted) return { allowed: false, remaining: 0, resetAt: b.windowEndsAt };
-        const grant = await (b.inflight ??= ask(b, key, cap));
-        // The store failed: this request and those waiting with it pass, as without leases.
-        if (grant.bypass) return { allowed: true, remaining: Math.max(0, limit - 1), resetAt: now() + grant.ttlMs };
-      }
+      return fromLease(b, t) ?? viaStore(b, key, cap);
     },
   };
 }

@@ -2,7 +2,7 @@
 // sessions by plan, publishable keys by plan's widget allowance, auth endpoints by IP. Busy
 // buckets take their hits from Redis a lease at a time (budget-lease.ts); per-IP buckets count
 // every request in Redis. If Redis fails, requests pass (logged) and the API keeps serving.
-import type { RequestHandler, Request } from "express";
+import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { createHash } from "node:crypto";
 import { ipKeyGenerator } from "express-rate-limit";
 import type { Redis } from "ioredis";
@@ -11,7 +11,7 @@ import type { Logger } from "@frontdesk/core/observability/logger";
 import { planLimits } from "@frontdesk/core/billing/plans";
 import { ApiError } from "../http/api-error.ts";
 import { failOpen, memoryBudgetStore, redisBudgetStore } from "./budget-store.ts";
-import { createBudgetLeases } from "./budget-lease.ts";
+import { createBudgetLeases, type Admission } from "./budget-lease.ts";
 
 export interface RateLimitSettings {
   /** Sign-up and login attempts per IP per window. */
@@ -87,24 +87,29 @@ export function createRateLimiter(deps: { cache: Cache; logger: Logger; settings
     }
     return pk;
   };
-  return async (req, res, next) => {
+  const answer = (bucket: Bucket, { allowed, remaining, resetAt }: Admission, res: Response, next: NextFunction) => {
+    const resetSeconds = Math.max(0, Math.ceil((resetAt - Date.now()) / 1000));
+    if (!res.headersSent) {
+      res.append("RateLimit", `"${bucket.policy}"; r=${remaining}; t=${resetSeconds}`);
+      res.append("RateLimit-Policy", `"${bucket.policy}"; q=${bucket.limit}; w=${windowSeconds}; pk=:${partitionKey(bucket.key)}:`);
+    }
+    if (allowed) return next();
+    const retryAfter = String(Math.max(1, resetSeconds));
+    next(
+      new ApiError("rate_limited", "rate_limited", {
+        userMessage: `Too many requests for this ${bucket.policy === "auth" ? "address" : "business"}; retry after ${retryAfter} s.`,
+        headers: { "Retry-After": retryAfter },
+      }),
+    );
+  };
+  return (req, res, next) => {
     try {
       const bucket = bucketFor(req, settings);
       if (!bucket) return next();
-      const { allowed, remaining, resetAt } = await leases.admit(bucket.key, bucket.limit, leaseCap(bucket, redis !== undefined));
-      const resetSeconds = Math.max(0, Math.ceil((resetAt - Date.now()) / 1000));
-      if (!res.headersSent) {
-        res.append("RateLimit", `"${bucket.policy}"; r=${remaining}; t=${resetSeconds}`);
-        res.append("RateLimit-Policy", `"${bucket.policy}"; q=${bucket.limit}; w=${windowSeconds}; pk=:${partitionKey(bucket.key)}:`);
-      }
-      if (allowed) return next();
-      const retryAfter = String(Math.max(1, resetSeconds));
-      next(
-        new ApiError("rate_limited", "rate_limited", {
-          userMessage: `Too many requests for this ${bucket.policy === "auth" ? "address" : "business"}; retry after ${retryAfter} s.`,
-          headers: { "Retry-After": retryAfter },
-        }),
-      );
+      const admission = leases.admit(bucket.key, bucket.limit, leaseCap(bucket, redis !== undefined));
+      // Most requests of a busy bucket are decided here and now, without a promise.
+      if (!(admission instanceof Promise)) return answer(bucket, admission, res, next);
+      admission.then((a) => answer(bucket, a, res, next)).catch(next);
     } catch (err) {
       next(err);
     }
