@@ -26,13 +26,13 @@ export interface Admission {
   allowed: boolean;
   /** What this instance knows is left in the window: the store's figure at its last lease less what it admitted since; never negative. */
   remaining: number;
-  /** When the window ends, ms since the epoch (local clock). */
-  resetAt: number;
+  /** Time until the window ends, ms. */
+  resetInMs: number;
 }
 
 interface BucketLease {
   limit: number;
-  /** When the window ends, from the store's TTL counted from when the lease was asked (so never later than the store's). */
+  /** When the window ends (monotonic clock), from the store's TTL counted from when the lease was asked, so never later than the store's. */
   windowEndsAt: number;
   /** Hits granted to this instance in the window and not yet spent. */
   left: number;
@@ -62,7 +62,8 @@ export function leaseSize(recent: number, cap: number): number {
   return Math.min(cap, Math.max(1, Math.ceil(recent)));
 }
 
-export function createBudgetLeases(store: BudgetStore, now: () => number = Date.now): BudgetLeases {
+// A monotonic clock: a wall-clock step back must not stretch a used-up window.
+export function createBudgetLeases(store: BudgetStore, now: () => number = () => performance.now()): BudgetLeases {
   const buckets = new Map<string, BucketLease>();
 
   const roll = (b: BucketLease, t: number) => {
@@ -121,9 +122,9 @@ export function createBudgetLeases(store: BudgetStore, now: () => number = Date.
     if (b.left > 0) {
       b.left--;
       b.admittedSinceLease++;
-      return { allowed: true, remaining: Math.max(0, b.remainingAtLease - b.admittedSinceLease), resetAt: b.windowEndsAt };
+      return { allowed: true, remaining: Math.max(0, b.remainingAtLease - b.admittedSinceLease), resetInMs: b.windowEndsAt - t };
     }
-    if (b.exhausted) return { allowed: false, remaining: 0, resetAt: b.windowEndsAt };
+    if (b.exhausted) return { allowed: false, remaining: 0, resetInMs: b.windowEndsAt - t };
     return undefined;
   };
 
@@ -131,7 +132,7 @@ export function createBudgetLeases(store: BudgetStore, now: () => number = Date.
     for (;;) {
       const grant = await (b.inflight ??= ask(b, key, cap));
       // The store failed: this request and those waiting with it pass, as without leases.
-      if (grant.bypass) return { allowed: true, remaining: Math.max(0, b.limit - 1), resetAt: now() + grant.ttlMs };
+      if (grant.bypass) return { allowed: true, remaining: Math.max(0, b.limit - 1), resetInMs: grant.ttlMs };
       const admission = fromLease(b, now());
       if (admission) return admission;
     }

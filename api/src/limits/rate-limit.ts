@@ -87,8 +87,8 @@ export function createRateLimiter(deps: { cache: Cache; logger: Logger; settings
     }
     return pk;
   };
-  const answer = (bucket: Bucket, { allowed, remaining, resetAt }: Admission, res: Response, next: NextFunction) => {
-    const resetSeconds = Math.max(0, Math.ceil((resetAt - Date.now()) / 1000));
+  const answer = (bucket: Bucket, { allowed, remaining, resetInMs }: Admission, res: Response, next: NextFunction) => {
+    const resetSeconds = Math.max(0, Math.ceil(resetInMs / 1000));
     if (!res.headersSent) {
       res.append("RateLimit", `"${bucket.policy}"; r=${remaining}; t=${resetSeconds}`);
       res.append("RateLimit-Policy", `"${bucket.policy}"; q=${bucket.limit}; w=${windowSeconds}; pk=:${partitionKey(bucket.key)}:`);
