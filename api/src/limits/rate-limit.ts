@@ -1,7 +1,8 @@
-// Per-business rate limits, counted in Redis (one script call per request) so every instance
-// shares them: secret keys and sessions by plan, publishable keys by plan's widget allowance,
-// auth endpoints by IP. If Redis fails, requests pass (logged) and the API keeps serving.
-import type { RequestHandler, Request } from "express";
+// Per-business rate limits, granted by Redis so every instance shares them: secret keys and
+// sessions by plan, publishable keys by plan's widget allowance, auth endpoints by IP. Busy
+// buckets take their hits from Redis a lease at a time (budget-lease.ts); per-IP buckets count
+// every request in Redis. If Redis fails, requests pass (logged) and the API keeps serving.
+import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { createHash } from "node:crypto";
 import { ipKeyGenerator } from "express-rate-limit";
 import type { Redis } from "ioredis";
@@ -9,6 +10,8 @@ import type { Cache } from "@frontdesk/core/cache/cache";
 import type { Logger } from "@frontdesk/core/observability/logger";
 import { planLimits } from "@frontdesk/core/billing/plans";
 import { ApiError } from "../http/api-error.ts";
+import { failOpen, memoryBudgetStore, redisBudgetStore } from "./budget-store.ts";
+import { createBudgetLeases, type Admission } from "./budget-lease.ts";
 
 export interface RateLimitSettings {
   /** Sign-up and login attempts per IP per window. */
@@ -45,106 +48,34 @@ function bucketFor(req: Request, settings: RateLimitSettings): Bucket | null {
   return { policy: "ip", key: `ip:${ip()}`, limit: settings.authPerIp };
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`rate limit store did not answer within ${ms} ms`)), ms);
-    p.then(
-      (v) => (clearTimeout(t), resolve(v)),
-      (e) => (clearTimeout(t), reject(e)),
-    );
-  });
-}
-
-/** Counts a hit in a fixed window; what the limiter needs of a store. */
-export interface HitCounter {
-  hit(key: string): Promise<{ totalHits: number; resetTime: Date }>;
-}
-
-// One round trip per request: count the hit and read (or start) its window in one script.
-// ioredis sends it by EVALSHA and falls back to EVAL once if Redis has forgotten it.
-const HIT_SCRIPT = `
-local hits = redis.call("INCR", KEYS[1])
-local ttl = redis.call("PTTL", KEYS[1])
-if hits == 1 or ttl < 0 then
-  redis.call("PEXPIRE", KEYS[1], ARGV[1])
-  ttl = tonumber(ARGV[1])
-end
-return { hits, ttl }`;
-
-type RedisWithHit = Redis & { fdRateLimitHit(key: string, windowMs: number): Promise<[number, number]> };
-
-export function redisHitCounter(redis: Redis, windowMs: number): HitCounter {
-  const r = redis as RedisWithHit;
-  if (typeof r.fdRateLimitHit !== "function") r.defineCommand("fdRateLimitHit", { numberOfKeys: 1, lua: HIT_SCRIPT });
-  return {
-    async hit(key) {
-      // The key is prefixed by the client's keyPrefix, so limits share the cache namespace.
-      const [totalHits, ttl] = await r.fdRateLimitHit(`rl:${key}`, windowMs);
-      return { totalHits, resetTime: new Date(Date.now() + ttl) };
-    },
-  };
-}
-
-/** Without Redis: counts in this process only. */
-export function memoryHitCounter(windowMs: number, now: () => number = Date.now): HitCounter {
-  const windows = new Map<string, { hits: number; resetAt: number }>();
-  return {
-    async hit(key) {
-      const t = now();
-      let w = windows.get(key);
-      if (!w || w.resetAt <= t) {
-        if (windows.size >= 100_000) for (const [k, v] of windows) if (v.resetAt <= t) windows.delete(k);
-        w = { hits: 0, resetAt: t + windowMs };
-        windows.set(key, w);
-      }
-      w.hits++;
-      return { totalHits: w.hits, resetTime: new Date(w.resetAt) };
-    },
-  };
-}
-
-/**
- * Wraps a counter so that its failures let requests through: after a failure the counter is
- * not asked again for a second (so an outage costs no latency), and a warning is logged at
- * most every 10 s.
- */
-export function failOpen(inner: HitCounter, logger: Logger, timeoutMs: number, windowMs: number): HitCounter {
-  let openUntil = 0;
-  let lastWarnAt = 0;
-  const warn = (err: unknown) => {
-    if (Date.now() - lastWarnAt < 10_000) return;
-    lastWarnAt = Date.now();
-    logger.warn({ err: err instanceof Error ? err.message : String(err) }, "rate limit store unavailable; allowing requests without limits");
-  };
-  const bypass = () => ({ totalHits: 1, resetTime: new Date(Date.now() + windowMs) });
-  return {
-    async hit(key) {
-      if (Date.now() < openUntil) return bypass();
-      try {
-        return await withTimeout(inner.hit(key), timeoutMs);
-      } catch (err) {
-        openUntil = Date.now() + 1000;
-        warn(err);
-        return bypass();
-      }
-    },
-  };
-}
-
 const PARTITION_KEYS_MAX = 10_000;
 
 /**
- * The limiter itself: one counted hit per request and the IETF draft-8 headers exactly as
- * express-rate-limit wrote them (`RateLimit: "api"; r=…; t=…`, `RateLimit-Policy: "api";
+ * The largest lease a bucket may take (budget-lease.ts): a hundredth of its limit, so one
+ * instance never sits on much of a budget others need and limits under 200 (the free plan's
+ * 120 a minute) are counted one request at a time. Per-IP buckets (sign-up and login attempts,
+ * anonymous requests) are small and security-relevant: always counted per request. Without
+ * Redis there is no round trip to save.
+ */
+function leaseCap(bucket: Bucket, shared: boolean): number {
+  if (!shared || bucket.policy === "auth" || bucket.policy === "ip") return 1;
+  return Math.max(1, Math.floor(bucket.limit / 100));
+}
+
+/**
+ * The limiter itself: each request admitted or refused, and the IETF draft-8 headers exactly
+ * as express-rate-limit wrote them (`RateLimit: "api"; r=…; t=…`, `RateLimit-Policy: "api";
  * q=…; w=…; pk=:…:`), without its chain of awaited option callbacks and a SHA-256 per
  * request (the partition key is remembered per bucket).
  */
 export function createRateLimiter(deps: { cache: Cache; logger: Logger; settings?: Partial<RateLimitSettings> }): RequestHandler {
   const settings = { ...DEFAULT_RATE_LIMITS, ...deps.settings };
   const redis = (deps.cache as Cache & { client?: Redis }).client;
-  const store = redis
-    ? failOpen(redisHitCounter(redis, settings.windowMs), deps.logger, settings.storeTimeoutMs, settings.windowMs)
-    : memoryHitCounter(settings.windowMs);
+  const leases = createBudgetLeases(
+    redis
+      ? failOpen(redisBudgetStore(redis, settings.windowMs), deps.logger, settings.storeTimeoutMs, settings.windowMs)
+      : memoryBudgetStore(settings.windowMs),
+  );
   const windowSeconds = Math.ceil(settings.windowMs / 1000);
   const partitionKeys = new Map<string, string>();
   const partitionKey = (key: string) => {
@@ -156,25 +87,29 @@ export function createRateLimiter(deps: { cache: Cache; logger: Logger; settings
     }
     return pk;
   };
-  return async (req, res, next) => {
+  const answer = (bucket: Bucket, { allowed, remaining, resetInMs }: Admission, res: Response, next: NextFunction) => {
+    const resetSeconds = Math.max(0, Math.ceil(resetInMs / 1000));
+    if (!res.headersSent) {
+      res.append("RateLimit", `"${bucket.policy}"; r=${remaining}; t=${resetSeconds}`);
+      res.append("RateLimit-Policy", `"${bucket.policy}"; q=${bucket.limit}; w=${windowSeconds}; pk=:${partitionKey(bucket.key)}:`);
+    }
+    if (allowed) return next();
+    const retryAfter = String(Math.max(1, resetSeconds));
+    next(
+      new ApiError("rate_limited", "rate_limited", {
+        userMessage: `Too many requests for this ${bucket.policy === "auth" ? "address" : "business"}; retry after ${retryAfter} s.`,
+        headers: { "Retry-After": retryAfter },
+      }),
+    );
+  };
+  return (req, res, next) => {
     try {
       const bucket = bucketFor(req, settings);
       if (!bucket) return next();
-      const { totalHits, resetTime } = await store.hit(bucket.key);
-      const remaining = Math.max(bucket.limit - totalHits, 0);
-      const resetSeconds = resetTime ? Math.max(0, Math.ceil((resetTime.getTime() - Date.now()) / 1000)) : windowSeconds;
-      if (!res.headersSent) {
-        res.append("RateLimit", `"${bucket.policy}"; r=${remaining}; t=${resetSeconds}`);
-        res.append("RateLimit-Policy", `"${bucket.policy}"; q=${bucket.limit}; w=${windowSeconds}; pk=:${partitionKey(bucket.key)}:`);
-      }
-      if (totalHits <= bucket.limit) return next();
-      const retryAfter = String(resetSeconds);
-      next(
-        new ApiError("rate_limited", "rate_limited", {
-          userMessage: `Too many requests for this ${bucket.policy === "auth" ? "address" : "business"}; retry after ${retryAfter} s.`,
-          headers: { "Retry-After": retryAfter },
-        }),
-      );
+      const admission = leases.admit(bucket.key, bucket.limit, leaseCap(bucket, redis !== undefined));
+      // Most requests of a busy bucket are decided here and now, without a promise.
+      if (!(admission instanceof Promise)) return answer(bucket, admission, res, next);
+      admission.then((a) => answer(bucket, a, res, next)).catch(next);
     } catch (err) {
       next(err);
     }
