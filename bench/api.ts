@@ -6,6 +6,9 @@
 // throughput ratio, twice where taskset and two CPUs allow (load generator on CPU 0 and the
 // servers on CPU 1, then unpinned), and ends with one line per placement
 //   api: p95 X ms at Y req/s; throughput ratio to bare express R (pinned|unpinned)
+// Those requests all read the first page, which the API keeps in its calls page cache; one
+// more row per placement, "api varied pages", reads a different page on every request
+// (`starting_after` walks the calls), so each one misses the cache: the uncached cost.
 // Targets: p95 <= 20 ms at 2,000 req/s; >= 0.5x bare Express throughput.
 // Runs in its own throwaway database and Redis prefix (dropped at the end; --keep keeps them).
 //   API_BENCH_CALLS        calls of the business (default 100000)
@@ -211,10 +214,14 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-async function load(server: string, url: string, connections: number, seconds: number, headers: Record<string, string>): Promise<RunResult> {
+async function load(
+  server: string, url: string, connections: number, seconds: number, headers: Record<string, string>, paths?: () => string,
+): Promise<RunResult> {
   const times: number[] = [];
+  // `paths`: each request's own path (autocannon asks before every request).
+  const requests = paths ? [{ setupRequest: (req: autocannon.Request) => ({ ...req, path: paths() }) }] : undefined;
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon({ url, connections, duration: seconds, headers }, (err, r) => (err ? reject(err) : resolve(r)));
+    const instance = autocannon({ url, connections, duration: seconds, headers, requests }, (err, r) => (err ? reject(err) : resolve(r)));
     instance.on("response", (_client, _status, _bytes, responseTime) => times.push(responseTime));
   });
   const sorted = Float64Array.from(times).sort();
@@ -304,6 +311,10 @@ async function main() {
     if (migrated.status !== 0) throw new Error(`migrating the bench database failed:\n${migrated.stdout}\n${migrated.stderr}`);
     const { businessId } = await seed(url);
     const key = await createKey(url, businessId);
+    // Cursors for the varied-pages row: a different page per request, none read twice in a run.
+    const cursors = (await sql(url, `SELECT id FROM "CallLog" WHERE "businessId" = $1 ORDER BY "startedAt" DESC, id DESC LIMIT 60000`, [businessId])).rows.map((r) => r.id as string);
+    let nextCursor = 0;
+    const variedPath = () => `/v1/calls?starting_after=${cursors[nextCursor++ % cursors.length]}`;
     console.log(`seeded ${CALLS.toLocaleString("en")} calls in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
     const env = {
@@ -348,6 +359,9 @@ async function main() {
           console.log(row(r));
         }
       }
+      const varied = await measured(api, () => load("api varied pages", apiUrl, STEPS.at(-1)!, SECONDS, auth, variedPath));
+      if (varied.non2xx) throw new Error(`varied pages: ${varied.non2xx} answers were not 2xx`);
+      console.log(row(varied));
       const fixedRuns: RunResult[] = [];
       for (const rate of RATES) {
         const r = await measured(api, () => paced("api /v1/calls", apiUrl, rate, SECONDS * 2, auth));
@@ -362,6 +376,7 @@ async function main() {
       console.log(`best throughput: api ${bestApi.toFixed(0)} req/s, bare express ${bestBare.toFixed(0)} req/s`);
       const cpuOf = (name: string) => Math.min(...results.filter((r) => r.server === name).map((r) => r.cpuUs ?? Infinity));
       console.log(`server CPU per request (least over the concurrency steps): api ${cpuOf("api /v1/calls").toFixed(0)} µs, bare express ${cpuOf("bare express").toFixed(0)} µs`);
+      console.log(`server CPU per request, every request a different page (no cache hit): api ${(varied.cpuUs ?? NaN).toFixed(0)} µs at ${varied.connections} connections`);
       console.log(`fixed rates with p95 <= 20 ms: ${withinTarget.length ? withinTarget.join(", ") + " req/s" : "none"}`);
       console.log(`fixed rate ${RATE} req/s: achieved ${fixed.rps.toFixed(0)} req/s, p95 ${fixed.p95.toFixed(2)} ms (target <= 20 ms), non-2xx ${fixed.non2xx}`);
       console.log(`targets: p95 <= 20 ms at ${RATE} req/s: ${fixed.p95 <= 20 && fixed.rps >= RATE * 0.95 ? "met" : "NOT met"}; throughput >= 0.5x bare express: ${ratio >= 0.5 ? "met" : "NOT met"}`);

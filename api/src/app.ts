@@ -42,6 +42,7 @@ import { runIdempotent } from "./limits/idempotency.ts";
 import { allOperations } from "./routes/index.ts";
 import { accountsOn, type ApiServices, type KnowledgeApi } from "./services.ts";
 import { createReadPool, type ReadPool } from "./read/read-pool.ts";
+import { createListenedCallsCache } from "./read/listened-calls-cache.ts";
 import { createDrain, type Drain } from "./http/drain.ts";
 import { apiAccessLog } from "./http/access-log.ts";
 import { traceRequests } from "./http/tracing.ts";
@@ -75,6 +76,8 @@ export interface ApiAppDeps {
   mailer?: Mailer;
   /** Where the built widget scripts are (widgets/dist of this checkout when not given). */
   widgetsDir?: string;
+  /** Reconnection and heartbeat timing of the calls page cache's listener (read/calls-change-listener.ts). */
+  callsCacheListener?: { minBackoffMs?: number; maxBackoffMs?: number; heartbeatMs?: number };
   /** Wrap each request in an OpenTelemetry span (default: when OTEL_EXPORTER_OTLP_ENDPOINT is set). */
   tracing?: boolean;
 }
@@ -98,6 +101,11 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
   const sessions = createSessionStore(db, { cache, logger });
   if (!deps.readPool && !config.databaseUrl) throw new Error("createApiApp needs config.databaseUrl (or a readPool)");
   const readPool = deps.readPool ?? createReadPool(config.databaseUrl!, Math.max(2, Math.ceil(config.databasePoolMax / 2)));
+  // GET /v1/calls pages kept in process, dropped on Postgres's change notifications: needs the
+  // database's URL for its listening connection (none when the pool was handed in).
+  const callsPages = config.callsCacheBytes > 0 && config.databaseUrl && !deps.readPool
+    ? createListenedCallsCache({ maxBytes: config.callsCacheBytes, metrics, logger, listener: { ...deps.callsCacheListener, url: config.databaseUrl } })
+    : undefined;
   let throttleWarnedAt = 0;
   const knowledge = deps.knowledge ?? createKnowledgeService({ db, cache, config, logger, onJobsQueued: deps.onJobsQueued });
   const now = () => new Date();
@@ -198,7 +206,7 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
       rejectMalformedUrl(),
       cookieParser(),
       authenticate({ keys, sessions, appSecret: config.appSecret, sessionOrigins, secureCookies }),
-      resolveTenant({ db, scope: createTenantScopes({ db, pool: readPool, knowledge }) }),
+      resolveTenant({ db, scope: createTenantScopes({ db, pool: readPool, knowledge, callsPages: callsPages?.cache }) }),
       createRateLimiter({ cache, logger, settings: deps.rateLimits }),
       jsonBody({ timeoutMs: deps.bodyTimeoutMs }),
       rejectMalformedBody(),
@@ -216,6 +224,7 @@ export function createApiApp(deps: ApiAppDeps): ApiApp {
     drain,
     metrics,
     async close() {
+      await callsPages?.close();
       await keys.close();
       if (!deps.mailer) mailer.close();
       await sessions.close();

@@ -9,6 +9,7 @@ import { ApiError, forbidden, invalid } from "../http/api-error.ts";
 import type { Tenant } from "../http/context.ts";
 import type { ReadPool } from "../read/read-pool.ts";
 import { tenantReader } from "../read/tenant-reader.ts";
+import type { CallsPageCache } from "../read/calls-page-cache.ts";
 import { knowledgeFor, type KnowledgeApi } from "../services.ts";
 
 const BUSINESS_HEADER = "frontdesk-business";
@@ -19,14 +20,17 @@ const businessNotFound = () => new ApiError("not_found", "business_not_found", {
 export type TenantScope = Pick<Tenant, "db" | "read" | "knowledge">;
 
 /** One scope per business, reused: building the Prisma extension per request is wasted work. */
-export function createTenantScopes(deps: { db: Db; pool: ReadPool; knowledge: KnowledgeApi }, max = 1000): (businessId: string) => TenantScope {
-  const { db, pool, knowledge } = deps;
+export function createTenantScopes(
+  deps: { db: Db; pool: ReadPool; knowledge: KnowledgeApi; callsPages?: CallsPageCache },
+  max = 1000,
+): (businessId: string) => TenantScope {
+  const { db, pool, knowledge, callsPages } = deps;
   const scopes = new Map<string, TenantScope>();
   return (businessId) => {
     let s = scopes.get(businessId);
     if (!s) {
       if (scopes.size >= max) scopes.delete(scopes.keys().next().value!);
-      scopes.set(businessId, (s = { db: tenantDb(db, businessId), read: tenantReader(pool, businessId), knowledge: knowledgeFor(knowledge, businessId) }));
+      scopes.set(businessId, (s = { db: tenantDb(db, businessId), read: tenantReader(pool, businessId, callsPages), knowledge: knowledgeFor(knowledge, businessId) }));
     }
     return s;
   };

@@ -22,8 +22,20 @@ type Responses<K extends OperationId> = Op<K>["responses"];
 // Every declared status except the error ones (answered by throwing): 2xx, and 503 for readiness.
 type SuccessCode<K extends OperationId> = Exclude<keyof Responses<K>, "default" | 400 | 401 | 402 | 403 | 404 | 409 | 413 | 429>;
 export type Reply<K extends OperationId> = {
-  [S in SuccessCode<K>]: { status: S; body: JsonContent<Responses<K>[S]>; headers?: Record<string, string> };
+  [S in SuccessCode<K>]: { status: S; body: JsonContent<Responses<K>[S]> | JsonBytes<JsonContent<Responses<K>[S]>>; headers?: Record<string, string> };
 }[SuccessCode<K>];
+
+/**
+ * A reply body already serialized (`JSON.stringify` of a `T`, as UTF-8): written as it is.
+ * Anything else that serializes it (stored idempotent replies, res.json) gets the same JSON.
+ */
+export class JsonBytes<T = unknown> {
+  declare readonly body?: T;
+  constructor(readonly bytes: Buffer) {}
+  toJSON(): unknown {
+    return JSON.parse(this.bytes.toString("utf8"));
+  }
+}
 /** A response body of an operation's success status. */
 export type ResponseBody<K extends OperationId, S extends SuccessCode<K>> = JsonContent<Responses<K>[S]>;
 
@@ -84,7 +96,11 @@ function sender(viaResJson: boolean) {
     if (reply.headers) for (const k in reply.headers) res.setHeader(k, reply.headers[k]!);
     res.statusCode = reply.status;
     if (reply.status === 204 || reply.body === undefined) res.end();
-    else if (viaResJson) res.json(reply.body);
+    else if (viaResJson) res.json(reply.body instanceof JsonBytes ? reply.body.toJSON() : reply.body);
+    else if (reply.body instanceof JsonBytes) {
+      res.setHeader("Content-Type", "application/json; charset=utf-8");
+      res.end(reply.body.bytes);
+    }
     else {
       res.setHeader("Content-Type", "application/json; charset=utf-8");
       res.end(JSON.stringify(reply.body));

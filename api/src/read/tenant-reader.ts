@@ -7,6 +7,7 @@ import { scopedQuery } from "./scoped-query.ts";
 import { listCallsPage, listCallsPageText, type CallListQuery, type CallRow, type CallText } from "./list-calls-page.ts";
 import { readCallAnalytics, type CallAnalyticsRows, type LocalDayRange } from "./call-analytics.ts";
 import { readUsageTotals, type UsageTotals } from "./usage-totals.ts";
+import type { CallsPageCache } from "./calls-page-cache.ts";
 
 export interface TenantReader {
   readonly businessId: string;
@@ -14,16 +15,34 @@ export interface TenantReader {
   callsPage(q: CallListQuery): Promise<CallRow[] | null>;
   /** The same page as the text PostgreSQL sends (list-calls-page.ts CallText). */
   callsPageText(q: CallListQuery): Promise<CallText[] | null>;
+  /**
+   * The page's reply bytes, `toBytes(rows)` of callsPageText's rows, from the calls page cache
+   * when it has them (calls-page-cache.ts). `toBytes` must depend on the rows and `q` alone:
+   * its bytes are served again for the same `q`. Null likewise.
+   */
+  callsPageBytes(q: CallListQuery, toBytes: (rows: CallText[]) => Buffer): Promise<Buffer | null>;
+  /** This process just changed the business's calls: cached pages are stale from now on. */
+  callsChanged(): void;
   callAnalytics(range: LocalDayRange): Promise<CallAnalyticsRows>;
   usageTotals(period: { from: Date; to: Date }): Promise<UsageTotals>;
 }
 
-export function tenantReader(pool: ReadPool, businessId: string): TenantReader {
+// Every input of the page (a filter added to CallListQuery included), keys sorted: equal
+// queries, equal keys.
+const pageKey = (q: CallListQuery) => JSON.stringify(q, Object.keys(q).sort());
+
+export function tenantReader(pool: ReadPool, businessId: string, pages?: CallsPageCache): TenantReader {
   const run = scopedQuery(pool, businessId);
+  const callsPageBytes = async (q: CallListQuery, toBytes: (rows: CallText[]) => Buffer) => {
+    const rows = await listCallsPageText(run, q);
+    return rows && toBytes(rows);
+  };
   return {
     businessId,
     callsPage: (q) => listCallsPage(run, q),
     callsPageText: (q) => listCallsPageText(run, q),
+    callsPageBytes: pages ? (q, toBytes) => pages.page(businessId, pageKey(q), () => callsPageBytes(q, toBytes)) : callsPageBytes,
+    callsChanged: () => pages?.changed(businessId),
     callAnalytics: (range) => readCallAnalytics(run, range),
     usageTotals: (period) => readUsageTotals(run, period),
   };

@@ -3,7 +3,7 @@
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
-import { streamOperation, tenantOperation } from "../http/operation.ts";
+import { JsonBytes, streamOperation, tenantOperation, type ResponseBody } from "../http/operation.ts";
 import { TwilioCallError } from "@frontdesk/core/telephony/twilio-calls";
 import { ApiError, invalid } from "../http/api-error.ts";
 import { DEFAULT_PAGE_SIZE, pageArgs, toPage } from "../http/pagination.ts";
@@ -37,10 +37,14 @@ export const callOperations = [
       throw invalid("`from` must be before `to`.", [{ path: "query.from", message: "must be before to" }]);
     }
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    // Presented from the text PostgreSQL sent, without typed rows in between.
-    const rows = await tenant.read.callsPageText({ ...query, startingAfter: query.starting_after, limit: limit + 1 });
-    if (!rows) throw invalid("`starting_after` names no call of this business.", [{ path: "query.starting_after", message: "unknown call" }]);
-    return { status: 200, body: toPage(rows, query, presentCallText) };
+    // Presented from the text PostgreSQL sent, without typed rows in between, and serialized
+    // once: the page cache (read/calls-page-cache.ts) keeps the bytes for the next same read.
+    const page = { from: query.from, to: query.to, status: query.status, sentiment: query.sentiment, outcome: query.outcome, direction: query.direction, q: query.q };
+    const bytes = await tenant.read.callsPageBytes({ ...page, startingAfter: query.starting_after, limit: limit + 1 }, (rows) =>
+      Buffer.from(JSON.stringify(toPage(rows, { limit }, presentCallText))),
+    );
+    if (!bytes) throw invalid("`starting_after` names no call of this business.", [{ path: "query.starting_after", message: "unknown call" }]);
+    return { status: 200, body: new JsonBytes<ResponseBody<"listCalls", 200>>(bytes) };
   }),
 
   tenantOperation("listLiveCalls", async ({ tenant }) => {
@@ -51,7 +55,7 @@ export const callOperations = [
   tenantOperation("createCall", async ({ tenant, body, services }) => {
     const row = await placeOutboundCall(tenant.db, tenant.business, body, {
       dialer: services.twilioDialer, webhooks: twilioWebhookUrls(services.config), now: services.now(),
-    });
+    }).finally(() => tenant.read.callsChanged()); // a refused call may have been kept, then deleted
     return { status: 201, body: presentCall(row) };
   }),
 
@@ -69,6 +73,7 @@ export const callOperations = [
       });
     }
     await tenant.db.callLog.delete({ where: { id: call.id } });
+    tenant.read.callsChanged(); // this instance's next list shows it gone, before Postgres's notice
     return { status: 204, body: undefined };
   }),
 

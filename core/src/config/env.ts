@@ -99,6 +99,7 @@ const EnvShape = {
   WIDGET_DEMO_PORT: port(3004),
   API_JOB_WORKER: optionalString.pipe(z.enum(["on", "off"]).default("on")),
   API_DRAIN_TIMEOUT_MS: int(30_000, 0, 3_600_000),
+  API_CALLS_CACHE_MB: int(32, 0, 65_536),
   SHUTDOWN_DELAY_MS: int(0, 0, 600_000),
   METRICS_TOKEN: optionalString,
   DELETED_BUSINESS_GRACE_DAYS: int(30, 0, 3650),
@@ -205,6 +206,8 @@ export interface AppConfig {
   trustProxy: number | string[] | false;
   /** Whether `npm run start -w api` also runs the job worker (off when workers run apart). */
   apiJobWorker: boolean;
+  /** Bytes the API may keep of GET /v1/calls pages (API_CALLS_CACHE_MB); 0: no cache. */
+  callsCacheBytes: number;
   /** SIGTERM: how long readiness reports 503 before the listener closes, and how long the API waits for requests. */
   shutdown: { delayMs: number; apiDrainTimeoutMs: number };
   /** Bearer token /metrics asks for; unset: open. */
@@ -280,6 +283,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     apiJobWorker: e.API_JOB_WORKER === "on",
+    callsCacheBytes: e.API_CALLS_CACHE_MB * 1024 * 1024,
     shutdown: { delayMs: e.SHUTDOWN_DELAY_MS, apiDrainTimeoutMs: e.API_DRAIN_TIMEOUT_MS },
     metricsToken: e.METRICS_TOKEN,
     deletedBusinessGraceMs: e.DELETED_BUSINESS_GRACE_DAYS * 24 * 3600_000,
