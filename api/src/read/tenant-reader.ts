@@ -17,7 +17,8 @@ export interface TenantReader {
   callsPageText(q: CallListQuery): Promise<CallText[] | null>;
   /**
    * The page's reply bytes, `toBytes(rows)` of callsPageText's rows, from the calls page cache
-   * when it has them (calls-page-cache.ts). `toBytes` must depend on the rows and `q` alone:
+   * when it has them (calls-page-cache.ts); text searches (`q`) are always read, since
+   * transcript writes are not announced to the cache (migration calls_change_notify). `toBytes` must depend on the rows and `q` alone:
    * its bytes are served again for the same `q`. Null likewise.
    */
   callsPageBytes(q: CallListQuery, toBytes: (rows: CallText[]) => Buffer): Promise<Buffer | null>;
@@ -41,7 +42,7 @@ export function tenantReader(pool: ReadPool, businessId: string, pages?: CallsPa
     businessId,
     callsPage: (q) => listCallsPage(run, q),
     callsPageText: (q) => listCallsPageText(run, q),
-    callsPageBytes: pages ? (q, toBytes) => pages.page(businessId, pageKey(q), () => callsPageBytes(q, toBytes)) : callsPageBytes,
+    callsPageBytes: pages ? (q, toBytes) => (q.q ? callsPageBytes(q, toBytes) : pages.page(businessId, pageKey(q), () => callsPageBytes(q, toBytes))) : callsPageBytes,
     callsChanged: () => pages?.changed(businessId),
     callAnalytics: (range) => readCallAnalytics(run, range),
     usageTotals: (period) => readUsageTotals(run, period),

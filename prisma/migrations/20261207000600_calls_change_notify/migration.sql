@@ -1,10 +1,11 @@
--- Every change to what GET /v1/calls shows is announced on the channel `frontdesk_calls`
+-- Every change to the calls GET /v1/calls shows is announced on the channel `frontdesk_calls`
 -- with the business id as payload, whoever writes (relay, worker, API, scripts): the API's
 -- in-process cache of list pages (api/src/read/calls-page-cache.ts) drops that business's
--- pages on it. The list shows CallLog rows and searches (`q`) TranscriptSegment text, and no
--- other table feeds it. Identical notifications in one transaction reach listeners once, so
--- a bulk write or a cascade announces each business once. An empty payload (TRUNCATE) means
--- every business.
+-- pages on it. The list shows CallLog rows. Its text search (`q`) also reads TranscriptSegment,
+-- but searches are never cached, so transcript writes (most of a live call's writes) notify
+-- nothing: PostgreSQL serializes the commits of notifying transactions. Identical
+-- notifications in one transaction reach listeners once, so a bulk write or a cascade
+-- announces each business once. An empty payload (TRUNCATE) means every business.
 -- adapter-pg splits migration scripts at every semicolon, bodies included: the PL/pgSQL body
 -- is an E'' string with each of its semicolons written as \073.
 CREATE OR REPLACE FUNCTION fd_notify_calls_changed() RETURNS trigger
@@ -29,12 +30,4 @@ CREATE TRIGGER "CallLog_notify_calls_changed"
   FOR EACH ROW EXECUTE FUNCTION fd_notify_calls_changed();
 CREATE TRIGGER "CallLog_notify_calls_truncated"
   AFTER TRUNCATE ON "CallLog"
-  FOR EACH STATEMENT EXECUTE FUNCTION fd_notify_calls_changed();
-
--- Only the columns the list's search reads: other segment updates change nothing it shows.
-CREATE TRIGGER "TranscriptSegment_notify_calls_changed"
-  AFTER INSERT OR UPDATE OF text, "callId", "businessId" OR DELETE ON "TranscriptSegment"
-  FOR EACH ROW EXECUTE FUNCTION fd_notify_calls_changed();
-CREATE TRIGGER "TranscriptSegment_notify_calls_truncated"
-  AFTER TRUNCATE ON "TranscriptSegment"
   FOR EACH STATEMENT EXECUTE FUNCTION fd_notify_calls_changed();
