@@ -70,11 +70,12 @@ function explaining(db: Db, client: pg.Client, pending: Promise<void>[]): Db {
   return new Proxy(db, {
     get(target, prop, receiver) {
       if (prop !== "$queryRaw") return Reflect.get(target, prop, receiver);
-      return (strings: TemplateStringsArray, ...values: unknown[]) => {
-        const sql = Prisma.sql(strings, ...values);
+      // Called as a tag, or with a Prisma.Sql (queryRows falls back to that for this proxy).
+      return (strings: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) => {
+        const sql = "values" in strings && "text" in strings ? strings : Prisma.sql(strings, ...values);
         const label = labelOf(sql.text);
         pending.push(explain(client, label, sql));
-        return target.$queryRaw(strings, ...values);
+        return target.$queryRaw(sql);
       };
     },
   });
