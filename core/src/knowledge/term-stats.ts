@@ -67,13 +67,18 @@ export function createTermStats(db: Db, opts: TermStatsOptions = {}): TermStatsS
         missing = missing.filter((l) => cache.get(dfKey(l)) === undefined);
       }
       if (missing.length) {
+        // Counted through the GIN index by knowledge_text_matches (see its migration), up to the cap.
         const [row] = await queryRows<{ dfs: number[] }>(db, Prisma.sql`
           SELECT ARRAY(
-            SELECT (SELECT count(*)::int FROM (
-                      SELECT 1 FROM "KnowledgeChunk" k
-                      WHERE k."businessId" = ${businessId} AND k.tsv @@ quote_literal(m.lexeme)::tsquery
-                      LIMIT ${cap}) s)
-            FROM unnest(${missing}::text[]) WITH ORDINALITY AS m(lexeme, n) ORDER BY m.n
+            SELECT coalesce(c.df, 0)
+            FROM generate_series(1, ${missing.length}::int) AS i(n)
+            LEFT JOIN (
+              SELECT m.n, count(*)::int AS df
+              FROM knowledge_text_matches(${businessId}::text, ARRAY(SELECT quote_literal(l)::tsquery FROM unnest(${missing}::text[]) WITH ORDINALITY AS u(l, n) ORDER BY u.n),
+                                          ${cap}::int, NULL::int, NULL::text, false) m
+              GROUP BY m.n
+            ) c ON c.n = i.n
+            ORDER BY i.n
           ) AS dfs`);
         missing.forEach((l, i) => cache.set(dfKey(l), row?.dfs[i] ?? 0));
       }
