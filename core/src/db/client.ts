@@ -29,9 +29,9 @@ export function createDb({ url, poolMax = 10 }: DbOptions): Db {
 }
 
 /**
- * A raw read through the client's own node-postgres pool, skipping Prisma's query engine:
- * on the knowledge search path that engine cost ~1 ms of CPU per statement, node-postgres a
- * tenth of that. Same SQL, parameters and connections as `db.$queryRaw(sql)`, which it
+ * One raw statement through the client's own node-postgres pool, skipping Prisma's query
+ * engine: on the knowledge search path that engine cost ~1 ms of CPU per statement,
+ * node-postgres a tenth of that (and far more for the chunk writes' thousands of parameters). Same SQL, parameters and connections as `db.$queryRaw(sql)`, which it
  * falls back to when the pool is not at hand (another kind of client, not yet connected, or
  * disconnected). Values arrive as node-postgres parses them (int4/float8 as numbers,
  * arrays as arrays, bigint and numeric as strings).
