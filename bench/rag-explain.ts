@@ -70,11 +70,12 @@ function explaining(db: Db, client: pg.Client, pending: Promise<void>[]): Db {
   return new Proxy(db, {
     get(target, prop, receiver) {
       if (prop !== "$queryRaw") return Reflect.get(target, prop, receiver);
-      return (strings: TemplateStringsArray, ...values: unknown[]) => {
-        const sql = Prisma.sql(strings, ...values);
+      // Called as a tag, or with a Prisma.Sql (queryRows falls back to that for this proxy).
+      return (strings: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) => {
+        const sql = "values" in strings && "text" in strings ? strings : Prisma.sql(strings, ...values);
         const label = labelOf(sql.text);
         pending.push(explain(client, label, sql));
-        return target.$queryRaw(strings, ...values);
+        return target.$queryRaw(sql);
       };
     },
   });
@@ -83,12 +84,12 @@ function explaining(db: Db, client: pg.Client, pending: Promise<void>[]): Db {
 function labelOf(text: string): string {
   const t = text.replace(/\s+/g, " ").trim();
   if (t.includes("unnest(to_tsvector")) return "full text: query lexemes";
-  if (t.includes("count(*)::int FROM (")) return "full text: word counts (uncached words)";
+  if (t.includes("count(*)::int AS df")) return "full text: word counts (uncached words)";
   if (t.includes("most_common_elems")) return "full text: planner word shares";
   if (t.includes("reltuples")) return "business size";
   if (t.includes(".tsv @@ c.q")) return "full text: gather + score common words";
-  if (t.includes("CROSS JOIN LATERAL")) return "full text: gather (rare words only)";
-  if (t.includes("UNION ALL")) return "full text: all-common tiers";
+  if (t.includes("sum(t.w)")) return "full text: gather (rare words only)";
+  if (t.includes("0::float8 AS score")) return "full text: all-common tiers";
   return t.slice(0, 60);
 }
 

@@ -10,7 +10,7 @@
 // If every word is common, rows holding all of them come first, then all but the most common
 // one, and so on, `pool` rows at most.
 import { Prisma } from "@prisma/client";
-import type { Db } from "../db/client.ts";
+import { queryRows, type Db } from "../db/client.ts";
 import { idf, type TermFrequency, type TermStatsSource } from "./term-stats.ts";
 
 export interface FullTextQuery {
@@ -20,14 +20,6 @@ export interface FullTextQuery {
   publicOnly: boolean;
   limit: number;
 }
-
-/**
- * A gathered row's id as a computed value, not the column itself. Selecting a bare column, the
- * scan hands up the whole heap row (Postgres skips the projection), and the sort that groups
- * the rows copies it whole, fetching its TOASTed tsv and vector: 7,500 buffers for 120 rows
- * against 640 projected (EXPLAIN (ANALYZE, BUFFERS) at 100k chunks).
- */
-const idOnly = Prisma.sql`k.id || '' AS id`;
 
 /** At most this many rows gathered through posting lists per query. */
 const GATHER_BUDGET = 1000;
@@ -48,27 +40,26 @@ export async function fullTextRanking(db: Db, termStats: TermStatsSource, q: Ful
   const common = terms.slice(rare.length);
   const weight = (t: TermFrequency) => idf(t.df, stats.chunks);
   const pool = Math.max(60, q.limit * 3);
-  const filters = contentFilters(q);
+  const matches = (queries: string[], perQuery: number, total: number | null) =>
+    Prisma.sql`knowledge_text_matches(${q.businessId}::text, ${queries}::text[]::tsquery[], ${perQuery}::int, ${total}::int, ${q.category ?? null}::text, ${q.publicOnly}::boolean)`;
 
+  // Rows gathered through the posting lists of the rare words, scored by the weights of the
+  // lists they are in (knowledge_text_matches: see its migration).
   const gathered = rare.length
     ? Prisma.sql`
         SELECT m.id, sum(t.w) AS score
-        FROM unnest(${rare.map((t) => tsLexeme(t.lexeme))}::text[]::tsquery[], ${rare.map(weight)}::float8[]) AS t(q, w)
-        CROSS JOIN LATERAL (
-          SELECT ${idOnly} FROM "KnowledgeChunk" k ${filters.join}
-          WHERE k."businessId" = ${q.businessId} AND k.tsv @@ t.q ${filters.where}
-          LIMIT ${stats.cap}
-        ) m
+        FROM ${matches(rare.map((t) => tsLexeme(t.lexeme)), stats.cap, null)} m
+        JOIN unnest(${rare.map(weight)}::float8[]) WITH ORDINALITY AS t(w, n) ON t.n = m.n
         GROUP BY m.id
         ORDER BY score DESC, m.id
         LIMIT ${pool}`
-    : allCommonTiers(q, terms, pool, filters);
+    : allCommonTiers(terms, pool, matches);
 
   if (common.length === 0) {
-    const rows = await db.$queryRaw<{ id: string }[]>`SELECT g.id FROM (${gathered}) g ORDER BY g.score DESC, g.id LIMIT ${q.limit}`;
+    const rows = await queryRows<{ id: string }>(db, Prisma.sql`SELECT g.id FROM (${gathered}) g ORDER BY g.score DESC, g.id LIMIT ${q.limit}`);
     return rows.map((r) => r.id);
   }
-  const rows = await db.$queryRaw<{ id: string }[]>`
+  const rows = await queryRows<{ id: string }>(db, Prisma.sql`
     SELECT g.id
     FROM (${gathered}) g
     JOIN "KnowledgeChunk" k ON k.id = g.id
@@ -79,36 +70,23 @@ export async function fullTextRanking(db: Db, termStats: TermStatsSource, q: Ful
                         FROM unnest(${common.map((t) => tsLexeme(t.lexeme))}::text[]::tsquery[], ${common.map(weight)}::float8[]) AS c(q, w)
                         WHERE d.tsv @@ c.q) DESC,
              g.id
-    LIMIT ${q.limit}`;
+    LIMIT ${q.limit}`);
   return rows.map((r) => r.id);
 }
 
 /**
  * Every word is common: take rows holding all of them, then (only if that leaves room) rows
- * holding all but the most common one, and so on. UNION ALL runs its branches in order and
- * the LIMIT stops it once enough rows are found. (Tiers overlap, and are de-duplicated after:
+ * holding all but the most common one, and so on; knowledge_text_matches runs the tiers in
+ * order and stops once enough rows are found. (Tiers overlap, and are de-duplicated after:
  * "& !word" would keep them apart, but GIN answers negations slowly.)
  */
-function allCommonTiers(q: FullTextQuery, terms: TermFrequency[], pool: number, filters: { join: Prisma.Sql; where: Prisma.Sql }): Prisma.Sql {
-  const tiers = terms.map((_, dropped) => {
-    const tsquery = terms.slice(0, terms.length - dropped).map((t) => tsLexeme(t.lexeme)).join(" & ");
-    return Prisma.sql`(SELECT ${idOnly} FROM "KnowledgeChunk" k ${filters.join}
-      WHERE k."businessId" = ${q.businessId} AND k.tsv @@ ${tsquery}::tsquery ${filters.where} LIMIT ${pool})`;
-  });
+function allCommonTiers(terms: TermFrequency[], pool: number, matches: (queries: string[], perQuery: number, total: number | null) => Prisma.Sql): Prisma.Sql {
+  const tiers = terms.map((_, dropped) => terms.slice(0, terms.length - dropped).map((t) => tsLexeme(t.lexeme)).join(" & "));
   return Prisma.sql`
-    SELECT t.id, 0::float8 AS score
-    FROM (SELECT * FROM (${Prisma.join(tiers, " UNION ALL ")}) tiers LIMIT ${pool * 2}) t
-    GROUP BY t.id
+    SELECT m.id, 0::float8 AS score
+    FROM ${matches(tiers, pool, pool * 2)} m
+    GROUP BY m.id
     LIMIT ${pool}`;
-}
-
-/** Category and public-only live on the document: join it only when asked to filter. */
-function contentFilters(q: FullTextQuery): { join: Prisma.Sql; where: Prisma.Sql } {
-  if (q.category === undefined && !q.publicOnly) return { join: Prisma.empty, where: Prisma.empty };
-  return {
-    join: Prisma.sql`JOIN "RAGContent" c ON c.id = k."contentId" AND c."businessId" = k."businessId"`,
-    where: Prisma.sql`AND (${q.category ?? null}::text IS NULL OR c.category = ${q.category ?? null}) AND (${q.publicOnly} = false OR c."isPublic")`,
-  };
 }
 
 function tsLexeme(lexeme: string): string {

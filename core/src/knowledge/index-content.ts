@@ -7,6 +7,7 @@
 import { Prisma } from "@prisma/client";
 import { enqueueJob, type JobWriter } from "../jobs/job-queue.ts";
 import { forBusiness } from "../db/tenant.ts";
+import { queryRows } from "../db/client.ts";
 import { chunkContent, type ChunkOptions } from "./chunking/chunk-content.ts";
 import { toHalfvecParam } from "./stores/vector-store.ts";
 import type { KnowledgeDeps } from "./knowledge-deps.ts";
@@ -117,7 +118,7 @@ async function swapChunks(
         WHERE (SELECT count(*) FROM del) >= 0
         RETURNING 1`
     : Prisma.sql`SELECT 1 WHERE false`;
-  const [result] = await deps.db.$queryRaw<{ swapped: string[] | null }[]>`
+  const [result] = await queryRows<{ swapped: string[] | null }>(deps.db, Prisma.sql`
     WITH durability AS (
       -- Chunks can always be rebuilt from their documents, so this commit need not wait for its
       -- WAL flush; the job's "done", committed after it, flushes it (WAL is sequential), and a
@@ -148,7 +149,7 @@ async function swapChunks(
     SELECT (SELECT array_agg(id) FROM upd) AS swapped,
            (SELECT count(*) FROM durability)::int AS durability,
            (SELECT count(*) FROM ins)::int AS inserted,
-           (SELECT count(*) FROM purge)::int AS purges`;
+           (SELECT count(*) FROM purge)::int AS purges`);
   return new Set(result?.swapped ?? []);
 }
 

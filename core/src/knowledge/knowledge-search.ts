@@ -5,7 +5,8 @@
 // provider beyond its budget: slow or failing, the search answers from full text alone at
 // once and says so (`mode` "text", `degraded`).
 import { AppError } from "../errors.ts";
-import type { Db } from "../db/client.ts";
+import { Prisma } from "@prisma/client";
+import { queryRows, type Db } from "../db/client.ts";
 import type { Logger } from "../observability/logger.ts";
 import { resolveKnowledgeDeps, type KnowledgeDepsInput } from "./knowledge-deps.ts";
 import type { Embedder } from "./embedders/embedder.ts";
@@ -201,13 +202,13 @@ export function reciprocalRankFusion(rankings: { ids: string[]; weight: number }
 }
 
 async function fetchChunks(db: Db, businessId: string, ids: string[], category: string | undefined, publicOnly: boolean) {
-  const rows = await db.$queryRaw<{ id: string; contentId: string; text: string; title: string; category: string | null }[]>`
+  const rows = await queryRows<{ id: string; contentId: string; text: string; title: string; category: string | null }>(db, Prisma.sql`
     SELECT k.id, k."contentId", k.text, c.title, c.category
     FROM "KnowledgeChunk" k
     JOIN "RAGContent" c ON c.id = k."contentId" AND c."businessId" = k."businessId"
     WHERE k."businessId" = ${businessId}
       AND k.id = ANY(${ids}::text[])
       AND (${category ?? null}::text IS NULL OR c.category = ${category ?? null})
-      AND (${publicOnly} = false OR c."isPublic")`;
+      AND (${publicOnly} = false OR c."isPublic")`);
   return new Map(rows.map((r) => [r.id, { contentId: r.contentId, title: r.title, text: r.text, category: r.category }]));
 }

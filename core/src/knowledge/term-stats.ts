@@ -3,7 +3,8 @@
 // Postgres's own ts_rank does not do. Frequencies are counted up to a cap, so a count costs at
 // most `cap` row reads; beyond it they are estimated from the planner's statistics of the tsv
 // column. Cached ten minutes in process: questions reuse a small vocabulary.
-import type { Db } from "../db/client.ts";
+import { Prisma } from "@prisma/client";
+import { queryRows, type Db } from "../db/client.ts";
 
 export interface TermFrequency {
   /** A Postgres English lexeme (stemmed), as in KnowledgeChunk.tsv. */
@@ -40,15 +41,15 @@ export function createTermStats(db: Db, opts: TermStatsOptions = {}): TermStatsS
 
   return {
     async forQuery(businessId, query) {
-      const lexemes = await db.$queryRaw<{ lexeme: string }[]>`
+      const lexemes = await queryRows<{ lexeme: string }>(db, Prisma.sql`
         SELECT DISTINCT lexeme FROM unnest(to_tsvector('english', ${query}))
-        WHERE lexeme !~ '[\\\\'':&|!()<>]'`;
+        WHERE lexeme !~ '[\\\\'':&|!()<>]'`);
       const countKey = `${businessId}\u0000#chunks`;
       const shareKey = `${businessId}\u0000#share`;
       if (cache.get(countKey) === undefined) {
-        const [row] = await db.$queryRaw<{ chunks: number; total: number }[]>`
+        const [row] = await queryRows<{ chunks: number; total: number }>(db, Prisma.sql`
           SELECT (SELECT count(*)::int FROM "KnowledgeChunk" WHERE "businessId" = ${businessId}) AS chunks,
-                 (SELECT greatest(reltuples, 1)::float8 FROM pg_class WHERE oid = '"KnowledgeChunk"'::regclass) AS total`;
+                 (SELECT greatest(reltuples, 1)::float8 FROM pg_class WHERE oid = '"KnowledgeChunk"'::regclass) AS total`);
         cache.set(countKey, row?.chunks ?? 0);
         cache.set(shareKey, (row?.chunks ?? 0) / Math.max(row?.chunks ?? 0, row?.total ?? 1));
       }
@@ -66,14 +67,19 @@ export function createTermStats(db: Db, opts: TermStatsOptions = {}): TermStatsS
         missing = missing.filter((l) => cache.get(dfKey(l)) === undefined);
       }
       if (missing.length) {
-        const [row] = await db.$queryRaw<{ dfs: number[] }[]>`
+        // Counted through the GIN index by knowledge_text_matches (see its migration), up to the cap.
+        const [row] = await queryRows<{ dfs: number[] }>(db, Prisma.sql`
           SELECT ARRAY(
-            SELECT (SELECT count(*)::int FROM (
-                      SELECT 1 FROM "KnowledgeChunk" k
-                      WHERE k."businessId" = ${businessId} AND k.tsv @@ quote_literal(m.lexeme)::tsquery
-                      LIMIT ${cap}) s)
-            FROM unnest(${missing}::text[]) WITH ORDINALITY AS m(lexeme, n) ORDER BY m.n
-          ) AS dfs`;
+            SELECT coalesce(c.df, 0)
+            FROM generate_series(1, ${missing.length}::int) AS i(n)
+            LEFT JOIN (
+              SELECT m.n, count(*)::int AS df
+              FROM knowledge_text_matches(${businessId}::text, ARRAY(SELECT quote_literal(l)::tsquery FROM unnest(${missing}::text[]) WITH ORDINALITY AS u(l, n) ORDER BY u.n),
+                                          ${cap}::int, NULL::int, NULL::text, false) m
+              GROUP BY m.n
+            ) c ON c.n = i.n
+            ORDER BY i.n
+          ) AS dfs`);
         missing.forEach((l, i) => cache.set(dfKey(l), row?.dfs[i] ?? 0));
       }
       const terms = lexemes.map((l) => ({ lexeme: l.lexeme, df: cache.get(dfKey(l.lexeme)) ?? 0 }));
@@ -89,9 +95,9 @@ export function createTermStats(db: Db, opts: TermStatsOptions = {}): TermStatsS
 
   async function commonShares(): Promise<Map<string, number>> {
     if (planner && planner.expiresAt > Date.now()) return planner.shares;
-    const [row] = await db.$queryRaw<{ elems: string[] | null; freqs: number[] | null }[]>`
+    const [row] = await queryRows<{ elems: string[] | null; freqs: number[] | null }>(db, Prisma.sql`
       SELECT most_common_elems::text::text[] AS elems, most_common_elem_freqs::float8[] AS freqs
-      FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'KnowledgeChunk' AND attname = 'tsv'`;
+      FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'KnowledgeChunk' AND attname = 'tsv'`);
     const shares = new Map<string, number>();
     (row?.elems ?? []).forEach((lexeme, i) => shares.set(lexeme, row!.freqs![i]!));
     planner = { shares, expiresAt: Date.now() + ttlMs };

@@ -1,7 +1,7 @@
 // pgvector: vectors in KnowledgeChunk.embedding (halfvec(1536), HNSW cosine index), searched
 // in the same Postgres as everything else. Every statement is filtered by businessId.
 import { Prisma } from "@prisma/client";
-import type { Db } from "../../db/client.ts";
+import { queryRows, type Db } from "../../db/client.ts";
 import { toHalfvecParam, type VectorMatch, type VectorQuery, type VectorStore } from "./vector-store.ts";
 
 export interface PgvectorOptions {
@@ -32,9 +32,9 @@ export function createPgvectorStore(db: Db, opts: PgvectorOptions = {}): VectorS
   async function size(businessId: string): Promise<{ chunks: number; share: number }> {
     const cached = sizes.get(businessId);
     if (cached && cached.expiresAt > Date.now()) return cached;
-    const [row] = await db.$queryRaw<{ n: number; total: number }[]>`
+    const [row] = await queryRows<{ n: number; total: number }>(db, Prisma.sql`
       SELECT (SELECT count(*)::int FROM "KnowledgeChunk" WHERE "businessId" = ${businessId}) AS n,
-             (SELECT greatest(reltuples, 1)::float8 FROM pg_class WHERE oid = '"KnowledgeChunk"'::regclass) AS total`;
+             (SELECT greatest(reltuples, 1)::float8 FROM pg_class WHERE oid = '"KnowledgeChunk"'::regclass) AS total`);
     const chunks = row?.n ?? 0;
     const entry = { chunks, share: chunks / Math.max(chunks, row?.total ?? 1), expiresAt: Date.now() + 60_000 };
     if (sizes.size > 10_000) sizes.clear();
@@ -86,20 +86,20 @@ export function createPgvectorStore(db: Db, opts: PgvectorOptions = {}): VectorS
         const filtered = category !== null || publicOnly;
         const join = filtered ? Prisma.sql`JOIN "RAGContent" c ON c.id = k."contentId" AND c."businessId" = k."businessId"` : Prisma.empty;
         const where = filtered ? Prisma.sql`AND (${category}::text IS NULL OR c.category = ${category}) AND (${publicOnly} = false OR c."isPublic")` : Prisma.empty;
-        rows = await db.$queryRaw<{ id: string; distance: number }[]>`
+        rows = await queryRows<{ id: string; distance: number }>(db, Prisma.sql`
           SELECT id, distance FROM (
             SELECT k.id, (k.embedding <=> ${vector}::halfvec)::float8 AS distance
             FROM "KnowledgeChunk" k ${join}
             WHERE k."businessId" = ${businessId} AND k."embeddingModel" = ${q.model} AND k.embedding IS NOT NULL ${where}) d
-          ORDER BY distance LIMIT ${q.topK}`;
+          ORDER BY distance LIMIT ${q.topK}`);
       } else {
         // A large one: the HNSW index, in one statement (knowledge_nearest_chunks, see the
         // halfvec_embeddings migration): with sorting and sequential scans off while it runs
         // (Postgres underestimates an exact scan at 1536 dimensions and would pick it up to
         // tens of thousands of rows) and iterative scanning past neighbours the filters reject
         // (other businesses, category, public-only), with more memory than its default.
-        rows = await db.$queryRaw<{ id: string; distance: number }[]>`
-          SELECT id, distance FROM knowledge_nearest_chunks(${businessId}::text, ${q.model}::text, ${vector}::halfvec, ${q.topK}::int, ${efSearch}::int, ${category}::text, ${publicOnly}::boolean)`;
+        rows = await queryRows<{ id: string; distance: number }>(db, Prisma.sql`
+          SELECT id, distance FROM knowledge_nearest_chunks(${businessId}::text, ${q.model}::text, ${vector}::halfvec, ${q.topK}::int, ${efSearch}::int, ${category}::text, ${publicOnly}::boolean)`);
       }
       // relaxed_order can return neighbours slightly out of order: sort the short list.
       return rows.map((r) => ({ id: r.id, score: 1 - r.distance })).sort((a, b) => b.score - a.score);
