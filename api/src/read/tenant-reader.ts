@@ -28,9 +28,22 @@ export interface TenantReader {
   usageTotals(period: { from: Date; to: Date }): Promise<UsageTotals>;
 }
 
-// Every input of the page (a filter added to CallListQuery included), keys sorted: equal
-// queries, equal keys.
-const pageKey = (q: CallListQuery) => JSON.stringify(q, Object.keys(q).sort());
+// Every input of the page, in a fixed order (a field added to CallListQuery and not listed
+// here fails to compile): equal queries, equal keys. Joined by hand: JSON.stringify with a
+// sorted replacer cost a few µs on every cached read.
+const KEY_FIELDS = ["limit", "startingAfter", "from", "to", "status", "sentiment", "outcome", "direction", "q"] as const satisfies readonly (keyof CallListQuery)[];
+type Unkeyed = Exclude<keyof CallListQuery, (typeof KEY_FIELDS)[number]>;
+const everyFieldKeyed: [Unkeyed] extends [never] ? true : never = true;
+const pageKey = (q: CallListQuery) => {
+  void everyFieldKeyed;
+  let key = "";
+  // Each value length-prefixed, so no value can pass for another split; absent is "-".
+  for (const f of KEY_FIELDS) {
+    const v = q[f];
+    key += v === undefined ? "-" : `${String(v).length}:${v}`;
+  }
+  return key;
+};
 
 export function tenantReader(pool: ReadPool, businessId: string, pages?: CallsPageCache): TenantReader {
   const run = scopedQuery(pool, businessId);
