@@ -61,39 +61,32 @@ it("every operation's request validator compiles", () => {
   for (const op of spec.operations) expect(() => validators(op.operationId), op.operationId).not.toThrow();
 });
 
+/** Sends `request` as raw bytes and reads until the server closes the connection (the test's own timeout fails it if it never does). */
+async function rawExchange(request: string): Promise<{ head: string; body: string }> {
+  const { port } = new URL(api.url);
+  const socket = connect(Number(port), "127.0.0.1");
+  let raw = "";
+  socket.setEncoding("utf8");
+  socket.on("data", (d: string) => (raw += d));
+  const closed = new Promise<void>((resolve) => socket.on("close", () => resolve()));
+  socket.write(request);
+  await closed;
+  const [head, body] = raw.split("\r\n\r\n");
+  return { head: head!, body: body ?? "" };
+}
+
 describe("a stalled request body", () => {
   it("ends in a problem+json 408 with its Request-Id, and the connection closes", async () => {
-    const { port } = new URL(api.url);
-    const socket = connect(Number(port), "127.0.0.1");
-    let raw = "";
-    socket.setEncoding("utf8");
-    socket.on("data", (d: string) => (raw += d));
-    const closed = new Promise<void>((resolve) => socket.on("close", () => resolve()));
-    socket.write(`POST /v1/knowledge HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${key}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"title":`);
-    await closed; // the test's own timeout fails it if the server never hangs up
-    const [head, body] = raw.split("\r\n\r\n");
+    const { head, body } = await rawExchange(`POST /v1/knowledge HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${key}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"title":`);
     expect(head).toMatch(/^HTTP\/1\.1 408 /);
     expect(head).toMatch(/\r\ncontent-type: application\/problem\+json/i);
-    const requestId = /\r\nrequest-id: (\S+)/i.exec(head!)?.[1];
+    const requestId = /\r\nrequest-id: (\S+)/i.exec(head)?.[1];
     expect(requestId).toMatch(/^req_/);
-    expect(JSON.parse(body!)).toMatchObject({ status: 408, code: "request_timeout", request_id: requestId });
+    expect(JSON.parse(body)).toMatchObject({ status: 408, code: "request_timeout", request_id: requestId });
   });
 });
 
 describe("a request Node's HTTP parser refuses", () => {
-  async function rawExchange(request: string): Promise<{ head: string; body: string }> {
-    const { port } = new URL(api.url);
-    const socket = connect(Number(port), "127.0.0.1");
-    let raw = "";
-    socket.setEncoding("utf8");
-    socket.on("data", (d: string) => (raw += d));
-    const closed = new Promise<void>((resolve) => socket.on("close", () => resolve()));
-    socket.write(request);
-    await closed;
-    const [head, body] = raw.split("\r\n\r\n");
-    return { head: head!, body: body ?? "" };
-  }
-
   it.each([
     ["headers over the size limit", `GET /v1/calls HTTP/1.1\r\nHost: localhost\r\nX-Filler: ${"a".repeat(20_000)}\r\n\r\n`, 431, "client_error"],
     ["a malformed header line", "GET /v1/calls HTTP/1.1\r\nHost: localhost\r\nBroken header\r\n\r\n", 400, "bad_request"],

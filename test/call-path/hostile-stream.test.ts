@@ -25,6 +25,15 @@ async function liveCallsGauge(): Promise<number> {
   return Number(/^relay_live_calls(?:\{[^}]*\})? (\d+)/m.exec(text)?.[1]);
 }
 
+/** A call answered, heard and hung up, its row completed; and the model sockets opened so far. */
+async function finishedCall() {
+  const phone = await path.twilio.call({ to: biz.phone.e164 });
+  await phone.waitForHeard(200);
+  await phone.hangUp();
+  await eventually(() => path.db.callLog.findUnique({ where: { callSid: phone.callSid } }).then((c) => c?.status === "completed"));
+  return { phone, sockets: path.model.connections.length };
+}
+
 describe("a Twilio media stream", () => {
   it("ignores frames that are JSON but not objects: the call keeps running and ends normally", async () => {
     const phone = await path.twilio.call({ to: biz.phone.e164 });
@@ -40,11 +49,7 @@ describe("a Twilio media stream", () => {
   });
 
   it("refuses a stream replayed after its call ended, before any model socket opens", async () => {
-    const phone = await path.twilio.call({ to: biz.phone.e164 });
-    await phone.waitForHeard(200);
-    await phone.hangUp();
-    await eventually(() => path.db.callLog.findUnique({ where: { callSid: phone.callSid } }).then((c) => c?.status === "completed"));
-    const sockets = path.model.connections.length;
+    const { phone, sockets } = await finishedCall();
     // The same upgrade (signature) and start (token, callSid) as the finished call's.
     const replay = await path.twilio.openRawStream({ to: biz.phone.e164, callSid: phone.callSid, streamUrl: phone.twiml!.stream!.url, token: phone.twiml!.stream!.parameters.token! });
     await replay.waitForClose(5_000);
@@ -58,11 +63,7 @@ describe("a Twilio media stream", () => {
 
 describe("the voice webhook", () => {
   it("answers a delivery replayed after its call ended with a hang-up: no stream token, no model socket", async () => {
-    const phone = await path.twilio.call({ to: biz.phone.e164 });
-    await phone.waitForHeard(200);
-    await phone.hangUp();
-    await eventually(() => path.db.callLog.findUnique({ where: { callSid: phone.callSid } }).then((c) => c?.status === "completed"));
-    const sockets = path.model.connections.length;
+    const { phone, sockets } = await finishedCall();
     const replay = await path.twilio.postVoice({ callSid: phone.callSid, from: "+15557654321", to: biz.phone.e164 });
     expect(replay.status).toBe(200);
     expect(replay.twiml?.stream).toBeFalsy();
