@@ -188,7 +188,7 @@ describe("new vectors wait outside the HNSW graph until the merge job moves them
     expect(await db.job.count({ where: { businessId: c, kind: GRAPH_MERGE_JOB } })).toBe(1);
   });
 
-  it("the exact part reads the newest 5,000 pending rows: older ones wait for the merge, which takes them first", { timeout: 60_000 }, async () => {
+  it("the exact part reads the newest 2,000 pending rows: older ones wait for the merge, which takes them first", { timeout: 60_000 }, async () => {
     const c = (await createTestBusiness(db)).business.id;
     const content = await db.rAGContent.create({ data: { businessId: c, title: "Backlog", content: "", status: "indexed" } });
     const unit = (d: number) => {
@@ -204,7 +204,7 @@ describe("new vectors wait outside the HNSW graph until the merge job moves them
     await queryRows(db, Prisma.sql`
       INSERT INTO "KnowledgeChunk" (id, "businessId", "contentId", position, text, "tokenCount", "embeddingModel", "pendingEmbedding")
       SELECT 'chk_backlog_' || ${c} || '_' || i, ${c}, ${content.id}, i, '', 0, ${model}, ${axis(2)}::halfvec
-      FROM generate_series(1, 5000) i`);
+      FROM generate_series(1, 2000) i`);
     const oldest = () => hnsw.query(c, { vector: unit(1), topK: 1, model });
     expect((await oldest())[0]!.score).toBeLessThan(0.5); // a newer row (orthogonal), not the oldest
     await mergePendingVectors(db, c, { batchSize: 1, budgetMs: 0 });

@@ -14,7 +14,7 @@ CREATE INDEX "KnowledgeChunk_pending_idx" ON "KnowledgeChunk" ("businessId", "cr
 -- knowledge_nearest_chunks (halfvec_embeddings, then without JIT) with the pending rows: the
 -- HNSW top k over "embedding" and the exact top k over the business's pending vectors (same
 -- model, category and public-only filters), the nearest top k of both. The exact part reads at
--- most the newest 5,000 pending rows of the business (through the partial index above), so a
+-- most the newest 2,000 pending rows of the business (through the partial index above), so a
 -- huge backlog cannot make every search slow: past that, the oldest unmerged chunks are found
 -- by full text only until the merge reaches them (it takes the oldest first). Same signature
 -- and settings as before (enable_sort = off only prices the two unavoidable small sorts).
@@ -56,7 +56,7 @@ AS $$
         FROM "KnowledgeChunk" k
         WHERE k."businessId" = p_business_id AND k."pendingEmbedding" IS NOT NULL
         ORDER BY k."createdAt" DESC
-        LIMIT 5000
+        LIMIT 2000
       ) s
       WHERE s."embeddingModel" = p_model
         AND ((p_category IS NULL AND NOT p_public_only) OR EXISTS (
