@@ -3,3 +3,4 @@
 -- ignores exactly these statements in `prisma migrate diff` output; keep them in migrations.
 DROP INDEX "KnowledgeChunk_embedding_idx";
 DROP INDEX "KnowledgeChunk_businessId_tsv_idx";
+DROP INDEX "KnowledgeChunk_pending_idx";

@@ -115,7 +115,8 @@ describe("knowledge service", () => {
     const jobs = await db.job.findMany({ where: { businessId: business.id, kind: "knowledge.index", status: "queued" } });
     expect(jobs.map((j) => (j.payload as { contentIds: string[] }).contentIds.length).sort()).toEqual([10, 25, 25]);
     expect(new Set(jobs.flatMap((j) => (j.payload as { contentIds: string[] }).contentIds))).toEqual(new Set(contents.map((c) => c.id)));
-    expect(await runKnowledgeJobs(deps, business.id)).toBe(3);
+    // The three index jobs, then the business's one graph merge (its vectors into the HNSW graph).
+    expect(await runKnowledgeJobs(deps, business.id)).toBe(4);
     expect(await db.rAGContent.count({ where: { businessId: business.id, status: "indexed" } })).toBe(60);
     expect((await service.search({ businessId: business.id, query: "TX1017" }))[0]?.title).toBe("Treatment 17");
   });

@@ -53,7 +53,7 @@ describe("business export", () => {
     for (const rows of Object.values(doc.tables)) for (const row of rows) expect(row.businessId).toBe(a.business.id);
     expect(text).not.toContain(b.business.id);
     expect(text).not.toContain("whsec_do_not_export");
-    expect(text).not.toMatch(/"(keyHash|tokenHash|secret|embedding)"/);
+    expect(text).not.toMatch(/"(keyHash|tokenHash|secret|embedding|pendingEmbedding)"/);
     // Recorded: who exported, when.
     const audit = await tenantDb(testDb(), a.business.id).auditLog.findMany({ where: { action: "business.exported" } });
     expect(audit).toHaveLength(1);

@@ -16,7 +16,7 @@ export const EXPORTED_TABLES = [
 ] as const;
 
 const PAGE = 500;
-const OMIT = /hash$|^secret$|^token$|^embedding$/i;
+const OMIT = /hash$|^secret$|^token$|^(pending)?embedding$/i;
 
 function json(value: unknown): string {
   return JSON.stringify(value, (key, v) => (key && OMIT.test(key) ? undefined : typeof v === "bigint" ? v.toString() : v));

@@ -10,6 +10,7 @@ import { forBusiness } from "../db/tenant.ts";
 import { queryRows } from "../db/client.ts";
 import { chunkContent, type ChunkOptions } from "./chunking/chunk-content.ts";
 import { toHalfvecParam } from "./stores/vector-store.ts";
+import { queueGraphMergeSql } from "./graph-merge.ts";
 import type { KnowledgeDeps } from "./knowledge-deps.ts";
 
 export const PURGE_VECTORS_JOB = "knowledge.purge";
@@ -93,8 +94,10 @@ export async function indexContents(
  * One statement, so one round trip and atomic without a transaction: lock the documents still
  * at the version we read (in id order, so concurrent batches cannot deadlock), delete their old
  * chunk rows, insert the new ones (after the delete: the insert reads its count), mark them
- * indexed, and for a remote store queue the purge of the replaced vectors. Returns the ids of
- * the documents it swapped.
+ * indexed, and for a remote store queue the purge of the replaced vectors. In the pgvector
+ * store, new vectors go to "pendingEmbedding" (searchable at once, no HNSW insert) and the
+ * business's graph merge job is queued with them (graph-merge.ts). Returns the ids of the
+ * documents it swapped.
  */
 async function swapChunks(
   deps: KnowledgeDeps,
@@ -111,7 +114,7 @@ async function swapChunks(
   );
   const newChunks = rows.length
     ? Prisma.sql`
-        INSERT INTO "KnowledgeChunk" (id, "businessId", "contentId", position, text, "tokenCount", "embeddingModel", embedding)
+        INSERT INTO "KnowledgeChunk" (id, "businessId", "contentId", position, text, "tokenCount", "embeddingModel", "pendingEmbedding")
         SELECT u.id, ${businessId}, u.content_id, u.position, u.text, u.tokens, ${deps.embedder.id}, u.embedding
         FROM (VALUES ${Prisma.join(rows)}) AS u(id, content_id, position, text, tokens, embedding)
         JOIN cur ON cur.id = u.content_id
@@ -145,11 +148,13 @@ async function swapChunks(
       FROM (SELECT array_agg(id) AS ids FROM del WHERE NOT (id = ANY(${chunks.map((c) => c.id)}::text[]))) s
       WHERE ${remote} AND s.ids IS NOT NULL
       RETURNING 1
+    ), graph AS (${queueGraphMergeSql(businessId, Prisma.sql`NOT ${remote} AND EXISTS (SELECT 1 FROM ins)`)}
     )
     SELECT (SELECT array_agg(id) FROM upd) AS swapped,
            (SELECT count(*) FROM durability)::int AS durability,
            (SELECT count(*) FROM ins)::int AS inserted,
-           (SELECT count(*) FROM purge)::int AS purges`);
+           (SELECT count(*) FROM purge)::int AS purges,
+           (SELECT count(*) FROM graph)::int AS graph`);
   return new Set(result?.swapped ?? []);
 }
 

@@ -1,7 +1,8 @@
 // The knowledge engine's durable jobs: `knowledge.index` (one per edited document, deduplicated
 // by content id, so an edit while queued or running re-arms the same job; or one per group of
-// documents from a bulk import or a reindex) and `knowledge.purge`
-// (vectors of replaced or deleted chunks in a remote store). A provider outage leaves the
+// documents from a bulk import or a reindex), `knowledge.purge` (vectors of replaced or
+// deleted chunks in a remote store) and `knowledge.graph` (one per business: moves pgvector's
+// pending vectors into the HNSW graph, see graph-merge.ts). A provider outage leaves the
 // document `pending` with the reason and the job retried with backoff; a request the
 // provider rejects outright, or the last attempt, marks it `failed` with the reason. Each
 // document indexed is announced to the business's webhooks as `knowledge.indexed`.
@@ -11,15 +12,16 @@ import { createJobWorker, type JobHandler } from "../jobs/job-queue.ts";
 import { queryRows, type Db } from "../db/client.ts";
 import type { Logger } from "../observability/logger.ts";
 import { indexContents, PURGE_VECTORS_JOB, type IndexOutcome } from "./index-content.ts";
+import { GRAPH_MERGE_JOB, mergePendingVectors, type GraphMergeOptions } from "./graph-merge.ts";
 import type { KnowledgeDeps } from "./knowledge-deps.ts";
 import { newEventId, WEBHOOK_FANOUT_JOB, type NoticeEvent } from "../calls/call-events.ts";
 
 export const INDEX_CONTENT_JOB = "knowledge.index";
-export { PURGE_VECTORS_JOB };
+export { PURGE_VECTORS_JOB, GRAPH_MERGE_JOB };
 
 export const indexJobKey = (contentId: string) => `${INDEX_CONTENT_JOB}:${contentId}`;
 
-export function knowledgeJobHandlers(deps: KnowledgeDeps): Record<string, JobHandler> {
+export function knowledgeJobHandlers(deps: KnowledgeDeps & { graphMerge?: GraphMergeOptions }): Record<string, JobHandler> {
   return {
     [INDEX_CONTENT_JOB]: async (job: Job) => {
       const contentIds = payloadContentIds(job);
@@ -47,6 +49,10 @@ export function knowledgeJobHandlers(deps: KnowledgeDeps): Record<string, JobHan
       const ids = (job.payload as { ids?: unknown }).ids;
       if (!Array.isArray(ids) || !ids.every((id) => typeof id === "string")) throw new Error("purge job without ids");
       await deps.store.delete(job.businessId, ids);
+    },
+    [GRAPH_MERGE_JOB]: async (job: Job) => {
+      const { merged, requeued } = await mergePendingVectors(deps.db, job.businessId, deps.graphMerge);
+      deps.logger?.debug({ businessId: job.businessId, merged, requeued }, "pending vectors merged into the HNSW graph");
     },
   };
 }
@@ -98,7 +104,7 @@ export async function enqueueIndexJobs(db: Pick<Db, "$executeRaw">, businessId: 
  * due: the reindex command and test fixtures use it; servers run createJobWorker instead.
  */
 export async function drainKnowledgeJobs(
-  deps: KnowledgeDeps & { logger: Logger },
+  deps: KnowledgeDeps & { logger: Logger; graphMerge?: GraphMergeOptions },
   opts: { businessIds?: string[]; batchSize?: number } = {},
 ): Promise<number> {
   const worker = createJobWorker({

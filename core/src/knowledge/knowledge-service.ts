@@ -20,7 +20,7 @@ import {
 } from "./knowledge-input.ts";
 
 export { parseKnowledgeImport, IMPORT_FORMATS, type ImportFormat } from "./knowledge-import.ts";
-export { knowledgeJobHandlers, drainKnowledgeJobs, INDEX_CONTENT_JOB, PURGE_VECTORS_JOB } from "./knowledge-jobs.ts";
+export { knowledgeJobHandlers, drainKnowledgeJobs, INDEX_CONTENT_JOB, PURGE_VECTORS_JOB, GRAPH_MERGE_JOB } from "./knowledge-jobs.ts";
 export type { KnowledgeDocInput } from "./knowledge-input.ts";
 
 export type ReindexTarget = { businessId: string } | { all: true };

@@ -1,7 +1,10 @@
 // pgvector: vectors in KnowledgeChunk.embedding (halfvec(1536), HNSW cosine index), searched
-// in the same Postgres as everything else. Every statement is filtered by businessId.
+// in the same Postgres as everything else. Every statement is filtered by businessId. New
+// vectors are written to "pendingEmbedding" first (no index: no graph insert on the write path)
+// and moved into the graph by the knowledge.graph job (see graph-merge.ts); searches read both.
 import { Prisma } from "@prisma/client";
 import { queryRows, type Db } from "../../db/client.ts";
+import { queueGraphMergeSql } from "../graph-merge.ts";
 import { toHalfvecParam, type VectorMatch, type VectorQuery, type VectorStore } from "./vector-store.ts";
 
 export interface PgvectorOptions {
@@ -52,25 +55,30 @@ export function createPgvectorStore(db: Db, opts: PgvectorOptions = {}): VectorS
 
     async upsert(businessId, records) {
       if (records.length === 0) return;
+      // Pending, like the indexer's writes; the merge job is queued in the same statement.
       const rows = records.map((r) => Prisma.sql`(${r.id}::text, ${toHalfvecParam(r.values)}::halfvec, ${r.model}::text)`);
-      await db.$executeRaw`
-        UPDATE "KnowledgeChunk" k
-        SET embedding = v.embedding, "embeddingModel" = v.model
-        FROM (VALUES ${Prisma.join(rows)}) AS v(id, embedding, model)
-        WHERE k.id = v.id AND k."businessId" = ${businessId}`;
+      await queryRows(db, Prisma.sql`
+        WITH upd AS (
+          UPDATE "KnowledgeChunk" k
+          SET "pendingEmbedding" = v.embedding, embedding = NULL, "embeddingModel" = v.model
+          FROM (VALUES ${Prisma.join(rows)}) AS v(id, embedding, model)
+          WHERE k.id = v.id AND k."businessId" = ${businessId}
+          RETURNING 1
+        ), graph AS (${queueGraphMergeSql(businessId, Prisma.sql`EXISTS (SELECT 1 FROM upd)`)})
+        SELECT (SELECT count(*) FROM upd)::int AS updated, (SELECT count(*) FROM graph)::int AS queued`);
     },
 
     async delete(businessId, ids) {
       if (ids.length === 0) return;
       await db.$executeRaw`
-        UPDATE "KnowledgeChunk" SET embedding = NULL, "embeddingModel" = NULL
+        UPDATE "KnowledgeChunk" SET embedding = NULL, "pendingEmbedding" = NULL, "embeddingModel" = NULL
         WHERE "businessId" = ${businessId} AND id = ANY(${ids}::text[])`;
     },
 
     async deleteBusiness(businessId) {
       await db.$executeRaw`
-        UPDATE "KnowledgeChunk" SET embedding = NULL, "embeddingModel" = NULL
-        WHERE "businessId" = ${businessId} AND embedding IS NOT NULL`;
+        UPDATE "KnowledgeChunk" SET embedding = NULL, "pendingEmbedding" = NULL, "embeddingModel" = NULL
+        WHERE "businessId" = ${businessId} AND (embedding IS NOT NULL OR "pendingEmbedding" IS NOT NULL)`;
     },
 
     async query(businessId, q: VectorQuery): Promise<VectorMatch[]> {
@@ -79,25 +87,28 @@ export function createPgvectorStore(db: Db, opts: PgvectorOptions = {}): VectorS
       const publicOnly = Boolean(q.publicOnly);
       let rows: { id: string; distance: number }[];
       if (searchExactly(await size(businessId))) {
-        // A small business: comparing with every chunk is cheap and exact. Each distance is
-        // computed once (in the subquery), and sorting by it keeps the planner off the HNSW
-        // index, which would wade through other businesses' vectors. Category and public-only
-        // live on the document: join it only when filtering by them.
+        // A small business: comparing with every chunk is cheap and exact, merged into the
+        // graph or still pending alike. Each distance is computed once (in the subquery), and
+        // sorting by it keeps the planner off the HNSW index, which would wade through other
+        // businesses' vectors. Category and public-only live on the document: join it only
+        // when filtering by them.
         const filtered = category !== null || publicOnly;
         const join = filtered ? Prisma.sql`JOIN "RAGContent" c ON c.id = k."contentId" AND c."businessId" = k."businessId"` : Prisma.empty;
         const where = filtered ? Prisma.sql`AND (${category}::text IS NULL OR c.category = ${category}) AND (${publicOnly} = false OR c."isPublic")` : Prisma.empty;
         rows = await queryRows<{ id: string; distance: number }>(db, Prisma.sql`
           SELECT id, distance FROM (
-            SELECT k.id, (k.embedding <=> ${vector}::halfvec)::float8 AS distance
+            SELECT k.id, (coalesce(k.embedding, k."pendingEmbedding") <=> ${vector}::halfvec)::float8 AS distance
             FROM "KnowledgeChunk" k ${join}
-            WHERE k."businessId" = ${businessId} AND k."embeddingModel" = ${q.model} AND k.embedding IS NOT NULL ${where}) d
+            WHERE k."businessId" = ${businessId} AND k."embeddingModel" = ${q.model}
+              AND (k.embedding IS NOT NULL OR k."pendingEmbedding" IS NOT NULL) ${where}) d
           ORDER BY distance LIMIT ${q.topK}`);
       } else {
         // A large one: the HNSW index, in one statement (knowledge_nearest_chunks, see the
         // halfvec_embeddings migration): with sorting and sequential scans off while it runs
         // (Postgres underestimates an exact scan at 1536 dimensions and would pick it up to
         // tens of thousands of rows) and iterative scanning past neighbours the filters reject
-        // (other businesses, category, public-only), with more memory than its default.
+        // (other businesses, category, public-only), with more memory than its default; plus
+        // an exact scan of the business's newest pending vectors (knowledge_pending_embeddings).
         rows = await queryRows<{ id: string; distance: number }>(db, Prisma.sql`
           SELECT id, distance FROM knowledge_nearest_chunks(${businessId}::text, ${q.model}::text, ${vector}::halfvec, ${q.topK}::int, ${efSearch}::int, ${category}::text, ${publicOnly}::boolean)`);
       }
