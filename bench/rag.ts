@@ -120,6 +120,23 @@ async function timeQueries(label: string, run: (q: string) => Promise<unknown>, 
   return { p50, p95, p99 };
 }
 
+/**
+ * Whether the searched relations fit Postgres's buffer cache: the HNSW graph is walked page by
+ * page, and with the Debian default shared_buffers (128 MB) a 100k-chunk graph (~440 MB) does
+ * not, and every search then copies pages in from the OS cache (figures in the knowledge README).
+ */
+async function printMemoryFit(db: Db) {
+  const [m] = await db.$queryRaw<{ shared: string; sharedBytes: number; hnsw: number; gin: number; rows: number }[]>`
+    SELECT current_setting('shared_buffers') AS shared,
+           (SELECT setting::float8 * 8192 FROM pg_settings WHERE name = 'shared_buffers') AS "sharedBytes",
+           pg_relation_size('"KnowledgeChunk_embedding_idx"')::float8 AS hnsw,
+           pg_relation_size('"KnowledgeChunk_businessId_tsv_idx"')::float8 AS gin,
+           pg_table_size('"KnowledgeChunk"')::float8 AS rows`;
+  const mb = (x: number) => `${Math.round(x / 2 ** 20)} MB`;
+  const fits = m!.hnsw + m!.gin + m!.rows <= m!.sharedBytes;
+  line("postgres shared_buffers", `${m!.shared}: HNSW index ${mb(m!.hnsw)}, GIN ${mb(m!.gin)}, chunk rows with TOAST ${mb(m!.rows)}${fits ? " (all fit)" : " (do NOT all fit: vector search reads pages from the OS cache)"}`);
+}
+
 async function main() {
   const dbName = `frontdesk_bench_rag_${Date.now()}`;
   const url = withDb(ADMIN_URL, dbName);
@@ -183,6 +200,7 @@ async function main() {
     line("ingest incl. merge and HNSW build", `${Math.round(totalChunks / (ingestSeconds + preMergeSeconds + buildSeconds))} chunks/s`);
     await db.$executeRawUnsafe(`VACUUM ANALYZE "KnowledgeChunk"`);
     await db.$executeRawUnsafe(`VACUUM ANALYZE "RAGContent"`);
+    await printMemoryFit(db);
 
     // New documents arriving once the index exists. Their vectors are written pending (no HNSW
     // insert) and searchable at once: that is the write rate. The knowledge.graph job then

@@ -41,7 +41,7 @@ export async function fullTextRanking(db: Db, termStats: TermStatsSource, q: Ful
   const weight = (t: TermFrequency) => idf(t.df, stats.chunks);
   const pool = Math.max(60, q.limit * 3);
   const matches = (queries: string[], perQuery: number, total: number | null) =>
-    Prisma.sql`knowledge_text_matches(${q.businessId}::text, ${queries}::text[]::tsquery[], ${perQuery}::int, ${total}::int, ${q.category ?? null}::text, ${q.publicOnly}::boolean)`;
+    Prisma.sql`knowledge_text_matches(${q.businessId}::text, ${queries}::text[]::tsquery[], ${perQuery}::int, ${total}::int, ${q.category ?? null}::text, ${q.publicOnly}::boolean, ${stats.mostOfTable}::boolean)`;
 
   // Rows gathered through the posting lists of the rare words, scored by the weights of the
   // lists they are in (knowledge_text_matches: see its migration).

@@ -20,6 +20,8 @@ export interface TermStats {
   terms: TermFrequency[];
   /** Chunks the business has. */
   chunks: number;
+  /** The business holds most of the table's chunks (the plan of knowledge_text_matches depends on it). */
+  mostOfTable: boolean;
   cap: number;
 }
 
@@ -54,11 +56,12 @@ export function createTermStats(db: Db, opts: TermStatsOptions = {}): TermStatsS
         cache.set(shareKey, (row?.chunks ?? 0) / Math.max(row?.chunks ?? 0, row?.total ?? 1));
       }
       const chunks = cache.get(countKey) ?? 0;
+      const mostOfTable = (cache.get(shareKey) ?? 0) >= 0.5;
       const dfKey = (lexeme: string) => `${businessId}\u0000${lexeme}`;
       let missing = lexemes.map((l) => l.lexeme).filter((l) => cache.get(dfKey(l)) === undefined);
       // A business that is most of the table has the table's statistics: words they say are
       // common need no counting. (For a smaller business another's vocabulary would mislead.)
-      if (missing.length && chunks >= cap && (cache.get(shareKey) ?? 0) >= 0.5) {
+      if (missing.length && chunks >= cap && mostOfTable) {
         const shares = await commonShares();
         for (const l of missing) {
           const estimate = Math.round((shares.get(l) ?? 0) * chunks);
@@ -75,7 +78,7 @@ export function createTermStats(db: Db, opts: TermStatsOptions = {}): TermStatsS
             LEFT JOIN (
               SELECT m.n, count(*)::int AS df
               FROM knowledge_text_matches(${businessId}::text, ARRAY(SELECT quote_literal(l)::tsquery FROM unnest(${missing}::text[]) WITH ORDINALITY AS u(l, n) ORDER BY u.n),
-                                          ${cap}::int, NULL::int, NULL::text, false) m
+                                          ${cap}::int, NULL::int, NULL::text, false, ${mostOfTable}::boolean) m
               GROUP BY m.n
             ) c ON c.n = i.n
             ORDER BY i.n
@@ -89,7 +92,7 @@ export function createTermStats(db: Db, opts: TermStatsOptions = {}): TermStatsS
         const shares = await commonShares();
         for (const t of terms) if (t.df === cap) t.df = Math.max(cap, Math.round((shares.get(t.lexeme) ?? 0) * chunks));
       }
-      return { terms, chunks, cap };
+      return { terms, chunks, mostOfTable, cap };
     },
   };
 
