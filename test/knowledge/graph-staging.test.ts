@@ -12,6 +12,8 @@ import { graphJobKey, mergePendingVectors } from "@frontdesk/core/knowledge/grap
 import { createPgvectorStore } from "@frontdesk/core/knowledge/stores/pgvector-store";
 import { toHalfvecParam } from "@frontdesk/core/knowledge/stores/vector-store";
 import { VECTOR_DIMENSIONS } from "@frontdesk/core/knowledge/embedders/embedder";
+import { createMetricsRegistry } from "@frontdesk/core/observability/metrics";
+import { registerJobMetrics } from "@frontdesk/core/observability/job-metrics";
 import { testDb, testLogger } from "../support/services.ts";
 import { createTestBusiness } from "../support/fixtures.ts";
 import { knowledgeDeps, runKnowledgeJobs } from "./support.ts";
@@ -76,6 +78,11 @@ describe("new vectors wait outside the HNSW graph until the merge job moves them
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every((r) => r.pending && !r.merged)).toBe(true);
     expect(await graphJob(a)).toMatchObject({ kind: GRAPH_MERGE_JOB, status: "queued", businessId: a });
+    // /metrics counts them (every business's, other test files write too: at least ours).
+    const metrics = createMetricsRegistry("api");
+    registerJobMetrics(metrics, db);
+    const backlog = (await metrics.metrics()).match(/^knowledge_graph_backlog\{service="api"\} (\d+)$/m);
+    expect(Number(backlog?.[1])).toBeGreaterThanOrEqual(rows.length);
 
     const before = await nearest(hnsw, a, text);
     expect(before[0]?.id).toBe(rows[0]!.id);

@@ -80,6 +80,7 @@ describe("observability of the API process", () => {
     const text = await ok.text();
     expect(text).toContain('http_request_duration_seconds_count{service="api",operation="listCalls",method="GET",status="200"} 1');
     expect(text).toMatch(/^jobs_queued\{service="api"\} \d+$/m);
+    expect(text).toMatch(/^knowledge_graph_backlog\{service="api"\} \d+$/m);
   });
 
   it("without OTEL_EXPORTER_OTLP_ENDPOINT, tracing is not started", async () => {
