@@ -58,12 +58,18 @@ async function measure(db: Db, label: string, model: string, businessId: string,
     // Force the HNSW path (the store searches small businesses exactly).
     const store = createPgvectorStore(db, { efSearch, exactScanMaxChunks: 0, minShareForIndex: 0 });
     let sum = 0;
+    // How the misses spread: a few questions finding nothing (their region of the graph not
+    // reached) reads differently from many questions missing one or two neighbours.
+    const perQuestion = new Map<number, number>();
     for (const [i, q] of queries.entries()) {
       const got = await store.query(businessId, { vector: q, topK: 10, model });
-      sum += recallAt(got, truths[i]!, 10);
+      const r = recallAt(got, truths[i]!, 10);
+      sum += r;
+      perQuestion.set(r, (perQuestion.get(r) ?? 0) + 1);
     }
     results.push({ efSearch, recall: sum / queries.length });
-    console.log(`  ${label.padEnd(12)} ef_search ${String(efSearch).padStart(4)}   recall@10 ${(sum / queries.length).toFixed(3)}`);
+    const spread = [...perQuestion].sort((a, b) => b[0] - a[0]).map(([r, n]) => `${n}×${r.toFixed(1)}`).join(" ");
+    console.log(`  ${label.padEnd(12)} ef_search ${String(efSearch).padStart(4)}   recall@10 ${(sum / queries.length).toFixed(3)}   questions by recall: ${spread}`);
   }
   return results;
 }
