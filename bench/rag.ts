@@ -123,8 +123,8 @@ async function timeQueries(label: string, run: (q: string) => Promise<unknown>, 
 /**
  * Whether the searched relations fit Postgres's buffer cache: the HNSW graph is walked page by
  * page, and with the Debian default shared_buffers (128 MB) a 100k-chunk graph (~440 MB) does
- * not, and every search then copies pages in from the OS cache: vector search took 1.4 times
- * the Postgres CPU at 128 MB than at 3 GB (figures in the knowledge README).
+ * not: every search then copies pages in from the OS cache, and vector search cost 1.4 times
+ * the Postgres CPU it cost at 3 GB (figures in the knowledge README).
  */
 async function printMemoryFit(db: Db) {
   const [m] = await db.$queryRaw<{ shared: string; sharedBytes: number; hnsw: number; gin: number; rows: number }[]>`
@@ -241,7 +241,6 @@ async function main() {
     const mergeRate = added / ((performance.now() - mergeStarted) / 1000);
     line("graph merge of those chunks (HNSW inserts)", `${Math.round(mergeRate)} chunks/s (load average ${load()})`);
     const mergePerChunk = cpuLine("graph merge CPU", await mergeCpu.stop(), added, "chunk");
-
 
     console.log(`\nsearch latency, one business of ${mainChunks} chunks (${QUERIES} questions each, top 5, sequential)`);
     await timeQueries(`vector only (embed + HNSW, ef_search ${DEFAULT_EF_SEARCH})`, await warm(run("vector", main.id)), queries, url);
