@@ -56,6 +56,19 @@ async function placements(where: Prisma.Sql): Promise<Placement[]> {
 }
 const ofContent = (contentId: string) => placements(Prisma.sql`"contentId" = ${contentId}`);
 
+/** A new business with one chunk merged into the graph and one still pending. */
+async function oneMergedOnePending(first: { title: string; content: string }, second: { title: string; content: string }) {
+  const c = (await createTestBusiness(db)).business.id;
+  const a = await service.createContent(c, first);
+  await runKnowledgeJobs(deps, c);
+  const b = await service.createContent(c, second);
+  await indexOnly(c);
+  const [merged, pending] = [(await ofContent(a.id))[0]!, (await ofContent(b.id))[0]!];
+  expect(merged).toMatchObject({ merged: true, pending: false });
+  expect(pending).toMatchObject({ merged: false, pending: true });
+  return { c, merged, pending };
+}
+
 const nearest = async (store: typeof hnsw, businessId: string, text: string, topK = 10) =>
   store.query(businessId, { vector: await deps.embedder.embedQuery(text), topK, model: deps.embedder.id });
 
@@ -117,14 +130,10 @@ describe("new vectors wait outside the HNSW graph until the merge job moves them
   });
 
   it("the small-business exact scan finds pending and merged vectors alike", async () => {
-    const c = (await createTestBusiness(db)).business.id;
-    const first = await service.createContent(c, { title: "Ferret food", content: "We stock ferret kibble in three sizes." });
-    await runKnowledgeJobs(deps, c);
-    const second = await service.createContent(c, { title: "Ferret toys", content: "Ferret tunnels and chew toys are by the till." });
-    await indexOnly(c);
-    const [merged, pending] = [(await ofContent(first.id))[0]!, (await ofContent(second.id))[0]!];
-    expect(merged).toMatchObject({ merged: true, pending: false });
-    expect(pending).toMatchObject({ merged: false, pending: true });
+    const { c, merged, pending } = await oneMergedOnePending(
+      { title: "Ferret food", content: "We stock ferret kibble in three sizes." },
+      { title: "Ferret toys", content: "Ferret tunnels and chew toys are by the till." },
+    );
     expect((await nearest(exact, c, "ferret", 10)).map((m) => m.id).sort()).toEqual([merged.id, pending.id].sort());
   });
 
@@ -145,12 +154,10 @@ describe("new vectors wait outside the HNSW graph until the merge job moves them
   });
 
   it("delete, reindex and deleteBusiness clear both columns", async () => {
-    const c = (await createTestBusiness(db)).business.id;
-    const merged = await service.createContent(c, { title: "Hamster cages", content: "Hamster cages need a deep bedding layer." });
-    await runKnowledgeJobs(deps, c);
-    const pending = await service.createContent(c, { title: "Hamster wheels", content: "Solid hamster wheels are safer than wire ones." });
-    await indexOnly(c);
-    const [m, p] = [(await ofContent(merged.id))[0]!, (await ofContent(pending.id))[0]!];
+    const { c, merged: m, pending: p } = await oneMergedOnePending(
+      { title: "Hamster cages", content: "Hamster cages need a deep bedding layer." },
+      { title: "Hamster wheels", content: "Solid hamster wheels are safer than wire ones." },
+    );
     await hnsw.delete(c, [m.id, p.id]);
     expect(await placements(Prisma.sql`id IN (${m.id}, ${p.id})`)).toEqual([m.id, p.id].sort().map((id) => ({ id, merged: false, pending: false })));
     expect(await nearest(hnsw, c, "hamster")).toEqual([]);
@@ -188,7 +195,7 @@ describe("new vectors wait outside the HNSW graph until the merge job moves them
     expect(merged.map((r) => r.id).sort()).toEqual(oldest.map((r) => r.id).sort());
 
     // The worker's runs do the same, each queueing the next, until nothing is left.
-    const ran = await runKnowledgeJobs({ ...deps, graphMerge: { batchSize: 2, budgetMs: 0 } } as typeof deps, c);
+    const ran = await runKnowledgeJobs({ ...deps, graphMerge: { batchSize: 2, budgetMs: 0 } }, c);
     expect(ran).toBeGreaterThanOrEqual(2);
     expect(await pendingCount()).toBe(0);
     expect(await graphJob(c)).toMatchObject({ status: "done" });

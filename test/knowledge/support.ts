@@ -5,6 +5,7 @@ import type { Db } from "@frontdesk/core/db/client";
 import { forBusiness } from "@frontdesk/core/db/tenant";
 import { resolveKnowledgeDeps, type KnowledgeDeps, type KnowledgeDepsInput } from "@frontdesk/core/knowledge/knowledge-deps";
 import { drainKnowledgeJobs } from "@frontdesk/core/knowledge/knowledge-service";
+import type { GraphMergeOptions } from "@frontdesk/core/knowledge/graph-merge";
 import { testLogger } from "../support/services.ts";
 
 export function knowledgeDeps(input: KnowledgeDepsInput): KnowledgeDeps & { logger: NonNullable<KnowledgeDeps["logger"]> } {
@@ -12,7 +13,7 @@ export function knowledgeDeps(input: KnowledgeDepsInput): KnowledgeDeps & { logg
 }
 
 /** Runs every due knowledge job of these businesses; returns how many ran. */
-export function runKnowledgeJobs(deps: KnowledgeDeps, ...businessIds: string[]): Promise<number> {
+export function runKnowledgeJobs(deps: KnowledgeDeps & { graphMerge?: GraphMergeOptions }, ...businessIds: string[]): Promise<number> {
   return drainKnowledgeJobs({ ...deps, logger: deps.logger ?? testLogger("knowledge") }, { businessIds });
 }
 
