@@ -112,6 +112,8 @@ describe.skipIf(!hasChromium)("dashboard session (Chromium at /usr/bin/chromium)
     const { page } = b;
     await page.goto("/login");
     await page.getByRole("link", { name: "Forgot your password?" }).click();
+    // The login form has an Email field too: fill the reset form's, not the one being left.
+    await page.waitForURL(/\/forgot-password$/);
     await page.getByLabel("Email").fill(email);
     await page.getByRole("button", { name: "Send the link" }).click();
     await expect.poll(() => page.getByRole("status").textContent()).toBeTruthy();
